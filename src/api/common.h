@@ -1,0 +1,60 @@
+#pragma once
+// Helpers every /api/v1 handler uses: authentication, JSON bodies, field validation,
+// cursors. Validation failures throw cadenza::Error(kInvalidArgument) naming the field in
+// the API's spelling, so the client learns exactly what to fix.
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "domain/pagination.h"
+#include "domain/principal.h"
+#include "http/request.h"
+
+namespace cadenza {
+class AccountService;
+}
+
+namespace cadenza::api {
+
+// The caller behind `Authorization: Bearer <token>`; 401 when missing, malformed, expired,
+// or when the account is gone or disabled.
+Principal Authenticate(const http::Request& request, AccountService& accounts);
+
+// The body as a JSON object: 415 unless Content-Type is application/json (parameters such as
+// charset allowed), 400 when it is not valid UTF-8 JSON or not an object.
+boost::json::object ParseJsonObject(const http::Request& request);
+
+struct TextRule {
+  std::size_t min_chars = 1;    // counted in Unicode code points, after trimming ASCII spaces
+  std::size_t max_chars = 200;
+  bool allow_newlines = false;  // other control characters are always refused
+};
+
+// A required string field; trims surrounding ASCII whitespace, keeps all other text intact.
+std::string RequiredText(const boost::json::object& body, std::string_view field, TextRule rule = {});
+// Absent -> nullopt; present -> validated like RequiredText. `null` is refused unless
+// `null_clears` is set, in which case it yields an empty string (meaning "clear it").
+std::optional<std::string> OptionalText(const boost::json::object& body, std::string_view field,
+                                        TextRule rule = {}, bool null_clears = false);
+std::optional<std::int64_t> OptionalInt(const boost::json::object& body, std::string_view field,
+                                        std::int64_t min, std::int64_t max);
+std::optional<bool> OptionalBool(const boost::json::object& body, std::string_view field);
+// An id field (UUID text); 400 when absent or malformed.
+std::string RequiredId(const boost::json::object& body, std::string_view field);
+// 400 naming the first member not in `allowed` (catches typos like "tittle").
+void RejectUnknownFields(const boost::json::object& body,
+                         std::initializer_list<std::string_view> allowed);
+
+// A path parameter that must be an id; 404 when it is not one (no such resource can exist).
+std::string PathId(const http::Request& request, std::string_view name = "id");
+
+// ?limit=1..200 (default 50) and ?cursor= (opaque, from a previous nextCursor).
+PageRequest ParsePage(const http::Request& request);
+std::string EncodeCursor(std::string_view after_id);
+// {items, nextCursor} with nextCursor null on the last page.
+boost::json::object PageBody(boost::json::array items, const std::optional<std::string>& next_after_id);
+
+}  // namespace cadenza::api

@@ -1,0 +1,17 @@
+#pragma once
+// Wire format of the catalogue entities (camelCase JSON), separate from the domain structs.
+// Ids are strings, timestamps RFC 3339 strings; absent optionals are JSON null.
+#include <boost/json/object.hpp>
+#include <vector>
+
+#include "domain/entities.h"
+
+namespace cadenza::api {
+
+boost::json::object ToJson(const User& user);          // {id, email, displayName, role, createdAt, updatedAt}; never the hash
+boost::json::object ToJson(const Artist& artist);      // {id, ownerId, name, bio, createdAt, updatedAt}
+boost::json::object ToJson(const Album& album);        // {id, artistId, title, releaseDate, createdAt, updatedAt}
+boost::json::object ToJson(const Track& track);        // {id, albumId, title, trackNumber, sizeBytes, createdAt, updatedAt}
+boost::json::object ToJson(const Playlist& playlist);  // {id, ownerId, name, description, public, createdAt, updatedAt}
+
+}  // namespace cadenza::api

@@ -1,0 +1,1 @@
+// Keeps a layer that has only headers so far linkable.

@@ -1,0 +1,53 @@
+#pragma once
+// Domain errors: the expected ways a use case can fail. Services throw them; the transaction
+// boundary rolls back on the way out, and http/problem.cc maps each code to one HTTP status in
+// one place. Bugs and fatal start-up problems use ordinary exceptions (std::logic_error, ...).
+#include <stdexcept>
+#include <string>
+
+namespace cadenza {
+
+enum class ErrorCode {
+  kInvalidArgument,   // 400: malformed or invalid input; `field` names the culprit
+  kUnauthenticated,   // 401: missing, invalid or expired credentials
+  kPermissionDenied,  // 403: authenticated but not allowed (wrong role, not the owner, bad signature)
+  kNotFound,          // 404
+  kConflict,          // 409: state conflict (duplicate email, already claimed upload, ...)
+  kGone,              // 410
+  kTooLarge,          // 413
+  kUnsupportedMedia,  // 415
+  kRangeNotSatisfiable,  // 416
+  kUnprocessable,     // 422: well-formed but semantically unusable
+  kRateLimited,       // 429
+  kUnavailable,       // 503: a dependency (database, blob store) is not usable
+  kInternal,          // 500: should never be thrown on purpose
+};
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorCode code, std::string message, std::string field = {})
+      : std::runtime_error(std::move(message)), code_(code), field_(std::move(field)) {}
+
+  ErrorCode code() const { return code_; }
+  // The request field at fault, in the API's spelling ("title", "albumId"), or empty.
+  const std::string& field() const { return field_; }
+
+ private:
+  ErrorCode code_;
+  std::string field_;
+};
+
+// Shorthands that read well at the call site: `throw NotFound("album not found")`.
+inline Error InvalidArgument(std::string field, std::string message) {
+  return Error(ErrorCode::kInvalidArgument, std::move(message), std::move(field));
+}
+inline Error NotFound(std::string message) { return Error(ErrorCode::kNotFound, std::move(message)); }
+inline Error PermissionDenied(std::string message) {
+  return Error(ErrorCode::kPermissionDenied, std::move(message));
+}
+inline Error Unauthenticated(std::string message) {
+  return Error(ErrorCode::kUnauthenticated, std::move(message));
+}
+inline Error Conflict(std::string message) { return Error(ErrorCode::kConflict, std::move(message)); }
+
+}  // namespace cadenza

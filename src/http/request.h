@@ -1,0 +1,34 @@
+#pragma once
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cadenza::http {
+
+// A parsed HTTP request as handlers see it. Handlers run on blocking-work threads.
+struct Request {
+  std::string method;  // upper case: "GET", "POST", ...
+  std::string target;  // as received: path plus query
+  std::string path;    // percent-decoded path, without the query
+  std::multimap<std::string, std::string> query;  // percent-decoded name -> value
+  std::map<std::string, std::string> path_params;  // from the route pattern's {name} parts
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;  // the whole body for ordinary routes (bounded by the route's limit)
+  // For routes that stream their body to disk: the spooled file (the handler takes it over)
+  // and its size. Unset otherwise.
+  std::optional<std::filesystem::path> body_file;
+  std::int64_t body_size = 0;
+  std::string remote_address;
+
+  // The first header with this (case-insensitive) name, or empty.
+  std::string_view Header(std::string_view name) const;
+  // The first query parameter with this name.
+  std::optional<std::string> Query(std::string_view name) const;
+  // A path parameter; throws std::out_of_range when the route has none by that name.
+  const std::string& Param(std::string_view name) const;
+};
+
+}  // namespace cadenza::http

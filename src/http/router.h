@@ -1,0 +1,55 @@
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/request.h"
+#include "http/response.h"
+
+namespace cadenza::http {
+
+// Handlers are synchronous and run on blocking-work threads (they may query SQLite, hash
+// passwords, read files). They throw cadenza::Error for expected failures; the server maps
+// it to problem+json via http/problem.h. Anything else thrown becomes a 500 and is logged.
+using Handler = std::function<Response(Request&)>;
+
+struct RouteOptions {
+  // Largest accepted body; larger ones are refused with 413 before they are read.
+  std::int64_t max_body_bytes = 1 << 20;
+  // Stream the body into a file in `spool_dir` instead of memory (uploads).
+  bool spool_body = false;
+  std::string spool_dir;
+  // Runs on the blocking-work threads after the headers and before the body is read. It may
+  // refuse the request (throw cadenza::Error) or lower `max_body_bytes` for this request
+  // (e.g. to the limit a signed upload URL carries). `request.body` is still empty.
+  std::function<void(const Request& head, std::int64_t& max_body_bytes)> before_body;
+};
+
+struct Route {
+  std::string method;   // "GET", "POST", ... ; GET routes also answer HEAD
+  std::string pattern;  // "/api/v1/tracks/{id}"; a final "{name...}" matches the rest
+  Handler handler;
+  RouteOptions options;
+};
+
+class Router {
+ public:
+  void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+
+  struct Match {
+    const Route* route = nullptr;              // null when nothing matched
+    std::vector<std::string> allowed_methods;  // when the path matched other methods (405)
+  };
+  // Fills request.path_params on a match.
+  Match Find(std::string_view method, std::string_view path, Request& request) const;
+
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace cadenza::http

@@ -1,0 +1,157 @@
+#pragma once
+// The metadata database behind one port: repositories handed out inside a transaction.
+// Adapters: adapters/sqlite (embedded default); PostgreSQL later, without touching services.
+//
+// Conventions for every repository:
+// - Find* return std::nullopt when nothing matches; they never throw for "not found".
+// - Insert/Update/Delete throw Error(kConflict) on a uniqueness violation and
+//   Error(kNotFound) when the row to update or delete does not exist.
+// - Database failures throw Error(kUnavailable) (busy, I/O, connection lost).
+// - List* return items ordered by id (creation order) unless stated otherwise.
+// - Deleting a row deletes what it owns (ON DELETE CASCADE); deleting or replacing a track's
+//   blob_key queues the old key in the blob-deletion queue in the same transaction.
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/entities.h"
+#include "domain/pagination.h"
+
+namespace cadenza {
+
+class UserRepository {
+ public:
+  virtual ~UserRepository() = default;
+  virtual void Insert(const User& user) = 0;  // kConflict when the email is taken (any case)
+  virtual std::optional<User> FindById(std::string_view id) = 0;
+  virtual std::optional<User> FindByEmail(std::string_view email) = 0;  // case-insensitive
+  virtual void Update(const User& user) = 0;  // all mutable fields, by id
+  virtual void Delete(std::string_view id) = 0;
+  virtual Page<User> List(const PageRequest& page) = 0;
+};
+
+class ArtistRepository {
+ public:
+  virtual ~ArtistRepository() = default;
+  virtual void Insert(const Artist& artist) = 0;
+  virtual std::optional<Artist> FindById(std::string_view id) = 0;
+  virtual void Update(const Artist& artist) = 0;
+  virtual void Delete(std::string_view id) = 0;
+  virtual Page<Artist> List(const PageRequest& page) = 0;
+};
+
+class AlbumRepository {
+ public:
+  virtual ~AlbumRepository() = default;
+  virtual void Insert(const Album& album) = 0;
+  virtual std::optional<Album> FindById(std::string_view id) = 0;
+  virtual void Update(const Album& album) = 0;
+  virtual void Delete(std::string_view id) = 0;
+  virtual Page<Album> List(const PageRequest& page) = 0;
+  virtual Page<Album> ListByArtist(std::string_view artist_id, const PageRequest& page) = 0;
+};
+
+class TrackRepository {
+ public:
+  virtual ~TrackRepository() = default;
+  virtual void Insert(const Track& track) = 0;
+  virtual std::optional<Track> FindById(std::string_view id) = 0;
+  virtual void Update(const Track& track) = 0;
+  virtual void Delete(std::string_view id) = 0;
+  virtual Page<Track> List(const PageRequest& page) = 0;
+  // All tracks of an album in play order: track_number ascending (tracks without a number
+  // last), then id.
+  virtual std::vector<Track> ListByAlbum(std::string_view album_id) = 0;
+};
+
+class PlaylistRepository {
+ public:
+  virtual ~PlaylistRepository() = default;
+  virtual void Insert(const Playlist& playlist) = 0;
+  virtual std::optional<Playlist> FindById(std::string_view id) = 0;
+  virtual void Update(const Playlist& playlist) = 0;
+  virtual void Delete(std::string_view id) = 0;
+  // The owner's playlists, and with include_public also everyone's public ones.
+  virtual Page<Playlist> ListVisibleTo(std::string_view user_id, bool include_public,
+                                       const PageRequest& page) = 0;
+  // Entries ordered by position (0..n-1).
+  virtual std::vector<PlaylistEntry> ListEntries(std::string_view playlist_id) = 0;
+  // Replaces all entries; positions are taken from the vector order.
+  virtual void ReplaceEntries(std::string_view playlist_id,
+                              const std::vector<PlaylistEntry>& entries) = 0;
+};
+
+class UploadRepository {
+ public:
+  virtual ~UploadRepository() = default;
+  virtual void Insert(const Upload& upload) = 0;
+  virtual std::optional<Upload> FindById(std::string_view id) = 0;
+  virtual std::optional<Upload> FindByBlobKey(std::string_view blob_key) = 0;
+  // Records that the bytes are stored. kNotFound when the slot is gone.
+  virtual void MarkCompleted(std::string_view id, std::int64_t size, Timestamp at) = 0;
+  // Removes the slot row (the blob stays: a claimed upload now belongs to a track).
+  virtual void Delete(std::string_view id) = 0;
+  // Slots whose expires_at is before `now`, oldest first.
+  virtual std::vector<Upload> ListExpired(Timestamp now, int limit) = 0;
+};
+
+// Blob keys whose blobs must be removed once the transaction that queued them commits.
+// Removal happens after commit, so a crash in between leaves a queued key, never a lost blob
+// still referenced by a row.
+class BlobDeletionQueue {
+ public:
+  virtual ~BlobDeletionQueue() = default;
+  virtual void Enqueue(std::string_view blob_key) = 0;
+  virtual std::vector<std::string> Peek(int limit) = 0;
+  virtual void Remove(std::string_view blob_key) = 0;
+};
+
+// The repositories of one transaction. Valid only inside the callback that received it.
+class CatalogTransaction {
+ public:
+  virtual ~CatalogTransaction() = default;
+  virtual UserRepository& users() = 0;
+  virtual ArtistRepository& artists() = 0;
+  virtual AlbumRepository& albums() = 0;
+  virtual TrackRepository& tracks() = 0;
+  virtual PlaylistRepository& playlists() = 0;
+  virtual UploadRepository& uploads() = 0;
+  virtual BlobDeletionQueue& blob_deletions() = 0;
+};
+
+// Thread-safe. Blocking: call from blocking-work threads only.
+class Catalog {
+ public:
+  virtual ~Catalog() = default;
+
+  // Runs `fn` in one read-write transaction: commits when it returns, rolls back and rethrows
+  // when it throws. Writers are serialized by the engine; busy engines are waited on (bounded).
+  virtual void Write(const std::function<void(CatalogTransaction&)>& fn) = 0;
+
+  // Runs `fn` in a read-only snapshot (may be served by a replica later). Writes inside fail.
+  virtual void Read(const std::function<void(CatalogTransaction&)>& fn) = 0;
+
+  // Applies pending schema migrations; returns how many ran. Idempotent.
+  virtual int Migrate() = 0;
+
+  // True when a trivial query succeeds now (for /readyz).
+  virtual bool Healthy() = 0;
+
+  // Convenience for callers that return a value: `auto a = catalog.ReadValue([&](auto& tx) {...});`
+  template <class Fn>
+  auto ReadValue(Fn&& fn) -> decltype(fn(std::declval<CatalogTransaction&>())) {
+    std::optional<decltype(fn(std::declval<CatalogTransaction&>()))> out;
+    Read([&](CatalogTransaction& tx) { out.emplace(fn(tx)); });
+    return std::move(*out);
+  }
+  template <class Fn>
+  auto WriteValue(Fn&& fn) -> decltype(fn(std::declval<CatalogTransaction&>())) {
+    std::optional<decltype(fn(std::declval<CatalogTransaction&>()))> out;
+    Write([&](CatalogTransaction& tx) { out.emplace(fn(tx)); });
+    return std::move(*out);
+  }
+};
+
+}  // namespace cadenza
