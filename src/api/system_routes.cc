@@ -1,0 +1,43 @@
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+
+#include "api/openapi_document.h"
+#include "api/routes.h"
+
+namespace cadenza::api {
+
+void RegisterSystemRoutes(http::Router& router, ReadinessChecks checks) {
+  // Liveness: the process answers. Nothing else is consulted, so an orchestrator does not
+  // restart a healthy process because its database is slow.
+  router.Add("GET", "/healthz", [](http::Request&) {
+    return http::Response::Json(200, boost::json::object{{"status", "ok"}});
+  });
+
+  // Readiness: the dependencies a request needs are usable right now.
+  router.Add("GET", "/readyz", [checks](http::Request&) {
+    bool database = checks.database();
+    bool blob_store = checks.blob_store();
+    boost::json::object body{{"database", database ? "ok" : "unavailable"},
+                             {"blobStore", blob_store ? "ok" : "unavailable"}};
+    if (database && blob_store) {
+      body["status"] = "ok";
+      return http::Response::Json(200, body);
+    }
+    std::string detail = !database ? "the database is not usable" : "the blob store is not usable";
+    return http::Response::Problem(503, detail, std::move(body));
+  });
+
+  router.Add("GET", "/api/v1/openapi.json", [](http::Request&) {
+    http::Response response = http::Response::Text(200, std::string(kOpenApiDocument), "application/json");
+    response.SetHeader("Cache-Control", "no-cache");
+    return response;
+  });
+
+  router.Add("GET", "/", [](http::Request&) {
+    return http::Response::Json(200, boost::json::object{{"name", "Cadenza"},
+                                                         {"api", "/api/v1"},
+                                                         {"openapi", "/api/v1/openapi.json"}});
+  });
+}
+
+}  // namespace cadenza::api

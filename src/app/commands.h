@@ -1,0 +1,24 @@
+#pragma once
+// The CLI commands. Each returns the process exit code.
+#include <string>
+
+#include "app/config.h"
+
+namespace cadenza::app {
+
+int RunServe(const Config& config);
+int RunMigrate(const Config& config);
+// Prints "METHOD PATTERN" per route (the OpenAPI test checks the document against it).
+int RunRoutes(const Config& config);
+
+struct UserCreateArgs {
+  std::string email;
+  std::string password_file;  // "-" reads standard input
+  std::string role = "admin";
+  std::string display_name;
+};
+int RunUserCreate(const Config& config, const UserCreateArgs& args);
+int RunUserList(const Config& config);
+int RunUserSetDisabled(const Config& config, const std::string& email_or_id, bool disabled);
+
+}  // namespace cadenza::app

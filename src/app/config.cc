@@ -1,0 +1,188 @@
+#include "app/config.h"
+
+#include <charconv>
+#include <functional>
+#include <stdexcept>
+#include <string_view>
+#include <thread>
+#include <toml++/toml.h>
+
+namespace cadenza::app {
+
+namespace {
+
+using Setter = std::function<void(Config&, const std::string&)>;
+
+std::int64_t ParseInteger(const std::string& text, std::int64_t min, std::int64_t max) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    throw std::invalid_argument("expected an integer, got \"" + text + "\"");
+  }
+  if (value < min || value > max) {
+    throw std::invalid_argument("must be between " + std::to_string(min) + " and " +
+                                std::to_string(max) + ", got " + text);
+  }
+  return value;
+}
+
+// Durations accept plain seconds or a unit suffix: 90, 90s, 15m, 2h, 1d.
+std::chrono::seconds ParseDuration(const std::string& text) {
+  if (text.empty()) throw std::invalid_argument("expected a duration such as 3600, 15m or 2h");
+  std::int64_t scale = 1;
+  std::string digits = text;
+  switch (text.back()) {
+    case 's': scale = 1; digits.pop_back(); break;
+    case 'm': scale = 60; digits.pop_back(); break;
+    case 'h': scale = 3600; digits.pop_back(); break;
+    case 'd': scale = 86400; digits.pop_back(); break;
+    default: break;
+  }
+  return std::chrono::seconds(ParseInteger(digits, 1, 366LL * 86400 / scale) * scale);
+}
+
+// Sizes accept bytes or a binary suffix: 1048576, 512K, 100M, 2G.
+std::int64_t ParseSize(const std::string& text) {
+  if (text.empty()) throw std::invalid_argument("expected a size such as 100M or 2G");
+  std::int64_t scale = 1;
+  std::string digits = text;
+  switch (text.back()) {
+    case 'K': scale = 1LL << 10; digits.pop_back(); break;
+    case 'M': scale = 1LL << 20; digits.pop_back(); break;
+    case 'G': scale = 1LL << 30; digits.pop_back(); break;
+    default: break;
+  }
+  return ParseInteger(digits, 1, (1LL << 42) / scale) * scale;
+}
+
+void SetListen(Config& c, const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) throw std::invalid_argument("expected HOST:PORT, got \"" + text + "\"");
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty()) throw std::invalid_argument("expected HOST:PORT, got \"" + text + "\"");
+  c.listen_host = host;
+  c.listen_port = static_cast<std::uint16_t>(ParseInteger(text.substr(colon + 1), 0, 65535));
+}
+
+void SetPublicUrl(Config& c, const std::string& text) {
+  if (text.rfind("http://", 0) != 0 && text.rfind("https://", 0) != 0) {
+    throw std::invalid_argument("must start with http:// or https://");
+  }
+  std::string url = text;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  c.public_url = url;
+}
+
+const std::map<std::string, Setter>& Setters() {
+  static const std::map<std::string, Setter> setters = {
+      {"data_dir", [](Config& c, const std::string& v) {
+         if (v.empty()) throw std::invalid_argument("must not be empty");
+         c.data_dir = v;
+       }},
+      {"listen", SetListen},
+      {"public_url", SetPublicUrl},
+      {"io_threads", [](Config& c, const std::string& v) { c.io_threads = static_cast<int>(ParseInteger(v, 1, 64)); }},
+      {"worker_threads", [](Config& c, const std::string& v) { c.worker_threads = static_cast<int>(ParseInteger(v, 0, 256)); }},
+      {"token_ttl", [](Config& c, const std::string& v) { c.token_ttl = ParseDuration(v); }},
+      {"upload_url_ttl", [](Config& c, const std::string& v) { c.upload_url_ttl = ParseDuration(v); }},
+      {"stream_url_ttl", [](Config& c, const std::string& v) { c.stream_url_ttl = ParseDuration(v); }},
+      {"upload_claim_grace", [](Config& c, const std::string& v) { c.upload_claim_grace = ParseDuration(v); }},
+      {"max_upload_bytes", [](Config& c, const std::string& v) { c.max_upload_bytes = ParseSize(v); }},
+      {"janitor_interval", [](Config& c, const std::string& v) { c.janitor_interval = ParseDuration(v); }},
+      {"shutdown_grace", [](Config& c, const std::string& v) { c.shutdown_grace = ParseDuration(v); }},
+      {"log_level", [](Config& c, const std::string& v) {
+         static const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
+         if (std::find(levels.begin(), levels.end(), v) == levels.end()) {
+           throw std::invalid_argument("must be one of trace, debug, info, warn, error, off");
+         }
+         c.log_level = v;
+       }},
+  };
+  return setters;
+}
+
+std::string EnvName(const std::string& setting) {
+  std::string out = "CADENZA_";
+  for (char ch : setting) out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+  return out;
+}
+
+}  // namespace
+
+const std::vector<std::string>& SettingNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& [name, setter] : Setters()) out.push_back(name);
+    return out;
+  }();
+  return names;
+}
+
+Settings ReadConfigFile(const std::filesystem::path& file) {
+  toml::table table;
+  try {
+    table = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    throw std::runtime_error("config file " + file.string() + ":" + std::to_string(where.line) + ": " +
+                             std::string(e.description()));
+  }
+  Settings out;
+  for (const auto& [key, node] : table) {
+    std::string name(key.str());
+    if (!Setters().contains(name)) {
+      throw std::runtime_error("config file " + file.string() + ": unknown setting \"" + name + "\"");
+    }
+    if (auto s = node.value<std::string>(); s && node.is_string()) {
+      out[name] = *s;
+    } else if (auto i = node.value<std::int64_t>(); i && node.is_integer()) {
+      out[name] = std::to_string(*i);
+    } else {
+      throw std::runtime_error("config file " + file.string() + ": \"" + name +
+                               "\" must be a string or an integer");
+    }
+  }
+  return out;
+}
+
+Settings ReadEnvironment(char** environ_block) {
+  Settings out;
+  if (environ_block == nullptr) return out;
+  for (const auto& name : SettingNames()) {
+    std::string env = EnvName(name) + "=";
+    for (char** e = environ_block; *e != nullptr; ++e) {
+      std::string_view entry(*e);
+      if (entry.rfind(env, 0) == 0) out[name] = std::string(entry.substr(env.size()));
+    }
+  }
+  return out;
+}
+
+Config BuildConfig(const std::vector<std::pair<std::string, Settings>>& sources_low_to_high) {
+  Config config;
+  for (const auto& [source, settings] : sources_low_to_high) {
+    for (const auto& [name, value] : settings) {
+      auto it = Setters().find(name);
+      if (it == Setters().end()) throw std::runtime_error(source + ": unknown setting \"" + name + "\"");
+      try {
+        it->second(config, value);
+      } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(source + ": " + name + " " + e.what());
+      }
+    }
+  }
+  if (config.worker_threads == 0) {
+    // Handlers block on SQLite and Argon2id; a few threads per core keep the I/O threads free.
+    config.worker_threads = std::max(4, static_cast<int>(std::thread::hardware_concurrency()) * 2);
+  }
+  if (config.public_url.empty()) {
+    std::string host = config.listen_host;
+    if (host == "0.0.0.0" || host == "::") host = "localhost";
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    config.public_url = "http://" + host + ":" + std::to_string(config.listen_port);
+  }
+  return config;
+}
+
+}  // namespace cadenza::app

@@ -1,1 +1,0 @@
-// Keeps a layer that has only headers so far linkable.

@@ -1,0 +1,32 @@
+#pragma once
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace cadenza::app {
+
+// Runs `fn` every `interval` on a thread of its own (it may block: it is maintenance work such
+// as blob garbage collection) until destroyed. Exceptions are logged, never propagated.
+class PeriodicTask {
+ public:
+  PeriodicTask(std::string name, std::chrono::seconds interval, std::function<void()> fn);
+  ~PeriodicTask();
+  PeriodicTask(const PeriodicTask&) = delete;
+  PeriodicTask& operator=(const PeriodicTask&) = delete;
+
+ private:
+  void Loop();
+
+  std::string name_;
+  std::chrono::seconds interval_;
+  std::function<void()> fn_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // guarded by mutex_
+  std::thread thread_;
+};
+
+}  // namespace cadenza::app

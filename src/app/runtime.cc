@@ -1,0 +1,85 @@
+#include "app/runtime.h"
+
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+#include <system_error>
+
+#include "adapters/localfs/local_blob_store.h"
+#include "adapters/localfs/secret_file.h"
+#include "adapters/sodium/argon2id_password_hasher.h"
+#include "adapters/sqlite/sqlite_catalog.h"
+#include "api/routes.h"
+#include "services/account_service.h"
+#include "services/blob_janitor.h"
+#include "services/catalog_service.h"
+#include "services/id_generator.h"
+#include "services/playlist_service.h"
+#include "services/token_service.h"
+#include "services/track_service.h"
+#include "services/url_signer.h"
+
+namespace cadenza::app {
+
+namespace {
+
+// 64 random bytes per secret: twice HMAC-SHA256's block-size-halved minimum, so brute force
+// is out of reach and rotation is a file swap.
+constexpr std::size_t kSecretBytes = 64;
+
+}  // namespace
+
+Runtime::Runtime(Config config) : config_(std::move(config)) {
+  std::error_code ec;
+  std::filesystem::create_directories(config_.data_dir, ec);
+  if (ec) {
+    throw std::runtime_error("cannot create data directory " + config_.data_dir.string() + ": " +
+                             ec.message());
+  }
+  catalog_ = OpenSqliteCatalog(config_.DatabaseFile());
+  int applied = catalog_->Migrate();
+  if (applied > 0) spdlog::info("applied {} database migration(s)", applied);
+  blob_store_ = std::make_unique<LocalBlobStore>(config_.BlobDirectory());
+
+  // Secrets live in files beside the data, never in the database: a leaked database dump
+  // must not let anyone forge tokens or URLs.
+  std::string token_secret = LoadOrCreateSecret(config_.SecretsDirectory() / "token.key", kSecretBytes);
+  std::string url_secret = LoadOrCreateSecret(config_.SecretsDirectory() / "url.key", kSecretBytes);
+
+  password_hasher_ = std::make_unique<Argon2idPasswordHasher>();
+  ids_ = std::make_unique<IdGenerator>(clock_);
+  TokenOptions token_options;
+  token_options.ttl = config_.token_ttl;
+  tokens_ = std::make_unique<TokenService>(token_secret, token_options, clock_);
+  url_signer_ = std::make_unique<UrlSigner>(url_secret, clock_);
+
+  accounts_ = std::make_unique<AccountService>(*catalog_, *password_hasher_, *tokens_, *ids_, clock_,
+                                               AccountOptions{});
+  catalog_service_ = std::make_unique<CatalogService>(*catalog_, *ids_, clock_);
+  playlists_ = std::make_unique<PlaylistService>(*catalog_, *ids_, clock_);
+  TrackOptions track_options;
+  track_options.public_url = config_.public_url;
+  track_options.upload_ttl = config_.upload_url_ttl;
+  track_options.stream_ttl = config_.stream_url_ttl;
+  track_options.max_upload_bytes = config_.max_upload_bytes;
+  tracks_ = std::make_unique<TrackService>(*catalog_, *blob_store_, *url_signer_, *ids_, clock_,
+                                           track_options);
+  JanitorOptions janitor_options;
+  janitor_options.claim_grace = config_.upload_claim_grace;
+  janitor_ = std::make_unique<BlobJanitor>(*catalog_, *blob_store_, clock_, janitor_options);
+}
+
+Runtime::~Runtime() = default;
+
+std::shared_ptr<const http::Router> Runtime::BuildRouter() {
+  auto router = std::make_shared<http::Router>();
+  api::RegisterSystemRoutes(*router, {[this] { return catalog_->Healthy(); },
+                                      [this] { return blob_store_->Healthy(); }});
+  api::RegisterAccountRoutes(*router, *accounts_);
+  api::RegisterCatalogRoutes(*router, *accounts_, *catalog_service_);
+  api::RegisterPlaylistRoutes(*router, *accounts_, *playlists_);
+  api::RegisterTrackRoutes(*router, *accounts_, *tracks_);
+  return router;
+}
+
+}  // namespace cadenza::app

@@ -1,0 +1,58 @@
+#pragma once
+// The composition root: turns a Config into adapters, services and routes. The only place
+// that knows which adapter implements which port.
+#include <memory>
+
+#include "app/config.h"
+#include "http/router.h"
+#include "ports/blob_store.h"
+#include "ports/catalog.h"
+#include "ports/clock.h"
+#include "ports/crypto.h"
+
+namespace cadenza {
+class AccountService;
+class BlobJanitor;
+class CatalogService;
+class IdGenerator;
+class PlaylistService;
+class TokenService;
+class TrackService;
+class UrlSigner;
+}  // namespace cadenza
+
+namespace cadenza::app {
+
+class Runtime {
+ public:
+  // Opens the data directory (creating it), the database (migrating it), the blob store and
+  // the secrets. Throws std::runtime_error with an operator-readable message on failure.
+  explicit Runtime(Config config);
+  ~Runtime();
+
+  const Config& config() const { return config_; }
+  Catalog& catalog() { return *catalog_; }
+  BlobStore& blob_store() { return *blob_store_; }
+  AccountService& accounts() { return *accounts_; }
+  BlobJanitor& janitor() { return *janitor_; }
+
+  // All routes this process serves.
+  std::shared_ptr<const http::Router> BuildRouter();
+
+ private:
+  Config config_;
+  SystemClock clock_;
+  std::unique_ptr<Catalog> catalog_;
+  std::unique_ptr<BlobStore> blob_store_;
+  std::unique_ptr<PasswordHasher> password_hasher_;
+  std::unique_ptr<IdGenerator> ids_;
+  std::unique_ptr<TokenService> tokens_;
+  std::unique_ptr<UrlSigner> url_signer_;
+  std::unique_ptr<AccountService> accounts_;
+  std::unique_ptr<CatalogService> catalog_service_;
+  std::unique_ptr<PlaylistService> playlists_;
+  std::unique_ptr<TrackService> tracks_;
+  std::unique_ptr<BlobJanitor> janitor_;
+};
+
+}  // namespace cadenza::app
