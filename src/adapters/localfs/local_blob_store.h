@@ -1,0 +1,53 @@
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "ports/blob_store.h"
+
+namespace cadenza {
+
+// BlobStore on a local folder: the blob for key K is the file <root>/K. Writes go to a temp
+// file in <root>/.spool (a dot segment is never a valid key, so it cannot collide with a
+// blob), are fsynced, then renamed into place and the folder fsynced: readers, including ones
+// that opened the old blob, never see a partial file. Folders are created on demand and
+// removed again when their last blob goes.
+//
+// Thread-safe and blocking. Invalid keys throw Error(kInvalidArgument, "invalid blob key");
+// operating-system failures throw Error(kUnavailable, "blob store: <op> <key>: <reason>").
+class LocalBlobStore final : public BlobStore {
+ public:
+  // Creates `root` and its spool folder when missing. Throws std::filesystem::filesystem_error
+  // when they cannot be created (a fatal start-up problem).
+  explicit LocalBlobStore(std::filesystem::path root);
+
+  // `source` must be a regular file. It is fsynced and renamed into place when it lives on
+  // the same filesystem as the store, otherwise copied (then fsynced) and removed.
+  void PutFile(std::string_view key, const std::filesystem::path& source) override;
+  void Put(std::string_view key, std::string_view bytes) override;
+  // Nullopt when there is no blob (also when `key` names a folder of other blobs).
+  std::optional<BlobInfo> Stat(std::string_view key) override;
+  // The reader keeps the opened file: it reads the same bytes even if the blob is replaced or
+  // removed meanwhile. ReadAt throws std::invalid_argument for a negative offset.
+  std::unique_ptr<BlobReader> Open(std::string_view key) override;
+  void Remove(std::string_view key) override;
+  std::filesystem::path SpoolDirectory() const override;
+  // Creates, fsyncs, reads back and removes a probe file in the spool folder.
+  bool Healthy() override;
+
+  const std::filesystem::path& root() const { return root_; }
+
+ private:
+  std::filesystem::path PathFor(std::string_view key) const;
+  // Renames `from` to `to` (the blob for `key`), creating the missing folders first; retries
+  // when a concurrent Remove prunes a folder in between. Returns 0 or an errno value.
+  int RenameIntoPlace(const std::filesystem::path& from, const std::filesystem::path& to);
+  // Copies `source` into a fsynced temp file in the spool; returns its path.
+  std::filesystem::path CopyToSpool(std::string_view key, const std::filesystem::path& source);
+
+  std::filesystem::path root_;   // canonical
+  std::filesystem::path spool_;  // root_/.spool
+};
+
+}  // namespace cadenza
