@@ -1,0 +1,81 @@
+#include <string>
+
+#include "adapters/sqlite/paging.h"
+#include "adapters/sqlite/repositories.h"
+#include "domain/error.h"
+
+namespace cadenza::sqlite {
+namespace {
+
+constexpr char kSelect[] =
+    "SELECT id, artist_id, title, release_date, created_at, updated_at FROM albums ";
+
+Album ReadAlbum(const Statement& s) {
+  Album album;
+  album.id = s.ColumnText(0);
+  album.artist_id = s.ColumnText(1);
+  album.title = s.ColumnText(2);
+  album.release_date = s.ColumnOptionalText(3);
+  album.created_at = s.ColumnInt(4);
+  album.updated_at = s.ColumnInt(5);
+  return album;
+}
+
+}  // namespace
+
+void SqliteAlbumRepository::Insert(const Album& album) {
+  auto insert = conn_.Prepare(
+      "INSERT INTO albums (id, artist_id, title, release_date, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  insert->BindText(1, album.id)
+      .BindText(2, album.artist_id)
+      .BindText(3, album.title)
+      .BindText(4, album.release_date)
+      .BindInt(5, album.created_at)
+      .BindInt(6, album.updated_at);
+  insert->Run();
+}
+
+std::optional<Album> SqliteAlbumRepository::FindById(std::string_view id) {
+  auto query = conn_.Prepare(std::string(kSelect) + "WHERE id = ?1");
+  query->BindText(1, id);
+  if (!query->Step()) return std::nullopt;
+  return ReadAlbum(*query);
+}
+
+void SqliteAlbumRepository::Update(const Album& album) {
+  auto update = conn_.Prepare(
+      "UPDATE albums SET artist_id = ?2, title = ?3, release_date = ?4, updated_at = ?5 "
+      "WHERE id = ?1");
+  update->BindText(1, album.id)
+      .BindText(2, album.artist_id)
+      .BindText(3, album.title)
+      .BindText(4, album.release_date)
+      .BindInt(5, album.updated_at);
+  update->Run();
+  if (conn_.Changes() == 0) throw NotFound("album not found");
+}
+
+void SqliteAlbumRepository::Delete(std::string_view id) {
+  auto remove = conn_.Prepare("DELETE FROM albums WHERE id = ?1");
+  remove->BindText(1, id);
+  remove->Run();
+  if (conn_.Changes() == 0) throw NotFound("album not found");
+}
+
+Page<Album> SqliteAlbumRepository::List(const PageRequest& page) {
+  auto query = conn_.Prepare(std::string(kSelect) + "WHERE id > ?1 ORDER BY id LIMIT ?2");
+  BindPage(*query, 1, 2, page);
+  return CollectPage<Album>(*query, page.limit, ReadAlbum);
+}
+
+Page<Album> SqliteAlbumRepository::ListByArtist(std::string_view artist_id,
+                                                const PageRequest& page) {
+  auto query =
+      conn_.Prepare(std::string(kSelect) + "WHERE artist_id = ?3 AND id > ?1 ORDER BY id LIMIT ?2");
+  BindPage(*query, 1, 2, page);
+  query->BindText(3, artist_id);
+  return CollectPage<Album>(*query, page.limit, ReadAlbum);
+}
+
+}  // namespace cadenza::sqlite

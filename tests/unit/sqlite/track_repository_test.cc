@@ -1,0 +1,121 @@
+#include <gtest/gtest.h>
+
+#include "catalog_fixture.h"
+
+namespace cadenza::testing {
+namespace {
+
+using TrackRepositoryTest = CatalogTest;
+TEST_F(TrackRepositoryTest, InsertFindUpdateDelete) {
+  SeedAlbum();
+  Write([](CatalogTransaction& tx) {
+    tx.albums().Insert(MakeAlbum("al2", "ar1"));
+    tx.tracks().Insert(MakeTrack("t1", "al1", 3));
+  });
+  auto found =
+      catalog_->ReadValue([](CatalogTransaction& tx) { return tx.tracks().FindById("t1"); });
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->album_id, "al1");
+  EXPECT_EQ(found->title, "Track t1");
+  EXPECT_EQ(found->track_number, 3);
+  EXPECT_EQ(found->blob_key, "originals/t1.flac");
+  EXPECT_EQ(found->blob_size, 1234567);
+  EXPECT_EQ(found->created_at, 1700000000300);
+
+  Track changed = *found;
+  changed.album_id = "al2";
+  changed.title = "Renamed";
+  changed.track_number.reset();
+  changed.blob_size = 5'000'000'000;  // beyond 32 bits
+  changed.updated_at = 1700000088888;
+  Write([&](CatalogTransaction& tx) { tx.tracks().Update(changed); });
+  found = catalog_->ReadValue([](CatalogTransaction& tx) { return tx.tracks().FindById("t1"); });
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->album_id, "al2");
+  EXPECT_EQ(found->title, "Renamed");
+  EXPECT_FALSE(found->track_number.has_value());
+  EXPECT_EQ(found->blob_size, 5'000'000'000);
+  EXPECT_EQ(found->updated_at, 1700000088888);
+  EXPECT_TRUE(QueuedKeys().empty());  // same blob key: nothing to delete
+
+  Write([](CatalogTransaction& tx) { tx.tracks().Delete("t1"); });
+  Read([](CatalogTransaction& tx) { EXPECT_FALSE(tx.tracks().FindById("t1").has_value()); });
+  EXPECT_EQ(QueuedKeys(), (Strings{"originals/t1.flac"}));
+}
+
+TEST_F(TrackRepositoryTest, UpdateOrDeleteOfMissingTrackIsNotFound) {
+  SeedAlbum();
+  EXPECT_EQ(ThrownCode([&] {
+              Write([](CatalogTransaction& tx) { tx.tracks().Update(MakeTrack("t9", "al1")); });
+            }),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(ThrownCode([&] { Write([](CatalogTransaction& tx) { tx.tracks().Delete("t9"); }); }),
+            ErrorCode::kNotFound);
+}
+
+TEST_F(TrackRepositoryTest, DuplicateBlobKeyIsConflict) {
+  SeedAlbum();
+  Write([](CatalogTransaction& tx) { tx.tracks().Insert(MakeTrack("t1", "al1")); });
+  Track copy = MakeTrack("t2", "al1");
+  copy.blob_key = "originals/t1.flac";
+  EXPECT_EQ(
+      ThrownMessage([&] { Write([&](CatalogTransaction& tx) { tx.tracks().Insert(copy); }); }),
+      "a track with this blob key already exists");
+}
+
+TEST_F(TrackRepositoryTest, MissingAlbumIsConflict) {
+  SeedAlbum();
+  EXPECT_EQ(ThrownMessage([&] {
+              Write([](CatalogTransaction& tx) { tx.tracks().Insert(MakeTrack("t1", "ghost")); });
+            }),
+            "a track refers to a missing album");
+}
+
+TEST_F(TrackRepositoryTest, ReplacingTheBlobKeyQueuesTheOldOne) {
+  SeedAlbum();
+  Write([](CatalogTransaction& tx) { tx.tracks().Insert(MakeTrack("t1", "al1")); });
+  Track changed = MakeTrack("t1", "al1");
+  changed.blob_key = "originals/t1-v2.flac";
+  Write([&](CatalogTransaction& tx) { tx.tracks().Update(changed); });
+  EXPECT_EQ(QueuedKeys(), (Strings{"originals/t1.flac"}));
+  Read([](CatalogTransaction& tx) {
+    EXPECT_EQ(tx.tracks().FindById("t1")->blob_key, "originals/t1-v2.flac");
+  });
+}
+
+TEST_F(TrackRepositoryTest, ListByAlbumPutsUnnumberedTracksLast) {
+  SeedAlbum();
+  Write([](CatalogTransaction& tx) {
+    tx.albums().Insert(MakeAlbum("al2", "ar1"));
+    tx.tracks().Insert(MakeTrack("t-a", "al1", std::nullopt));
+    tx.tracks().Insert(MakeTrack("t-b", "al1", 2));
+    tx.tracks().Insert(MakeTrack("t-c", "al1", 1));
+    tx.tracks().Insert(MakeTrack("t-d", "al1", 10));
+    tx.tracks().Insert(MakeTrack("t-0", "al1", std::nullopt));
+    tx.tracks().Insert(MakeTrack("t-e", "al1", 2));  // same number: id breaks the tie
+    tx.tracks().Insert(MakeTrack("t-x", "al2", 1));
+  });
+  auto tracks =
+      catalog_->ReadValue([](CatalogTransaction& tx) { return tx.tracks().ListByAlbum("al1"); });
+  std::vector<std::string> ids;
+  for (const Track& t : tracks) ids.push_back(t.id);
+  EXPECT_EQ(ids, (Strings{"t-c", "t-b", "t-e", "t-d", "t-0", "t-a"}));
+  Read([](CatalogTransaction& tx) { EXPECT_TRUE(tx.tracks().ListByAlbum("ghost").empty()); });
+}
+
+TEST_F(TrackRepositoryTest, ListPagesInIdOrder) {
+  SeedAlbum();
+  Write([](CatalogTransaction& tx) {
+    for (std::string id : {"t3", "t1", "t2"}) tx.tracks().Insert(MakeTrack(id, "al1"));
+  });
+  Read([](CatalogTransaction& tx) {
+    auto page = tx.tracks().List(PageRequest{.limit = 2});
+    ASSERT_EQ(page.items.size(), 2u);
+    EXPECT_EQ(page.items[0].id, "t1");
+    EXPECT_EQ(page.items[1].id, "t2");
+    EXPECT_EQ(page.next_after_id, "t2");
+  });
+}
+
+}  // namespace
+}  // namespace cadenza::testing
