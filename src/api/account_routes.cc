@@ -1,0 +1,96 @@
+// /api/v1/auth/* and /api/v1/users/me.
+#include <boost/json/object.hpp>
+
+#include "api/common.h"
+#include "api/dto.h"
+#include "api/routes.h"
+#include "domain/error.h"
+#include "domain/role.h"
+#include "services/account_service.h"
+
+namespace cadenza::api {
+
+namespace {
+
+// Passwords are taken verbatim (no trimming: spaces may be part of them); the service
+// checks their length.
+std::string RequiredPassword(const boost::json::object& body, std::string_view field) {
+  const boost::json::value* value = body.if_contains(field);
+  std::string name(field);
+  if (value == nullptr || value->is_null()) throw InvalidArgument(name, name + " is required");
+  if (!value->is_string()) throw InvalidArgument(name, name + " must be a string");
+  return std::string(value->get_string().data(), value->get_string().size());
+}
+
+std::optional<std::string> OptionalPassword(const boost::json::object& body,
+                                            std::string_view field) {
+  if (!body.contains(field)) return std::nullopt;
+  return RequiredPassword(body, field);
+}
+
+// Emails are validated by the service, which knows the address rules; here only the type.
+std::string RequiredEmail(const boost::json::object& body) {
+  return RequiredText(body, "email", TextRule{1, 254, false});
+}
+
+http::Response AuthBody(int status, const AuthResult& result) {
+  boost::json::object body{
+      {"user", ToJson(result.user)},
+      {"accessToken", result.token.token},
+      {"tokenType", "Bearer"},
+      {"expiresIn", result.token.expires_in_seconds},
+  };
+  return http::Response::Json(status, body);
+}
+
+}  // namespace
+
+void RegisterAccountRoutes(http::Router& router, AccountService& accounts) {
+  router.Add("POST", "/api/v1/auth/register", [&accounts](http::Request& request) {
+    boost::json::object body = ParseJsonObject(request);
+    RejectUnknownFields(body, {"email", "password", "displayName", "role"});
+    std::string email = RequiredEmail(body);
+    std::string password = RequiredPassword(body, "password");
+    std::string display_name = RequiredText(body, "displayName");
+    Role role = Role::kListener;
+    if (std::optional<std::string> name = OptionalText(body, "role")) {
+      std::optional<Role> parsed = ParseRole(*name);
+      if (!parsed) throw InvalidArgument("role", "role must be \"listener\" or \"artist\"");
+      role = *parsed;
+    }
+    return AuthBody(201, accounts.Register(email, password, display_name, role));
+  });
+
+  router.Add("POST", "/api/v1/auth/login", [&accounts](http::Request& request) {
+    boost::json::object body = ParseJsonObject(request);
+    RejectUnknownFields(body, {"email", "password"});
+    std::string email = RequiredEmail(body);
+    std::string password = RequiredPassword(body, "password");
+    return AuthBody(200, accounts.Login(email, password));
+  });
+
+  router.Add("GET", "/api/v1/users/me", [&accounts](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    return http::Response::Json(200, ToJson(accounts.GetUser(who.user_id)));
+  });
+
+  router.Add("PATCH", "/api/v1/users/me", [&accounts](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    boost::json::object body = ParseJsonObject(request);
+    RejectUnknownFields(body, {"displayName", "email", "password", "currentPassword"});
+    UserPatch patch;
+    patch.display_name = OptionalText(body, "displayName");
+    patch.email = OptionalText(body, "email", TextRule{1, 254, false});
+    patch.new_password = OptionalPassword(body, "password");
+    patch.current_password = OptionalPassword(body, "currentPassword");
+    return http::Response::Json(200, ToJson(accounts.UpdateMe(who, patch)));
+  });
+
+  router.Add("DELETE", "/api/v1/users/me", [&accounts](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    accounts.DeleteMe(who);
+    return http::Response::Empty(204);
+  });
+}
+
+}  // namespace cadenza::api

@@ -1,0 +1,146 @@
+// /api/v1/artists... and /api/v1/albums...
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/common.h"
+#include "api/dto.h"
+#include "api/routes.h"
+#include "services/account_service.h"
+#include "services/catalog_service.h"
+
+namespace cadenza::api {
+
+namespace {
+
+constexpr TextRule kNameRule{1, 200, false};
+constexpr TextRule kBioRule{0, 5000, true};
+// Generous: the service explains the YYYY-MM-DD format when the text is not a date.
+constexpr TextRule kDateRule{0, 100, false};
+
+template <class T>
+boost::json::object ListBody(const Page<T>& page) {
+  boost::json::array items;
+  items.reserve(page.items.size());
+  for (const T& item : page.items) items.push_back(ToJson(item));
+  return PageBody(std::move(items), page.next_after_id);
+}
+
+http::Response Created(const std::string& collection, boost::json::object resource) {
+  std::string location = "/api/v1/" + collection + "/" + resource.at("id").as_string().c_str();
+  http::Response response = http::Response::Json(201, resource);
+  response.SetHeader("Location", location);
+  return response;
+}
+
+http::Response Deleted(const std::string& id) {
+  return http::Response::Json(200, boost::json::object{{"id", id}});
+}
+
+boost::json::object AlbumBody(const AlbumWithTracks& album) {
+  boost::json::object body = ToJson(album.album);
+  boost::json::array tracks;
+  tracks.reserve(album.tracks.size());
+  for (const Track& track : album.tracks) tracks.push_back(ToJson(track));
+  body["tracks"] = std::move(tracks);
+  return body;
+}
+
+// An artistId in a body: its shape is checked here, its existence by the service (422).
+std::optional<std::string> OptionalId(const boost::json::object& body, std::string_view field) {
+  if (!body.contains(field)) return std::nullopt;
+  return RequiredId(body, field);
+}
+
+}  // namespace
+
+void RegisterCatalogRoutes(http::Router& router, AccountService& accounts,
+                           CatalogService& catalog) {
+  // --- Artists ---
+  router.Add("GET", "/api/v1/artists", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    return http::Response::Json(200, ListBody(catalog.ListArtists(who, ParsePage(request))));
+  });
+
+  router.Add("POST", "/api/v1/artists", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    boost::json::object body = ParseJsonObject(request);
+    RejectUnknownFields(body, {"name", "bio"});
+    ArtistDraft draft;
+    draft.name = RequiredText(body, "name", kNameRule);
+    draft.bio = OptionalText(body, "bio", kBioRule, /*null_clears=*/true);
+    return Created("artists", ToJson(catalog.CreateArtist(who, draft)));
+  });
+
+  router.Add("GET", "/api/v1/artists/{id}", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    return http::Response::Json(200, ToJson(catalog.GetArtist(who, PathId(request))));
+  });
+
+  router.Add("PATCH", "/api/v1/artists/{id}", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    std::string id = PathId(request);
+    boost::json::object body = ParseJsonObject(request);
+    RejectUnknownFields(body, {"name", "bio"});
+    ArtistPatch patch;
+    patch.name = OptionalText(body, "name", kNameRule);
+    patch.bio = OptionalText(body, "bio", kBioRule, /*null_clears=*/true);
+    return http::Response::Json(200, ToJson(catalog.UpdateArtist(who, id, patch)));
+  });
+
+  router.Add("DELETE", "/api/v1/artists/{id}", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    std::string id = PathId(request);
+    catalog.DeleteArtist(who, id);
+    return Deleted(id);
+  });
+
+  router.Add("GET", "/api/v1/artists/{id}/albums", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    std::string id = PathId(request);
+    return http::Response::Json(200,
+                                ListBody(catalog.ListAlbumsByArtist(who, id, ParsePage(request))));
+  });
+
+  // --- Albums ---
+  router.Add("GET", "/api/v1/albums", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    return http::Response::Json(200, ListBody(catalog.ListAlbums(who, ParsePage(request))));
+  });
+
+  router.Add("POST", "/api/v1/albums", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    boost::json::object body = ParseJsonObject(request);
+    RejectUnknownFields(body, {"artistId", "title", "releaseDate"});
+    AlbumDraft draft;
+    draft.artist_id = RequiredId(body, "artistId");
+    draft.title = RequiredText(body, "title", kNameRule);
+    draft.release_date = OptionalText(body, "releaseDate", kDateRule, /*null_clears=*/true);
+    return Created("albums", ToJson(catalog.CreateAlbum(who, draft)));
+  });
+
+  router.Add("GET", "/api/v1/albums/{id}", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    return http::Response::Json(200, AlbumBody(catalog.GetAlbum(who, PathId(request))));
+  });
+
+  router.Add("PATCH", "/api/v1/albums/{id}", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    std::string id = PathId(request);
+    boost::json::object body = ParseJsonObject(request);
+    RejectUnknownFields(body, {"artistId", "title", "releaseDate"});
+    AlbumPatch patch;
+    patch.artist_id = OptionalId(body, "artistId");
+    patch.title = OptionalText(body, "title", kNameRule);
+    patch.release_date = OptionalText(body, "releaseDate", kDateRule, /*null_clears=*/true);
+    return http::Response::Json(200, ToJson(catalog.UpdateAlbum(who, id, patch)));
+  });
+
+  router.Add("DELETE", "/api/v1/albums/{id}", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    std::string id = PathId(request);
+    catalog.DeleteAlbum(who, id);
+    return Deleted(id);
+  });
+}
+
+}  // namespace cadenza::api

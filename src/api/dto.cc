@@ -1,0 +1,78 @@
+#include "api/dto.h"
+
+#include <string>
+
+#include "domain/role.h"
+#include "domain/time.h"
+
+namespace cadenza::api {
+
+namespace {
+
+boost::json::value OrNull(const std::optional<std::string>& text) {
+  if (text) return boost::json::value(*text);
+  return nullptr;
+}
+
+}  // namespace
+
+boost::json::object ToJson(const User& user) {
+  return boost::json::object{
+      {"id", user.id},
+      {"email", user.email},
+      {"displayName", user.display_name},
+      {"role", RoleName(user.role)},
+      {"createdAt", FormatRfc3339(user.created_at)},
+      {"updatedAt", FormatRfc3339(user.updated_at)},
+  };
+}
+
+boost::json::object ToJson(const Artist& artist) {
+  return boost::json::object{
+      {"id", artist.id},
+      {"ownerId", artist.owner_user_id},
+      {"name", artist.name},
+      {"bio", OrNull(artist.bio)},
+      {"createdAt", FormatRfc3339(artist.created_at)},
+      {"updatedAt", FormatRfc3339(artist.updated_at)},
+  };
+}
+
+boost::json::object ToJson(const Album& album) {
+  return boost::json::object{
+      {"id", album.id},
+      {"artistId", album.artist_id},
+      {"title", album.title},
+      {"releaseDate", OrNull(album.release_date)},
+      {"createdAt", FormatRfc3339(album.created_at)},
+      {"updatedAt", FormatRfc3339(album.updated_at)},
+  };
+}
+
+boost::json::object ToJson(const Track& track) {
+  boost::json::value track_number = nullptr;
+  if (track.track_number) track_number = *track.track_number;
+  return boost::json::object{
+      {"id", track.id},
+      {"albumId", track.album_id},
+      {"title", track.title},
+      {"trackNumber", track_number},
+      {"sizeBytes", track.blob_size},
+      {"createdAt", FormatRfc3339(track.created_at)},
+      {"updatedAt", FormatRfc3339(track.updated_at)},
+  };
+}
+
+boost::json::object ToJson(const Playlist& playlist) {
+  return boost::json::object{
+      {"id", playlist.id},
+      {"ownerId", playlist.owner_user_id},
+      {"name", playlist.name},
+      {"description", OrNull(playlist.description)},
+      {"public", playlist.is_public},
+      {"createdAt", FormatRfc3339(playlist.created_at)},
+      {"updatedAt", FormatRfc3339(playlist.updated_at)},
+  };
+}
+
+}  // namespace cadenza::api

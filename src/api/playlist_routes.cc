@@ -1,0 +1,172 @@
+// /api/v1/playlists... (CRUD and entries).
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <charconv>
+
+#include "api/common.h"
+#include "api/dto.h"
+#include "api/routes.h"
+#include "domain/error.h"
+#include "domain/ids.h"
+#include "domain/time.h"
+#include "services/account_service.h"
+#include "services/playlist_service.h"
+
+namespace cadenza::api {
+
+namespace {
+
+constexpr TextRule kNameRule{1, 200, false};
+constexpr TextRule kDescriptionRule{0, 2000, true};
+constexpr std::int64_t kMaxPosition = static_cast<std::int64_t>(PlaylistService::kMaxEntries);
+
+boost::json::object PlaylistBody(const PlaylistWithEntries& playlist) {
+  boost::json::object body = ToJson(playlist.playlist);
+  boost::json::array entries;
+  entries.reserve(playlist.entries.size());
+  for (const PlaylistItem& item : playlist.entries) {
+    entries.push_back(boost::json::object{
+        {"position", item.position},
+        {"addedAt", FormatRfc3339(item.added_at)},
+        {"track", ToJson(item.track)},
+    });
+  }
+  body["entries"] = std::move(entries);
+  return body;
+}
+
+std::vector<std::string> TrackIds(const boost::json::object& body) {
+  const boost::json::value* value = body.if_contains("trackIds");
+  if (value == nullptr || value->is_null()) {
+    throw InvalidArgument("trackIds", "trackIds is required");
+  }
+  if (!value->is_array())
+    throw InvalidArgument("trackIds", "trackIds must be an array of track ids");
+  const boost::json::array& array = value->get_array();
+  if (array.empty()) throw InvalidArgument("trackIds", "trackIds must name at least one track");
+  if (array.size() > PlaylistService::kMaxEntries) {
+    throw InvalidArgument("trackIds", "trackIds may name at most " +
+                                          std::to_string(PlaylistService::kMaxEntries) + " tracks");
+  }
+  std::vector<std::string> ids;
+  ids.reserve(array.size());
+  for (const boost::json::value& item : array) {
+    if (!item.is_string() ||
+        !IsUuid(std::string_view(item.get_string().data(), item.get_string().size()))) {
+      throw InvalidArgument("trackIds",
+                            "trackIds must be an array of track ids (lower-case UUIDs)");
+    }
+    ids.emplace_back(item.get_string().data(), item.get_string().size());
+  }
+  return ids;
+}
+
+int RequiredPosition(const boost::json::object& body, std::string_view field) {
+  std::optional<std::int64_t> value = OptionalInt(body, field, 0, kMaxPosition);
+  if (!value) throw InvalidArgument(std::string(field), std::string(field) + " is required");
+  return static_cast<int>(*value);
+}
+
+// The {position} path segment: a non-negative integer; anything else names no entry.
+int PathPosition(const http::Request& request) {
+  const std::string& text = request.Param("position");
+  int value = -1;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || value < 0) {
+    throw NotFound("playlist has no entry at position \"" + text + "\"");
+  }
+  return value;
+}
+
+bool MineOnly(const http::Request& request) {
+  std::optional<std::string> mine = request.Query("mine");
+  if (!mine) return false;
+  if (*mine == "true") return true;
+  if (*mine == "false") return false;
+  throw InvalidArgument("mine", "mine must be true or false");
+}
+
+}  // namespace
+
+void RegisterPlaylistRoutes(http::Router& router, AccountService& accounts,
+                            PlaylistService& playlists) {
+  router.Add("GET", "/api/v1/playlists", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    bool mine_only = MineOnly(request);
+    Page<Playlist> page = playlists.List(who, mine_only, ParsePage(request));
+    boost::json::array items;
+    items.reserve(page.items.size());
+    for (const Playlist& playlist : page.items) items.push_back(ToJson(playlist));
+    return http::Response::Json(200, PageBody(std::move(items), page.next_after_id));
+  });
+
+  router.Add("POST", "/api/v1/playlists", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    boost::json::object body = ParseJsonObject(request);
+    RejectUnknownFields(body, {"name", "description", "public"});
+    PlaylistDraft draft;
+    draft.name = RequiredText(body, "name", kNameRule);
+    draft.description = OptionalText(body, "description", kDescriptionRule, /*null_clears=*/true);
+    draft.is_public = OptionalBool(body, "public").value_or(false);
+    Playlist playlist = playlists.Create(who, draft);
+    boost::json::object created = PlaylistBody(PlaylistWithEntries{playlist, {}});
+    http::Response response = http::Response::Json(201, created);
+    response.SetHeader("Location", "/api/v1/playlists/" + playlist.id);
+    return response;
+  });
+
+  router.Add("GET", "/api/v1/playlists/{id}", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    return http::Response::Json(200, PlaylistBody(playlists.Get(who, PathId(request))));
+  });
+
+  router.Add("PATCH", "/api/v1/playlists/{id}", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    std::string id = PathId(request);
+    boost::json::object body = ParseJsonObject(request);
+    RejectUnknownFields(body, {"name", "description", "public"});
+    PlaylistPatch patch;
+    patch.name = OptionalText(body, "name", kNameRule);
+    patch.description = OptionalText(body, "description", kDescriptionRule, /*null_clears=*/true);
+    patch.is_public = OptionalBool(body, "public");
+    return http::Response::Json(200, ToJson(playlists.Update(who, id, patch)));
+  });
+
+  router.Add("DELETE", "/api/v1/playlists/{id}", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    std::string id = PathId(request);
+    playlists.Delete(who, id);
+    return http::Response::Json(200, boost::json::object{{"id", id}});
+  });
+
+  router.Add("POST", "/api/v1/playlists/{id}/tracks", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    std::string id = PathId(request);
+    boost::json::object body = ParseJsonObject(request);
+    RejectUnknownFields(body, {"trackIds", "position"});
+    std::vector<std::string> track_ids = TrackIds(body);
+    std::optional<std::int64_t> position = OptionalInt(body, "position", 0, kMaxPosition);
+    std::optional<int> at;
+    if (position) at = static_cast<int>(*position);
+    return http::Response::Json(200, PlaylistBody(playlists.AddTracks(who, id, track_ids, at)));
+  });
+
+  router.Add("DELETE", "/api/v1/playlists/{id}/tracks/{position}", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    std::string id = PathId(request);
+    int position = PathPosition(request);
+    return http::Response::Json(200, PlaylistBody(playlists.RemoveEntry(who, id, position)));
+  });
+
+  router.Add("POST", "/api/v1/playlists/{id}/move", [&](http::Request& request) {
+    Principal who = Authenticate(request, accounts);
+    std::string id = PathId(request);
+    boost::json::object body = ParseJsonObject(request);
+    RejectUnknownFields(body, {"from", "to"});
+    int from = RequiredPosition(body, "from");
+    int to = RequiredPosition(body, "to");
+    return http::Response::Json(200, PlaylistBody(playlists.MoveEntry(who, id, from, to)));
+  });
+}
+
+}  // namespace cadenza::api

@@ -1,0 +1,80 @@
+#pragma once
+// The catalogue's artists and albums (tracks and uploads live in track_service.h).
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/entities.h"
+#include "domain/pagination.h"
+#include "domain/principal.h"
+#include "ports/catalog.h"
+#include "ports/clock.h"
+#include "services/id_generator.h"
+
+namespace cadenza {
+
+struct ArtistDraft {
+  std::string name;                // 1..200 characters, one line
+  std::optional<std::string> bio;  // 0..5000 characters, line breaks allowed; empty = none
+};
+
+// Absent members are left alone; an empty `bio` clears it.
+struct ArtistPatch {
+  std::optional<std::string> name;
+  std::optional<std::string> bio;
+};
+
+struct AlbumDraft {
+  std::string artist_id;
+  std::string title;                        // 1..200 characters, one line
+  std::optional<std::string> release_date;  // YYYY-MM-DD, a real calendar date
+};
+
+// Absent members are left alone; an empty `release_date` clears it. A new `artist_id` moves
+// the album, which requires owning both artists.
+struct AlbumPatch {
+  std::optional<std::string> artist_id;
+  std::optional<std::string> title;
+  std::optional<std::string> release_date;
+};
+
+struct AlbumWithTracks {
+  Album album;
+  std::vector<Track> tracks;  // play order
+};
+
+// Thread-safe; every method blocks on the database. Reads need kReadCatalog; creating an
+// artist needs kCreateCatalog and makes the caller its owner; changing an artist or its albums
+// needs kModifyCatalog on the artist's owner (admins may change anything). Failures throw
+// cadenza::Error: 400 naming the field (name, bio, title, releaseDate, artistId), 403, 404
+// "artist not found" / "album not found", 422 field artistId when a referenced artist does not
+// exist.
+class CatalogService {
+ public:
+  CatalogService(Catalog& catalog, const IdGenerator& ids, const Clock& clock);
+
+  Artist CreateArtist(const Principal& who, const ArtistDraft& draft);
+  Artist GetArtist(const Principal& who, std::string_view id);
+  Page<Artist> ListArtists(const Principal& who, const PageRequest& page);
+  Artist UpdateArtist(const Principal& who, std::string_view id, const ArtistPatch& patch);
+  // Deletes the artist with its albums and tracks (their blobs are queued for removal).
+  void DeleteArtist(const Principal& who, std::string_view id);
+
+  Album CreateAlbum(const Principal& who, const AlbumDraft& draft);
+  AlbumWithTracks GetAlbum(const Principal& who, std::string_view id);
+  Page<Album> ListAlbums(const Principal& who, const PageRequest& page);
+  // 404 "artist not found" when the artist does not exist.
+  Page<Album> ListAlbumsByArtist(const Principal& who, std::string_view artist_id,
+                                 const PageRequest& page);
+  Album UpdateAlbum(const Principal& who, std::string_view id, const AlbumPatch& patch);
+  // Deletes the album with its tracks (their blobs are queued for removal).
+  void DeleteAlbum(const Principal& who, std::string_view id);
+
+ private:
+  Catalog& catalog_;
+  const IdGenerator& ids_;
+  const Clock& clock_;
+};
+
+}  // namespace cadenza
