@@ -63,7 +63,8 @@ int RunMigrate(const Config& config) {
 
 int RunRoutes(const Config& config) {
   Runtime runtime(config);
-  for (const auto& route : runtime.BuildRouter()->routes()) {
+  std::shared_ptr<const http::Router> router = runtime.BuildRouter();
+  for (const auto& route : router->routes()) {
     std::printf("%s %s\n", route.method.c_str(), route.pattern.c_str());
   }
   return 0;

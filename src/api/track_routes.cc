@@ -1,0 +1,115 @@
+// /api/v1/tracks...: upload and update URLs, CRUD and stream URLs. The /blobs endpoint those
+// URLs point at is in blob_routes.cc; RegisterTrackRoutes mounts both.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <string>
+
+#include "api/blob_routes.h"
+#include "api/common.h"
+#include "api/dto.h"
+#include "api/routes.h"
+#include "domain/time.h"
+#include "http/response.h"
+#include "services/track_service.h"
+
+namespace cadenza::api {
+
+namespace {
+
+constexpr TextRule kTrackUrlRule{.min_chars = 1, .max_chars = 2048};
+
+boost::json::object TicketJson(const UploadTicket& ticket) {
+  return {{"uploadUrl", ticket.upload_url},
+          {"trackUrl", ticket.track_url},
+          {"method", ticket.method},
+          {"expiresAt", FormatRfc3339(ticket.expires_at)},
+          {"maxBytes", ticket.max_bytes}};
+}
+
+std::string TrackLocation(const Track& track) { return "/api/v1/tracks/" + track.id; }
+
+http::Response CreateTrack(http::Request& request, AccountService& accounts,
+                           TrackService& tracks) {
+  Principal caller = Authenticate(request, accounts);
+  boost::json::object body = ParseJsonObject(request);
+  RejectUnknownFields(body, {"albumId", "title", "trackUrl", "trackNumber"});
+  NewTrack track;
+  track.album_id = RequiredId(body, "albumId");
+  track.title = RequiredText(body, "title");
+  track.track_url = RequiredText(body, "trackUrl", kTrackUrlRule);
+  if (auto number = OptionalInt(body, "trackNumber", 1, 999)) {
+    track.track_number = static_cast<int>(*number);
+  }
+  Track created = tracks.Create(caller, track);
+  http::Response response = http::Response::Json(201, ToJson(created));
+  response.SetHeader("Location", TrackLocation(created));
+  return response;
+}
+
+http::Response PatchTrack(http::Request& request, AccountService& accounts,
+                          TrackService& tracks) {
+  Principal caller = Authenticate(request, accounts);
+  std::string id = PathId(request);
+  boost::json::object body = ParseJsonObject(request);
+  RejectUnknownFields(body, {"albumId", "title", "trackUrl", "trackNumber"});
+  TrackPatch patch;
+  if (body.contains("albumId")) patch.album_id = RequiredId(body, "albumId");
+  patch.title = OptionalText(body, "title");
+  patch.track_url = OptionalText(body, "trackUrl", kTrackUrlRule);
+  const boost::json::value* number = body.if_contains("trackNumber");
+  if (number != nullptr && number->is_null()) {
+    patch.clear_track_number = true;
+  } else if (auto value = OptionalInt(body, "trackNumber", 1, 999)) {
+    patch.track_number = static_cast<int>(*value);
+  }
+  return http::Response::Json(200, ToJson(tracks.Update(caller, id, patch)));
+}
+
+}  // namespace
+
+void RegisterTrackRoutes(http::Router& router, AccountService& accounts, TrackService& tracks) {
+  // Fixed paths before "/api/v1/tracks/{id}", so they win whatever order the router tries.
+  router.Add("GET", "/api/v1/tracks/upload-url", [&](http::Request& request) {
+    Principal caller = Authenticate(request, accounts);
+    return http::Response::Json(200, TicketJson(tracks.IssueUploadUrl(caller)));
+  });
+  router.Add("GET", "/api/v1/tracks/update-url/{id}", [&](http::Request& request) {
+    Principal caller = Authenticate(request, accounts);
+    return http::Response::Json(200, TicketJson(tracks.IssueUpdateUrl(caller, PathId(request))));
+  });
+  router.Add("GET", "/api/v1/tracks", [&](http::Request& request) {
+    Principal caller = Authenticate(request, accounts);
+    Page<Track> page = tracks.List(caller, ParsePage(request));
+    boost::json::array items;
+    for (const Track& track : page.items) items.emplace_back(ToJson(track));
+    return http::Response::Json(200, PageBody(std::move(items), page.next_after_id));
+  });
+  router.Add("POST", "/api/v1/tracks", [&](http::Request& request) {
+    return CreateTrack(request, accounts, tracks);
+  });
+  router.Add("GET", "/api/v1/tracks/{id}", [&](http::Request& request) {
+    Principal caller = Authenticate(request, accounts);
+    return http::Response::Json(200, ToJson(tracks.Get(caller, PathId(request))));
+  });
+  router.Add("PATCH", "/api/v1/tracks/{id}", [&](http::Request& request) {
+    return PatchTrack(request, accounts, tracks);
+  });
+  router.Add("DELETE", "/api/v1/tracks/{id}", [&](http::Request& request) {
+    Principal caller = Authenticate(request, accounts);
+    std::string id = PathId(request);
+    tracks.Delete(caller, id);
+    return http::Response::Json(200, boost::json::object{{"id", id}});
+  });
+  router.Add("GET", "/api/v1/tracks/{id}/stream", [&](http::Request& request) {
+    Principal caller = Authenticate(request, accounts);
+    StreamTicket ticket = tracks.IssueStreamUrl(caller, PathId(request));
+    return http::Response::Json(200, boost::json::object{
+                                         {"trackUrl", ticket.track_url},
+                                         {"albumId", ticket.album_id},
+                                         {"title", ticket.title},
+                                         {"expiresAt", FormatRfc3339(ticket.expires_at)}});
+  });
+  RegisterBlobRoutes(router, tracks);
+}
+
+}  // namespace cadenza::api

@@ -1,0 +1,234 @@
+#include "services/track_service.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "domain/error.h"
+#include "domain/permissions.h"
+#include "services/audio_sniff.h"
+#include "services/text_rules.h"
+
+namespace cadenza {
+
+namespace {
+
+constexpr int kMinTrackNumber = 1;
+constexpr int kMaxTrackNumber = 999;
+
+std::int64_t Millis(std::chrono::seconds s) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(s).count();
+}
+
+std::string CheckTitle(std::string_view title) {
+  return CheckText(title, "title", TextLimits{.min_chars = 1, .max_chars = 200});
+}
+
+void CheckTrackNumber(const std::optional<int>& number) {
+  if (number && (*number < kMinTrackNumber || *number > kMaxTrackNumber)) {
+    throw InvalidArgument("trackNumber", "trackNumber must be 1 to 999");
+  }
+}
+
+Error AlbumNotFound() {
+  return Error(ErrorCode::kUnprocessable, "album not found", "albumId");
+}
+
+UploadOptions UploadOptionsFrom(const TrackOptions& options) {
+  UploadOptions upload;
+  upload.public_url = options.public_url;
+  upload.ttl = options.upload_ttl;
+  upload.max_bytes = options.max_upload_bytes;
+  return upload;
+}
+
+}  // namespace
+
+TrackService::TrackService(Catalog& catalog, BlobStore& blobs, const UrlSigner& signer,
+                           const IdGenerator& ids, const Clock& clock, TrackOptions options)
+    : catalog_(catalog),
+      blobs_(blobs),
+      signer_(signer),
+      ids_(ids),
+      clock_(clock),
+      options_(std::move(options)),
+      uploads_(catalog, blobs, signer, ids, clock, UploadOptionsFrom(options_)) {}
+
+Track TrackService::FindTrack(CatalogTransaction& tx, std::string_view id) const {
+  std::optional<Track> track = tx.tracks().FindById(id);
+  if (!track) throw NotFound("track not found");
+  return *std::move(track);
+}
+
+std::optional<std::string> TrackService::AlbumOwner(CatalogTransaction& tx,
+                                                    std::string_view album_id) const {
+  std::optional<Album> album = tx.albums().FindById(album_id);
+  if (!album) return std::nullopt;
+  std::optional<Artist> artist = tx.artists().FindById(album->artist_id);
+  // Albums cascade away with their artist, so a dangling album is a broken database.
+  if (!artist) throw std::logic_error("album " + album->id + " has no artist");
+  return artist->owner_user_id;
+}
+
+UploadTicket TrackService::IssueUploadUrl(const Principal& caller) {
+  Authorize(caller, Action::kUpload);
+  return catalog_.WriteValue(
+      [&](CatalogTransaction& tx) { return uploads_.IssueSlot(tx, caller, std::nullopt); });
+}
+
+UploadTicket TrackService::IssueUpdateUrl(const Principal& caller, std::string_view track_id) {
+  return catalog_.WriteValue([&](CatalogTransaction& tx) {
+    Track track = FindTrack(tx, track_id);
+    std::string owner = AlbumOwner(tx, track.album_id).value();
+    Resource resource{owner};
+    Authorize(caller, Action::kModifyCatalog, &resource);
+    return uploads_.IssueSlot(tx, caller, track.id);
+  });
+}
+
+Track TrackService::Create(const Principal& caller, const NewTrack& request) {
+  std::string title = CheckTitle(request.title);
+  CheckTrackNumber(request.track_number);
+  std::string key = uploads_.BlobKeyFromTrackUrl(request.track_url);
+  return catalog_.WriteValue([&](CatalogTransaction& tx) {
+    std::optional<std::string> owner = AlbumOwner(tx, request.album_id);
+    if (!owner) throw AlbumNotFound();
+    Resource resource{*owner};
+    Authorize(caller, Action::kModifyCatalog, &resource);
+    Upload slot = uploads_.FindClaimable(tx, caller, key, std::nullopt);
+
+    Timestamp now = clock_.Now();
+    Track track;
+    track.id = ids_.Next();
+    track.album_id = request.album_id;
+    track.title = title;
+    track.track_number = request.track_number;
+    track.blob_key = slot.blob_key;
+    track.blob_size = *slot.size;
+    track.created_at = now;
+    track.updated_at = now;
+    // Insert before deleting the slot: the catalogue queues a deleted slot's blob unless a
+    // track already uses its key.
+    tx.tracks().Insert(track);
+    tx.uploads().Delete(slot.id);
+    return track;
+  });
+}
+
+Track TrackService::Get(const Principal& caller, std::string_view id) {
+  Authorize(caller, Action::kReadCatalog);
+  return catalog_.ReadValue([&](CatalogTransaction& tx) { return FindTrack(tx, id); });
+}
+
+Page<Track> TrackService::List(const Principal& caller, const PageRequest& page) {
+  Authorize(caller, Action::kReadCatalog);
+  return catalog_.ReadValue([&](CatalogTransaction& tx) { return tx.tracks().List(page); });
+}
+
+Track TrackService::Update(const Principal& caller, std::string_view id, const TrackPatch& patch) {
+  std::optional<std::string> title;
+  if (patch.title) title = CheckTitle(*patch.title);
+  CheckTrackNumber(patch.track_number);
+  std::optional<std::string> key;
+  if (patch.track_url) key = uploads_.BlobKeyFromTrackUrl(*patch.track_url);
+
+  return catalog_.WriteValue([&](CatalogTransaction& tx) {
+    Track track = FindTrack(tx, id);
+    std::string current_owner = AlbumOwner(tx, track.album_id).value();
+    Resource current{current_owner};  // a view: the string must outlive it
+    Authorize(caller, Action::kModifyCatalog, &current);
+    bool changed = false;
+    if (patch.album_id && *patch.album_id != track.album_id) {
+      std::optional<std::string> owner = AlbumOwner(tx, *patch.album_id);
+      if (!owner) throw AlbumNotFound();
+      Resource target{*owner};
+      Authorize(caller, Action::kModifyCatalog, &target);
+      track.album_id = *patch.album_id;
+      changed = true;
+    }
+    if (title && *title != track.title) {
+      track.title = *title;
+      changed = true;
+    }
+    if (patch.clear_track_number && track.track_number) {
+      track.track_number.reset();
+      changed = true;
+    } else if (patch.track_number && patch.track_number != track.track_number) {
+      track.track_number = patch.track_number;
+      changed = true;
+    }
+    std::optional<Upload> slot;
+    if (key) {
+      slot = uploads_.FindClaimable(tx, caller, *key, track.id);
+      track.blob_key = slot->blob_key;
+      track.blob_size = *slot->size;
+      changed = true;
+    }
+    if (!changed) return track;
+    track.updated_at = clock_.Now();
+    // Updating first: the catalogue queues the old blob_key, and the slot's key is then in
+    // use, so deleting the slot row does not queue the new blob.
+    tx.tracks().Update(track);
+    if (slot) tx.uploads().Delete(slot->id);
+    return track;
+  });
+}
+
+void TrackService::Delete(const Principal& caller, std::string_view id) {
+  catalog_.Write([&](CatalogTransaction& tx) {
+    Track track = FindTrack(tx, id);
+    std::string owner = AlbumOwner(tx, track.album_id).value();
+    Resource resource{owner};
+    Authorize(caller, Action::kModifyCatalog, &resource);
+    tx.tracks().Delete(track.id);
+  });
+}
+
+StreamTicket TrackService::IssueStreamUrl(const Principal& caller, std::string_view id) {
+  Track track = catalog_.ReadValue([&](CatalogTransaction& tx) { return FindTrack(tx, id); });
+  Authorize(caller, Action::kStream);
+  SignedGrant grant;
+  grant.method = "GET";
+  grant.path = UploadService::BlobPath(track.blob_key);
+  grant.expires_at = clock_.Now() + Millis(options_.stream_ttl);
+  grant.user_id = caller.user_id;
+
+  StreamTicket ticket;
+  ticket.track_url = uploads_.BlobUrl(track.blob_key) + "?" + signer_.SignQuery(grant);
+  ticket.album_id = track.album_id;
+  ticket.title = track.title;
+  ticket.expires_at = grant.expires_at;
+  return ticket;
+}
+
+SignedGrant TrackService::VerifyBlobUrl(std::string_view method, std::string_view key,
+                                        const std::multimap<std::string, std::string>& query) const {
+  return uploads_.VerifyBlobUrl(method, key, query);
+}
+
+StoredUpload TrackService::StoreUpload(std::string_view key, const SignedGrant& grant,
+                                       const std::filesystem::path& spooled_file) {
+  return uploads_.Store(key, grant, spooled_file);
+}
+
+BlobDownload TrackService::OpenBlob(std::string_view key, const SignedGrant& grant) {
+  if (grant.method != "GET" || grant.path != UploadService::BlobPath(key)) {
+    throw PermissionDenied("this URL does not allow reading " + UploadService::BlobPath(key));
+  }
+  BlobDownload download;
+  download.reader = blobs_.Open(key);
+  if (!download.reader) throw NotFound("blob not found");
+
+  char head[kAudioSniffBytes];
+  std::size_t got = 0;
+  while (got < sizeof head) {
+    std::size_t n = download.reader->ReadAt(static_cast<std::int64_t>(got), head + got,
+                                            sizeof head - got);
+    if (n == 0) break;
+    got += n;
+  }
+  download.content_type = std::string(SniffAudioContentType(std::string_view(head, got)));
+  download.max_age_seconds = std::max<std::int64_t>(0, (grant.expires_at - clock_.Now()) / 1000);
+  return download;
+}
+
+}  // namespace cadenza

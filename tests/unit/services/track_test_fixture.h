@@ -1,0 +1,241 @@
+#pragma once
+// Shared set-up for the track, upload and janitor tests: a real SQLite catalogue and a real
+// LocalBlobStore in a fresh temporary folder, the real UrlSigner and IdGenerator, and a clock
+// the test moves by hand.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/localfs/local_blob_store.h"
+#include "adapters/sqlite/sqlite_catalog.h"
+#include "domain/entities.h"
+#include "domain/error.h"
+#include "domain/principal.h"
+#include "ports/clock.h"
+#include "services/blob_janitor.h"
+#include "services/id_generator.h"
+#include "services/track_service.h"
+#include "services/url_signer.h"
+
+namespace cadenza::track_testing {
+
+inline constexpr std::string_view kPublicUrl = "https://music.example.test";
+inline constexpr Timestamp kStart = 1'800'000'000'000;  // 2027-01-15
+inline constexpr std::chrono::seconds kUploadTtl{600};
+inline constexpr std::chrono::seconds kStreamTtl{300};
+
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(Timestamp now) : now_(now) {}
+  Timestamp Now() const override { return now_.load(); }
+  void Advance(std::chrono::milliseconds by) { now_ += by.count(); }
+
+ private:
+  std::atomic<Timestamp> now_;
+};
+
+// A fresh folder, removed with everything in it at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "cadenza-tracks-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline std::unique_ptr<Catalog> OpenMigratedCatalog(const std::filesystem::path& dir) {
+  auto catalog = OpenSqliteCatalog(dir / "cadenza.db");
+  catalog->Migrate();
+  return catalog;
+}
+
+// The decoded query parameters of a URL, as the HTTP layer hands them to handlers.
+inline std::multimap<std::string, std::string> QueryOf(std::string_view url) {
+  std::multimap<std::string, std::string> query;
+  std::size_t question = url.find('?');
+  if (question == std::string_view::npos) return query;
+  auto decode = [](std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '%' && i + 2 < text.size()) {
+        out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
+        i += 2;
+      } else if (text[i] == '+') {
+        out.push_back(' ');
+      } else {
+        out.push_back(text[i]);
+      }
+    }
+    return out;
+  };
+  std::string_view rest = url.substr(question + 1);
+  while (!rest.empty()) {
+    std::size_t amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    std::size_t eq = pair.find('=');
+    query.emplace(decode(pair.substr(0, eq)),
+                  eq == std::string_view::npos ? "" : decode(pair.substr(eq + 1)));
+    if (amp == std::string_view::npos) break;
+    rest.remove_prefix(amp + 1);
+  }
+  return query;
+}
+
+// The blob key a trackUrl (or a signed URL) names.
+inline std::string KeyOf(std::string_view url) {
+  std::string prefix = std::string(kPublicUrl) + "/blobs/";
+  EXPECT_TRUE(url.starts_with(prefix)) << url;
+  std::string_view key = url.substr(prefix.size());
+  return std::string(key.substr(0, key.find('?')));
+}
+
+// Runs `fn` and returns the cadenza::Error it throws (failing the test when it throws none).
+template <class Fn>
+Error CaptureError(Fn&& fn) {
+  try {
+    fn();
+  } catch (const Error& error) {
+    return error;
+  }
+  ADD_FAILURE() << "expected a cadenza::Error";
+  return Error(ErrorCode::kInternal, "no error thrown");
+}
+
+class TrackFixture : public ::testing::Test {
+ protected:
+  TrackFixture()
+      : clock_(kStart),
+        catalog_(OpenMigratedCatalog(dir_.path())),
+        blobs_(dir_.path() / "blobs"),
+        signer_(std::string(48, 'k'), clock_),
+        ids_(clock_),
+        tracks_(*catalog_, blobs_, signer_, ids_, clock_, Options()) {
+    artist_ = AddUser(Role::kArtist);
+    other_artist_ = AddUser(Role::kArtist);
+    listener_ = AddUser(Role::kListener);
+    admin_ = AddUser(Role::kAdmin);
+    album_ = AddAlbum(artist_);
+    second_album_ = AddAlbum(artist_);
+    other_album_ = AddAlbum(other_artist_);
+  }
+
+  static TrackOptions Options(std::int64_t max_upload_bytes = 1 << 20) {
+    TrackOptions options;
+    options.public_url = std::string(kPublicUrl) + "/";  // a trailing slash must not matter
+    options.upload_ttl = kUploadTtl;
+    options.stream_ttl = kStreamTtl;
+    options.max_upload_bytes = max_upload_bytes;
+    return options;
+  }
+
+  Principal AddUser(Role role) {
+    User user;
+    user.id = ids_.Next();
+    user.email = user.id + "@example.test";
+    user.password_hash = "$argon2id$unused";
+    user.display_name = "user " + user.id.substr(0, 8);
+    user.role = role;
+    user.created_at = user.updated_at = clock_.Now();
+    catalog_->Write([&](CatalogTransaction& tx) { tx.users().Insert(user); });
+    return Principal{user.id, role};
+  }
+
+  Album AddAlbum(const Principal& owner) {
+    Artist artist;
+    artist.id = ids_.Next();
+    artist.owner_user_id = owner.user_id;
+    artist.name = "artist " + artist.id.substr(0, 8);
+    artist.created_at = artist.updated_at = clock_.Now();
+    Album album;
+    album.id = ids_.Next();
+    album.artist_id = artist.id;
+    album.title = "album " + album.id.substr(0, 8);
+    album.created_at = album.updated_at = clock_.Now();
+    catalog_->Write([&](CatalogTransaction& tx) {
+      tx.artists().Insert(artist);
+      tx.albums().Insert(album);
+    });
+    return album;
+  }
+
+  // A spooled request body, as the HTTP layer leaves it in the spool folder.
+  std::filesystem::path Spool(std::string_view bytes) {
+    std::filesystem::path file = tracks_.SpoolDirectory() / ("body-" + ids_.Next());
+    std::ofstream out(file, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return file;
+  }
+
+  // What the blob route does for `PUT uploadUrl` with `bytes`.
+  StoredUpload Put(const UploadTicket& ticket, std::string_view bytes) {
+    std::string key = KeyOf(ticket.upload_url);
+    SignedGrant grant = tracks_.VerifyBlobUrl("PUT", key, QueryOf(ticket.upload_url));
+    return tracks_.StoreUpload(key, grant, Spool(bytes));
+  }
+
+  Track UploadTrack(const Principal& who, const Album& album, std::string_view bytes,
+                    std::string title = "Song") {
+    UploadTicket ticket = tracks_.IssueUploadUrl(who);
+    Put(ticket, bytes);
+    return tracks_.Create(who, NewTrack{album.id, std::move(title), ticket.track_url, 1});
+  }
+
+  std::optional<std::string> ReadBlob(std::string_view key) {
+    auto reader = blobs_.Open(key);
+    if (!reader) return std::nullopt;
+    std::string bytes(static_cast<std::size_t>(reader->size()), '\0');
+    std::size_t got = 0;
+    while (got < bytes.size()) {
+      std::size_t n = reader->ReadAt(static_cast<std::int64_t>(got), bytes.data() + got,
+                                     bytes.size() - got);
+      if (n == 0) break;
+      got += n;
+    }
+    bytes.resize(got);
+    return bytes;
+  }
+
+  std::optional<Upload> SlotFor(std::string_view key) {
+    return catalog_->ReadValue(
+        [&](CatalogTransaction& tx) { return tx.uploads().FindByBlobKey(key); });
+  }
+
+  std::vector<std::string> QueuedDeletions() {
+    return catalog_->ReadValue(
+        [](CatalogTransaction& tx) { return tx.blob_deletions().Peek(1000); });
+  }
+
+  TempDir dir_;
+  ManualClock clock_;
+  std::unique_ptr<Catalog> catalog_;
+  LocalBlobStore blobs_;
+  UrlSigner signer_;
+  IdGenerator ids_;
+  TrackService tracks_;
+  Principal artist_, other_artist_, listener_, admin_;
+  Album album_, second_album_, other_album_;
+};
+
+}  // namespace cadenza::track_testing
