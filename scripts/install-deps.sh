@@ -13,7 +13,7 @@ test_packages=(
   libgtest-dev libgmock-dev nodejs curl
 )
 bench_packages=(
-  wrk nginx-light
+  wrk nginx-light jq
 )
 
 want=("${build_packages[@]}")
