@@ -6,10 +6,11 @@
 
 namespace cadenza::http {
 
-// The one place where domain error codes become HTTP statuses.
+// The one place where domain error codes become HTTP statuses (see domain/error.h).
 int StatusFor(ErrorCode code);
 
-// problem+json for a domain error (with its `field` when set).
+// problem+json for a domain error: detail = what(), `field` when set; a 401 also carries
+// `WWW-Authenticate: Bearer`.
 Response ProblemFor(const Error& error);
 
 }  // namespace cadenza::http

@@ -26,12 +26,14 @@ struct Response {
   // byte Range (206/416) and HEAD, and adds Accept-Ranges and Content-Length.
   std::shared_ptr<BodySource> stream;
 
+  // Sets a header, replacing any existing one of that name (case-insensitively).
   Response& SetHeader(std::string name, std::string value);
 
   static Response Json(int status, const boost::json::value& body);
   static Response Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
   static Response Empty(int status);
-  // RFC 9457 problem details: {type, title, status, detail} (+ extra members such as `field`).
+  // RFC 9457 problem details: {type, title, status, detail} (+ extra members such as `field`),
+  // Content-Type application/problem+json; `title` is the status's reason phrase.
   static Response Problem(int status, std::string_view detail,
                           boost::json::object extra = {});
 };

@@ -37,19 +37,33 @@ struct Route {
 
 class Router {
  public:
+  // Throws std::invalid_argument for a malformed pattern (not starting with '/', a "{rest...}"
+  // segment that is not last, an unnamed or unbalanced "{...}").
   void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
 
   struct Match {
     const Route* route = nullptr;              // null when nothing matched
     std::vector<std::string> allowed_methods;  // when the path matched other methods (405)
   };
-  // Fills request.path_params on a match.
+  // `path` is the path as received (percent-encoded, without the query); each segment is
+  // percent-decoded before it is compared, so "%2F" stays inside one segment. Literal segments
+  // win over {param} at the same position whatever the registration order; a GET route also
+  // answers HEAD. Fills request.path_params (decoded) on a match. When the path matches only
+  // routes of other methods, `allowed_methods` lists them (sorted, HEAD added beside GET).
+  // Thread-safe for concurrent Find calls once all routes are added.
   Match Find(std::string_view method, std::string_view path, Request& request) const;
 
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
+  // A pattern split into segments once, at Add(): kind 0 literal, 1 {param}, 2 {rest...}.
+  struct PatternSegment {
+    int kind = 0;
+    std::string text;  // the literal, or the parameter's name
+  };
+
   std::vector<Route> routes_;
+  std::vector<std::vector<PatternSegment>> patterns_;  // parallel to routes_
 };
 
 }  // namespace cadenza::http

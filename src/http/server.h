@@ -21,22 +21,30 @@ struct ServerOptions {
   std::chrono::seconds shutdown_grace{20};   // in-flight requests allowed to finish on Stop()
 };
 
-// HTTP/1.1 server on Boost.Beast: keep-alive, limits, timeouts, graceful stop.
+// HTTP/1.1 server on Boost.Beast: keep-alive, limits, timeouts, graceful stop. I/O runs on
+// `io_threads`; route hooks, handlers, body spooling and BodySource reads run on a separate
+// pool of `worker_threads`. Every request gets an access log line (spdlog, info) with the
+// method, the path without its query, the status, body bytes and duration.
 class Server {
  public:
   Server(ServerOptions options, std::shared_ptr<const Router> router);
   ~Server();
 
-  // Binds and starts accepting; returns once the socket listens (so port() is known).
+  // Binds (SO_REUSEADDR) and starts accepting; returns once the socket listens (so port() is
+  // known). Throws std::runtime_error when the address cannot be resolved or bound, and
+  // std::logic_error when called twice.
   void Start();
   std::uint16_t port() const;
   // Stops accepting, lets in-flight requests finish (up to shutdown_grace), closes idle
   // connections, and joins all threads. Safe to call from a signal-handling thread.
+  // Idempotent and callable from any thread: it blocks until the stop is complete, except on
+  // the server's own I/O or worker threads (e.g. inside a handler), where it only starts it.
   void Stop();
-  // Blocks until Stop() has completed.
+  // Blocks until Stop() has completed. Must not be called from the server's own threads.
   void Wait();
 
-  // Runs `fn` on the blocking-work pool (for periodic maintenance tasks).
+  // Runs `fn` on the blocking-work pool (for periodic maintenance tasks). An exception it
+  // throws is logged. Work posted after Stop() has joined the pool never runs.
   void PostBlocking(std::function<void()> fn);
 
  private:

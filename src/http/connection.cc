@@ -1,0 +1,384 @@
+#include "http/connection.h"
+
+#include <algorithm>
+#include <optional>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/url/parse.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "domain/error.h"
+#include "http/blocking.h"
+#include "http/problem.h"
+#include "http/response_writer.h"
+#include "http/spool_file.h"
+
+namespace cadenza::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using boost::asio::ip::tcp;
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kFirstReadBytes = 4096;
+constexpr std::size_t kSpoolChunkBytes = 256 * 1024;
+// After refusing a request whose body was not read, the unread bytes are drained for a short
+// while before closing: closing with unread input makes the kernel send RST, which can
+// destroy the refusal before the client has read it.
+constexpr std::chrono::seconds kLingerTime{2};
+
+Response InternalError() { return Response::Problem(500, "internal error"); }
+
+std::string_view PathForLog(std::string_view target) {
+  return target.substr(0, target.find('?'));  // the query may carry signatures
+}
+
+// Runs `fn`, turning what it throws into the response the client gets: domain errors map
+// to their problem, anything else is a logged 500.
+template <class Fn>
+std::optional<Response> Guarded(const Request& request, Fn&& fn) {
+  try {
+    fn();
+    return std::nullopt;
+  } catch (const Error& error) {
+    return ProblemFor(error);
+  } catch (const std::exception& error) {
+    spdlog::error("{} {}: {}", request.method, PathForLog(request.target), error.what());
+  } catch (...) {
+    spdlog::error("{} {}: unknown exception", request.method, PathForLog(request.target));
+  }
+  return InternalError();
+}
+
+enum class BodyOutcome { kComplete, kTooLarge, kMalformed, kStorageFailed, kLost };
+
+bool IsHttpParseError(const beast::error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message &&
+         ec != bhttp::error::need_buffer && ec != bhttp::error::need_more;
+}
+
+BodyOutcome Classify(const beast::error_code& ec) {
+  if (ec == bhttp::error::body_limit) return BodyOutcome::kTooLarge;
+  if (IsHttpParseError(ec)) return BodyOutcome::kMalformed;
+  return BodyOutcome::kLost;  // the peer left, timed out, or the server is stopping
+}
+
+Response TooLarge(std::int64_t max_body) {
+  return Response::Problem(
+      413, fmt::format("request body is larger than the {} bytes this endpoint accepts", max_body));
+}
+
+std::string AllowedList(const std::vector<std::string>& methods) {
+  std::string list;
+  for (const auto& method : methods) {
+    if (!list.empty()) list += ", ";
+    list += method;
+  }
+  return list;
+}
+
+asio::awaitable<BodyOutcome> ReadStringBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                            bhttp::request_parser<bhttp::empty_body>& head,
+                                            std::int64_t max_body, std::chrono::seconds timeout,
+                                            Request& request) {
+  bhttp::request_parser<bhttp::string_body> parser{std::move(head)};
+  parser.body_limit(static_cast<std::uint64_t>(max_body));
+  while (!parser.is_done()) {
+    stream.expires_after(timeout);  // an idle limit: every arriving piece restarts it
+    auto [ec, n] = co_await bhttp::async_read_some(stream, buffer, parser, kTuple);
+    if (ec) co_return Classify(ec);
+  }
+  request.body = std::move(parser.get().body());
+  request.body_size = static_cast<std::int64_t>(request.body.size());
+  co_return BodyOutcome::kComplete;
+}
+
+asio::awaitable<BodyOutcome> SpoolBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                       bhttp::request_parser<bhttp::empty_body>& head,
+                                       std::int64_t max_body, std::chrono::seconds timeout,
+                                       asio::thread_pool& pool, const std::string& spool_dir,
+                                       std::optional<SpoolFile>& spool, Request& request) {
+  bhttp::request_parser<bhttp::buffer_body> parser{std::move(head)};
+  parser.body_limit(static_cast<std::uint64_t>(max_body));
+  bool storage_failed = false;
+  try {
+    spool = co_await RunBlocking(pool, [&] { return std::optional(SpoolFile::Create(spool_dir)); });
+  } catch (const std::exception& error) {
+    spdlog::error("cannot spool a request body: {}", error.what());
+    storage_failed = true;
+  }
+  if (storage_failed) co_return BodyOutcome::kStorageFailed;
+
+  std::vector<char> chunk(kSpoolChunkBytes);
+  std::int64_t total = 0;
+  BodyOutcome outcome = BodyOutcome::kComplete;
+  while (!parser.is_done() && outcome == BodyOutcome::kComplete) {
+    parser.get().body().data = chunk.data();
+    parser.get().body().size = chunk.size();
+    // Fill the chunk (or finish the body) before handing it to the disk.
+    while (!parser.is_done() && parser.get().body().size > 0) {
+      stream.expires_after(timeout);
+      auto [ec, n] = co_await bhttp::async_read_some(stream, buffer, parser, kTuple);
+      if (ec == bhttp::error::need_buffer) break;
+      if (ec) {
+        outcome = Classify(ec);
+        break;
+      }
+    }
+    const std::size_t got = chunk.size() - parser.get().body().size;
+    if (outcome != BodyOutcome::kComplete || got == 0) continue;
+    try {
+      co_await RunBlocking(pool, [&] { spool->Write(chunk.data(), got); });
+      total += static_cast<std::int64_t>(got);
+    } catch (const std::exception& error) {
+      spdlog::error("cannot spool a request body: {}", error.what());
+      outcome = BodyOutcome::kStorageFailed;
+    }
+  }
+  if (outcome == BodyOutcome::kComplete) {
+    try {
+      co_await RunBlocking(pool, [&] { spool->SyncAndClose(); });
+    } catch (const std::exception& error) {
+      spdlog::error("cannot spool a request body: {}", error.what());
+      outcome = BodyOutcome::kStorageFailed;
+    }
+  }
+  if (outcome != BodyOutcome::kComplete) {
+    co_await RunBlocking(pool, [&] { spool->Remove(); });
+    co_return outcome;
+  }
+  request.body_file = spool->path();
+  request.body_size = total;
+  co_return BodyOutcome::kComplete;
+}
+
+}  // namespace
+
+struct Connection::Exchange {
+  Request request;
+  unsigned version = 11;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+Connection::Connection(ServerState& state, tcp::socket socket)
+    : state_(state), stream_(std::move(socket)) {
+  beast::error_code ec;
+  auto endpoint = stream_.socket().remote_endpoint(ec);
+  if (!ec) remote_address_ = endpoint.address().to_string();
+}
+
+Connection::~Connection() { state_.RemoveConnection(this); }
+
+asio::awaitable<void> Connection::Run(std::shared_ptr<Connection> self) {
+  co_await self->Serve();
+}
+
+void Connection::CloseIfIdle() {
+  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    if (!self->idle_) return;
+    beast::error_code ignored;
+    self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    self->stream_.close();
+  });
+}
+
+asio::awaitable<void> Connection::Serve() {
+  const ServerOptions& options = state_.options();
+  bool first = true;
+  for (;;) {
+    idle_ = true;
+    if (state_.stopping()) co_return;
+    // Between requests the idle limit applies; once a request starts, the head limit does.
+    if (buffer_.size() == 0) {
+      stream_.expires_after(first ? options.header_timeout : options.idle_timeout);
+      auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kFirstReadBytes), kTuple);
+      if (ec) co_return;
+      buffer_.commit(n);
+    }
+    first = false;
+
+    HeadParser head;
+    head.header_limit(static_cast<std::uint32_t>(
+        std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
+    head.body_limit(boost::none);  // the route's limit is applied once the route is known
+    stream_.expires_after(options.header_timeout);
+    auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, head, kTuple);
+    Next next = Next::kClose;
+    if (ec) {
+      if (ec == bhttp::error::header_limit || IsHttpParseError(ec)) {
+        next = co_await RespondToBadHead(ec);
+      } else {
+        co_return;  // the peer left or was too slow: nobody is listening for an answer
+      }
+    } else {
+      idle_ = false;
+      InFlightRequest in_flight(state_);
+      next = co_await ServeRequest(head);
+    }
+    if (next == Next::kClose) {
+      co_await CloseGracefully();
+      co_return;
+    }
+  }
+}
+
+asio::awaitable<Connection::Next> Connection::RespondToBadHead(const beast::error_code& ec) {
+  Exchange exchange;
+  exchange.request.method = "-";
+  exchange.request.remote_address = remote_address_;
+  if (ec == bhttp::error::header_limit) {
+    co_return co_await Finish(
+        exchange,
+        Response::Problem(431, fmt::format("request head is larger than {} bytes",
+                                           state_.options().max_header_bytes)),
+        false);
+  }
+  co_return co_await Finish(
+      exchange, Response::Problem(400, "malformed HTTP request: " + ec.message()), false);
+}
+
+asio::awaitable<Connection::Next> Connection::ServeRequest(HeadParser& head) {
+  const ServerOptions& options = state_.options();
+  const auto& header = head.get();
+  Exchange exchange;
+  Request& request = exchange.request;
+  request.method = std::string(header.method_string());
+  request.target = std::string(header.target());
+  request.remote_address = remote_address_;
+  for (const auto& field : header) {
+    std::string name(field.name_string());
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    request.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  exchange.version = header.version();
+  const bool has_body = !head.is_done();
+  const bool keep_alive = header.keep_alive();
+  // A refusal sent before the body is read leaves the body on the wire: close afterwards.
+  const bool keep_after_refusal = keep_alive && !has_body;
+
+  auto target = boost::urls::parse_origin_form(request.target);
+  if (!target) {
+    co_return co_await Finish(
+        exchange,
+        Response::Problem(400, "malformed request target: expected an absolute path with an "
+                               "optional query, percent-encoded"),
+        keep_after_refusal);
+  }
+  request.path = target->encoded_path().decode();
+  for (auto param : target->params()) request.query.emplace(param.key, param.value);
+
+  const Router::Match match = state_.router().Find(request.method, target->encoded_path(), request);
+  if (!match.route) {
+    if (match.allowed_methods.empty()) {
+      co_return co_await Finish(exchange,
+                                Response::Problem(404, "no resource at " + request.path),
+                                keep_after_refusal);
+    }
+    const std::string allowed = AllowedList(match.allowed_methods);
+    Response refusal = Response::Problem(
+        405, fmt::format("{} is not allowed on {}; allowed: {}", request.method, request.path,
+                         allowed));
+    refusal.SetHeader("Allow", allowed);
+    co_return co_await Finish(exchange, std::move(refusal), keep_after_refusal);
+  }
+  const Route& route = *match.route;
+
+  std::int64_t max_body = route.options.max_body_bytes;
+  if (route.options.before_body) {
+    auto refusal = co_await RunBlocking(state_.pool(), [&] {
+      return Guarded(request, [&] { route.options.before_body(request, max_body); });
+    });
+    if (refusal) co_return co_await Finish(exchange, std::move(*refusal), keep_after_refusal);
+  }
+  max_body = std::max<std::int64_t>(max_body, 0);
+  if (auto length = head.content_length();
+      length && *length > static_cast<std::uint64_t>(max_body)) {
+    co_return co_await Finish(exchange, TooLarge(max_body), false);
+  }
+
+  std::optional<SpoolFile> spool;  // deleted on every path unless the handler takes it
+  if (has_body) {
+    if (exchange.version >= 11 && beast::iequals(request.Header("expect"), "100-continue")) {
+      bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, exchange.version};
+      stream_.expires_after(options.body_timeout);
+      auto [ec, n] = co_await bhttp::async_write(stream_, go_on, kTuple);
+      if (ec) co_return Next::kClose;
+    }
+    const BodyOutcome outcome =
+        route.options.spool_body
+            ? co_await SpoolBody(stream_, buffer_, head, max_body, options.body_timeout,
+                                 state_.pool(), route.options.spool_dir, spool, request)
+            : co_await ReadStringBody(stream_, buffer_, head, max_body, options.body_timeout,
+                                      request);
+    switch (outcome) {
+      case BodyOutcome::kComplete:
+        break;
+      case BodyOutcome::kTooLarge:
+        co_return co_await Finish(exchange, TooLarge(max_body), false);
+      case BodyOutcome::kMalformed:
+        co_return co_await Finish(
+            exchange, Response::Problem(400, "malformed HTTP request: invalid body framing"),
+            false);
+      case BodyOutcome::kStorageFailed:
+        co_return co_await Finish(
+            exchange, Response::Problem(503, "the request body could not be stored; retry later"),
+            false);
+      case BodyOutcome::kLost:
+        spdlog::info("{} {} abandoned while its body was read", request.method,
+                     PathForLog(request.target));
+        co_return Next::kClose;
+    }
+  }
+
+  Response response = co_await RunBlocking(state_.pool(), [&] {
+    Response result;
+    auto problem = Guarded(request, [&] { result = route.handler(request); });
+    if (spool) spool->Remove();  // still there: the handler did not take it over
+    return problem ? std::move(*problem) : std::move(result);
+  });
+  co_return co_await Finish(exchange, std::move(response), keep_alive);
+}
+
+asio::awaitable<Connection::Next> Connection::Finish(Exchange& exchange, Response response,
+                                                     bool keep_alive) {
+  keep_alive = keep_alive && !state_.stopping();
+  const WriteResult result =
+      co_await WriteResponse(stream_, state_.pool(), std::move(response), exchange.request,
+                             exchange.version, keep_alive, state_.options().body_timeout);
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - exchange.started);
+  spdlog::info("{} {} {} {} {}ms", exchange.request.method,
+               exchange.request.target.empty() ? "-" : PathForLog(exchange.request.target),
+               result.status, result.body_bytes, elapsed.count());
+  co_return result.ok && keep_alive ? Next::kKeepAlive : Next::kClose;
+}
+
+asio::awaitable<void> Connection::CloseGracefully() {
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (!ec) {
+    stream_.expires_after(kLingerTime);
+    std::vector<char> sink(16 * 1024);
+    for (;;) {
+      auto [read_ec, n] = co_await stream_.async_read_some(asio::buffer(sink), kTuple);
+      if (read_ec) break;
+    }
+  }
+  stream_.close();
+}
+
+}  // namespace cadenza::http

@@ -1,0 +1,52 @@
+#pragma once
+// One accepted HTTP/1.1 connection: reads requests with keep-alive, applies the route's
+// limits, runs handlers on the blocking-work pool and writes their responses.
+#include <memory>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include "http/server_state.h"
+
+namespace cadenza::http {
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  // `socket` must be bound to a strand: all of the connection's work runs on it.
+  Connection(ServerState& state, boost::asio::ip::tcp::socket socket);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Serves requests until the peer leaves, a timeout fires, an error occurs, or the server
+  // stops. Runs on the socket's strand; the frame keeps `self` alive.
+  static boost::asio::awaitable<void> Run(std::shared_ptr<Connection> self);
+
+  // Thread-safe. Closes the connection now if it is waiting for a request; a connection busy
+  // with one finishes it and then closes (it sees the server's stop flag).
+  void CloseIfIdle();
+
+ private:
+  using HeadParser = boost::beast::http::request_parser<boost::beast::http::empty_body>;
+  enum class Next { kKeepAlive, kClose };
+  struct Exchange;
+
+  boost::asio::awaitable<void> Serve();
+  boost::asio::awaitable<Next> ServeRequest(HeadParser& head);
+  boost::asio::awaitable<Next> RespondToBadHead(const boost::beast::error_code& ec);
+  boost::asio::awaitable<Next> Finish(Exchange& exchange, Response response, bool keep_alive);
+  boost::asio::awaitable<void> CloseGracefully();
+
+  ServerState& state_;
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::string remote_address_;
+  bool idle_ = true;  // waiting for (the head of) a request; touched on the strand only
+};
+
+}  // namespace cadenza::http
