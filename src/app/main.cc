@@ -1,4 +1,5 @@
 // cadenza: one binary for the server and its operations (see `cadenza --help`).
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -54,6 +55,8 @@ int main(int argc, char** argv) {
   cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
+  // Logs go to stderr so that command output on stdout (routes, user list) stays parseable.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("cadenza"));
 
   try {
     std::vector<std::pair<std::string, Settings>> sources;

@@ -14,7 +14,7 @@ namespace cadenza {
 struct TokenOptions {
   std::string issuer = "cadenza";
   std::chrono::seconds ttl{3600};
-  std::chrono::seconds leeway{30};  // tolerated clock skew for `exp` and `iat`
+  std::chrono::seconds leeway{30};  // tolerated clock skew for `iat` (issued-in-the-future)
 };
 
 // The JWS HS256 signature of `signing_input` ("<header>.<payload>") under `key`: base64url of
