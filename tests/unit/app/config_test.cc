@@ -1,0 +1,91 @@
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace cadenza::app {
+namespace {
+
+TEST(ConfigTest, DefaultsServeLocalhostWithDataUnderDotData) {
+  Config c = BuildConfig({});
+  EXPECT_EQ(c.data_dir, "./data");
+  EXPECT_EQ(c.listen_host, "127.0.0.1");
+  EXPECT_EQ(c.listen_port, 8080);
+  EXPECT_EQ(c.public_url, "http://127.0.0.1:8080");
+  EXPECT_GE(c.worker_threads, 4);
+}
+
+TEST(ConfigTest, LaterSourcesWin) {
+  Config c = BuildConfig({{"file", {{"listen", "0.0.0.0:9000"}, {"token_ttl", "2h"}}},
+                          {"environment", {{"listen", "127.0.0.1:9001"}}},
+                          {"command line", {{"token_ttl", "15m"}}}});
+  EXPECT_EQ(c.listen_port, 9001);
+  EXPECT_EQ(c.token_ttl, std::chrono::minutes(15));
+}
+
+TEST(ConfigTest, PublicUrlFollowsListenUnlessSet) {
+  EXPECT_EQ(BuildConfig({{"flags", {{"listen", "0.0.0.0:81"}}}}).public_url, "http://localhost:81");
+  EXPECT_EQ(BuildConfig({{"flags", {{"listen", "[::1]:82"}}}}).public_url, "http://[::1]:82");
+  EXPECT_EQ(BuildConfig({{"flags", {{"public_url", "https://music.example.org/"}}}}).public_url,
+            "https://music.example.org");
+}
+
+TEST(ConfigTest, UnitsForDurationsAndSizes) {
+  Config c = BuildConfig({{"flags", {{"upload_url_ttl", "90"}, {"stream_url_ttl", "1d"},
+                                     {"max_upload_bytes", "100M"}, {"janitor_interval", "2s"}}}});
+  EXPECT_EQ(c.upload_url_ttl, std::chrono::seconds(90));
+  EXPECT_EQ(c.stream_url_ttl, std::chrono::hours(24));
+  EXPECT_EQ(c.max_upload_bytes, 100LL << 20);
+  EXPECT_EQ(c.janitor_interval, std::chrono::seconds(2));
+}
+
+TEST(ConfigTest, BadValuesNameTheSettingAndTheSource) {
+  auto message = [](Settings s) {
+    try {
+      BuildConfig({{"environment", std::move(s)}});
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message({{"listen", "nonsense"}}), "environment: listen expected HOST:PORT, got \"nonsense\"");
+  EXPECT_NE(message({{"token_ttl", "-5"}}).find("environment: token_ttl"), std::string::npos);
+  EXPECT_NE(message({{"max_upload_bytes", "12X"}}).find("max_upload_bytes"), std::string::npos);
+  EXPECT_NE(message({{"public_url", "ftp://x"}}).find("http://"), std::string::npos);
+  EXPECT_NE(message({{"log_level", "loud"}}).find("one of"), std::string::npos);
+  EXPECT_NE(message({{"no_such_setting", "1"}}).find("unknown setting"), std::string::npos);
+}
+
+TEST(ConfigTest, EnvironmentUsesPrefixedUpperCaseNames) {
+  std::string a = "CADENZA_LISTEN=127.0.0.1:7000", b = "CADENZA_BIN=/x", c = "LISTEN=nope";
+  char* env[] = {a.data(), b.data(), c.data(), nullptr};
+  Settings s = ReadEnvironment(env);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s.at("listen"), "127.0.0.1:7000");
+}
+
+TEST(ConfigTest, TomlFileTopLevelKeys) {
+  auto path = std::filesystem::temp_directory_path() / "cadenza-config-test.toml";
+  {
+    std::ofstream out(path);
+    out << "listen = \"0.0.0.0:8443\"\nupload_url_ttl = 120\n";
+  }
+  Settings s = ReadConfigFile(path);
+  EXPECT_EQ(s.at("listen"), "0.0.0.0:8443");
+  EXPECT_EQ(s.at("upload_url_ttl"), "120");
+  {
+    std::ofstream out(path);
+    out << "listne = \"typo\"\n";
+  }
+  EXPECT_THROW(ReadConfigFile(path), std::runtime_error);
+  {
+    std::ofstream out(path);
+    out << "listen = [1, 2\n";
+  }
+  EXPECT_THROW(ReadConfigFile(path), std::runtime_error);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace cadenza::app
