@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "domain/media.h"
 #include "domain/role.h"
 #include "domain/time.h"
 
@@ -47,6 +48,11 @@ struct Track {
   std::optional<int> track_number;
   std::string blob_key;        // the original upload in the blob store
   std::int64_t blob_size = 0;  // bytes
+  TrackStatus status = TrackStatus::kProcessing;
+  double progress = 0;                      // 0..1 while processing
+  std::optional<std::string> error;         // why processing failed, for people
+  std::optional<std::int64_t> duration_ms;  // known once probed
+  std::optional<Loudness> loudness;         // known once ready
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
 };

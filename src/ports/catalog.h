@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "domain/entities.h"
+#include "domain/job.h"
+#include "domain/media.h"
 #include "domain/pagination.h"
 
 namespace cadenza {
@@ -108,6 +110,39 @@ class BlobDeletionQueue {
   virtual void Remove(std::string_view blob_key) = 0;
 };
 
+// Background jobs, stored with the catalogue so that a job is enqueued in the same transaction
+// as the row it works on. Leases use the database's locking (SQLite's single writer,
+// PostgreSQL's FOR UPDATE SKIP LOCKED).
+class JobQueue {
+ public:
+  virtual ~JobQueue() = default;
+  virtual void Enqueue(const Job& job) = 0;
+  // Leases the oldest runnable job of `kind` (run_after <= now, not leased or lease expired,
+  // attempts < max_attempts): sets owner and lease expiry, increments attempts.
+  virtual std::optional<Job> Lease(std::string_view kind, std::string_view worker_id, Timestamp now,
+                                   Timestamp lease_until) = 0;
+  // Extends a lease the worker still holds; false when it was lost (expired and re-leased).
+  virtual bool Renew(std::string_view job_id, std::string_view worker_id, Timestamp lease_until) = 0;
+  // Removes a finished job; false when the worker no longer holds the lease.
+  virtual bool Complete(std::string_view job_id, std::string_view worker_id) = 0;
+  // Releases the lease and schedules another attempt at `run_after`, recording the error.
+  virtual bool Retry(std::string_view job_id, std::string_view worker_id, Timestamp run_after,
+                     std::string_view error) = 0;
+  virtual std::optional<Job> FindBySubject(std::string_view kind, std::string_view subject_id) = 0;
+};
+
+// The renditions of a track with their segments. Deleting them (directly, or by deleting the
+// track) queues all their blob keys for deletion, like track blobs.
+class RenditionRepository {
+ public:
+  virtual ~RenditionRepository() = default;
+  // Replaces all renditions of the track (idempotent redo of a transcode). Blob keys that the
+  // new set reuses are not queued for deletion.
+  virtual void ReplaceForTrack(std::string_view track_id, const std::vector<Rendition>& renditions) = 0;
+  // In StandardRenditions() order, with segments in index order.
+  virtual std::vector<Rendition> ListForTrack(std::string_view track_id) = 0;
+};
+
 // The repositories of one transaction. Valid only inside the callback that received it.
 class CatalogTransaction {
  public:
@@ -119,6 +154,8 @@ class CatalogTransaction {
   virtual PlaylistRepository& playlists() = 0;
   virtual UploadRepository& uploads() = 0;
   virtual BlobDeletionQueue& blob_deletions() = 0;
+  virtual JobQueue& jobs() = 0;
+  virtual RenditionRepository& renditions() = 0;
 };
 
 // Thread-safe. Blocking: call from blocking-work threads only.

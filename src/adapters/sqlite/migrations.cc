@@ -124,10 +124,140 @@ BEGIN
 END;
 )sql";
 
+// The media pipeline: track processing state and loudness, background jobs, renditions.
+// Tracks that existed before it were playable from their original, so they stay 'ready'.
+constexpr std::string_view kV2MediaPipeline = R"sql(
+ALTER TABLE tracks ADD COLUMN status TEXT NOT NULL DEFAULT 'ready'
+  CHECK (status IN ('processing', 'ready', 'failed'));
+ALTER TABLE tracks ADD COLUMN progress REAL NOT NULL DEFAULT 1
+  CHECK (progress >= 0 AND progress <= 1);
+ALTER TABLE tracks ADD COLUMN error TEXT;
+ALTER TABLE tracks ADD COLUMN duration_ms INTEGER CHECK (duration_ms >= 0);
+ALTER TABLE tracks ADD COLUMN integrated_lufs REAL;
+ALTER TABLE tracks ADD COLUMN true_peak_db REAL;
+-- Loudness is one measurement: its three numbers are all known or all unknown.
+ALTER TABLE tracks ADD COLUMN gain_db REAL
+  CHECK ((integrated_lufs IS NULL) = (gain_db IS NULL)
+         AND (true_peak_db IS NULL) = (gain_db IS NULL));
+
+-- One row per (kind, subject): enqueueing again resets the row instead of adding a second job.
+-- Jobs that used up max_attempts stay as the record of a permanent failure.
+CREATE TABLE jobs (
+  id TEXT NOT NULL PRIMARY KEY,
+  kind TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  attempts INTEGER NOT NULL CHECK (attempts >= 0),
+  max_attempts INTEGER NOT NULL CHECK (max_attempts >= 1),
+  run_after INTEGER NOT NULL,
+  lease_owner TEXT,
+  lease_expires_at INTEGER NOT NULL,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  UNIQUE (kind, subject_id)
+) STRICT;
+CREATE INDEX jobs_kind_run_after ON jobs (kind, run_after);
+
+CREATE TABLE renditions (
+  track_id TEXT NOT NULL REFERENCES tracks (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  codec TEXT NOT NULL CHECK (codec IN ('aac', 'opus', 'mp3')),
+  bitrate_kbps INTEGER NOT NULL CHECK (bitrate_kbps > 0),
+  packaging TEXT NOT NULL CHECK (packaging IN ('cmaf', 'progressive')),
+  codecs TEXT NOT NULL,
+  sample_rate INTEGER NOT NULL CHECK (sample_rate > 0),
+  channels INTEGER NOT NULL CHECK (channels > 0),
+  timescale INTEGER NOT NULL CHECK (timescale > 0),
+  duration INTEGER NOT NULL CHECK (duration >= 0),
+  blob_key TEXT NOT NULL UNIQUE,
+  size_bytes INTEGER NOT NULL CHECK (size_bytes >= 0),
+  average_bitrate INTEGER NOT NULL CHECK (average_bitrate >= 0),
+  peak_bitrate INTEGER NOT NULL CHECK (peak_bitrate >= 0),
+  PRIMARY KEY (track_id, name),
+  CHECK (name = codec || '_' || bitrate_kbps)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE rendition_segments (
+  track_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  idx INTEGER NOT NULL CHECK (idx >= 0),
+  blob_key TEXT NOT NULL UNIQUE,
+  duration INTEGER NOT NULL CHECK (duration >= 0),
+  size_bytes INTEGER NOT NULL CHECK (size_bytes >= 0),
+  PRIMARY KEY (track_id, name, idx),
+  FOREIGN KEY (track_id, name) REFERENCES renditions (track_id, name) ON DELETE CASCADE
+) STRICT, WITHOUT ROWID;
+
+-- Entries ending in '/' are prefixes (an abandoned transcode attempt's folder). Only they can
+-- cover a key other than their own, and there are few of them: this index lets the
+-- insert triggers below find them without scanning the whole queue.
+CREATE INDEX blob_deletions_prefixes ON blob_deletions (blob_key)
+WHERE substr(blob_key, -1) = '/';
+
+-- Rendition and segment blobs are queued like track blobs, cascades from tracks included.
+CREATE TRIGGER renditions_queue_blob_after_delete AFTER DELETE ON renditions
+BEGIN
+  INSERT OR IGNORE INTO blob_deletions (blob_key, queued_at)
+  VALUES (old.blob_key, )sql" CADENZA_NOW_MS R"sql();
+END;
+
+CREATE TRIGGER rendition_segments_queue_blob_after_delete AFTER DELETE ON rendition_segments
+BEGIN
+  INSERT OR IGNORE INTO blob_deletions (blob_key, queued_at)
+  VALUES (old.blob_key, )sql" CADENZA_NOW_MS R"sql();
+END;
+
+CREATE TRIGGER renditions_queue_blob_after_replace AFTER UPDATE OF blob_key ON renditions
+WHEN old.blob_key <> new.blob_key
+BEGIN
+  INSERT OR IGNORE INTO blob_deletions (blob_key, queued_at)
+  VALUES (old.blob_key, )sql" CADENZA_NOW_MS R"sql();
+END;
+
+CREATE TRIGGER rendition_segments_queue_blob_after_replace
+AFTER UPDATE OF blob_key ON rendition_segments
+WHEN old.blob_key <> new.blob_key
+BEGIN
+  INSERT OR IGNORE INTO blob_deletions (blob_key, queued_at)
+  VALUES (old.blob_key, )sql" CADENZA_NOW_MS R"sql();
+END;
+
+-- A key that a live row points to must never be deleted: a redo that reuses a key queued by
+-- the rows it replaced (or by an abandoned attempt's prefix) takes it back off the queue.
+CREATE TRIGGER renditions_keep_blob_after_insert AFTER INSERT ON renditions
+BEGIN
+  DELETE FROM blob_deletions WHERE blob_key = new.blob_key;
+  DELETE FROM blob_deletions WHERE substr(blob_key, -1) = '/'
+    AND substr(new.blob_key, 1, length(blob_key)) = blob_key;
+END;
+
+CREATE TRIGGER rendition_segments_keep_blob_after_insert AFTER INSERT ON rendition_segments
+BEGIN
+  DELETE FROM blob_deletions WHERE blob_key = new.blob_key;
+  DELETE FROM blob_deletions WHERE substr(blob_key, -1) = '/'
+    AND substr(new.blob_key, 1, length(blob_key)) = blob_key;
+END;
+
+CREATE TRIGGER renditions_keep_blob_after_replace AFTER UPDATE OF blob_key ON renditions
+BEGIN
+  DELETE FROM blob_deletions WHERE blob_key = new.blob_key;
+  DELETE FROM blob_deletions WHERE substr(blob_key, -1) = '/'
+    AND substr(new.blob_key, 1, length(blob_key)) = blob_key;
+END;
+
+CREATE TRIGGER rendition_segments_keep_blob_after_replace
+AFTER UPDATE OF blob_key ON rendition_segments
+BEGIN
+  DELETE FROM blob_deletions WHERE blob_key = new.blob_key;
+  DELETE FROM blob_deletions WHERE substr(blob_key, -1) = '/'
+    AND substr(new.blob_key, 1, length(blob_key)) = blob_key;
+END;
+)sql";
+
 #undef CADENZA_NOW_MS
 
 constexpr Migration kMigrations[] = {
     {1, "initial catalog schema", kV1Schema},
+    {2, "media pipeline: track status, jobs, renditions", kV2MediaPipeline},
 };
 
 }  // namespace

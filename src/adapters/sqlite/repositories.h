@@ -97,12 +97,69 @@ class SqliteUploadRepository final : public UploadRepository {
   Connection& conn_;
 };
 
+// Keys are queued by the catalog's triggers (deleted or replaced track, rendition and segment
+// keys, abandoned upload slots) and by callers. An entry that ends in '/' is a *prefix*: it
+// stands for every blob whose key starts with it (the folder of an abandoned transcode attempt,
+// "renditions/<trackId>/<jobId>-<attempt>/"); the sweeper removes everything under it. Inserting
+// a rendition or segment row takes its key off the queue, and with it any queued prefix of that
+// key, so no blob a live row points to is ever deleted.
 class SqliteBlobDeletionQueue final : public BlobDeletionQueue {
  public:
   explicit SqliteBlobDeletionQueue(Connection& conn) : conn_(conn) {}
   void Enqueue(std::string_view blob_key) override;   // queuing a queued key is a no-op
   std::vector<std::string> Peek(int limit) override;  // oldest first
   void Remove(std::string_view blob_key) override;    // removing an absent key is a no-op
+
+ private:
+  Connection& conn_;
+};
+
+// Jobs live in one row per (kind, subject_id). Lease, Renew, Complete and Retry write, so they
+// work inside Catalog::Write only (inside Read they throw Error(kInternal)). Worker ids must be
+// unique per worker (e.g. host, process and thread): the lease checks compare them.
+class SqliteJobQueue final : public JobQueue {
+ public:
+  explicit SqliteJobQueue(Connection& conn) : conn_(conn) {}
+  // An upsert on (kind, subject_id): a new row, or the existing one reset to the given job's id,
+  // max_attempts, run_after and created_at with attempts 0, no lease and no last_error (its
+  // current holder loses the lease). job.attempts, lease and last_error are ignored.
+  // kConflict when job.id is already another subject's job id.
+  void Enqueue(const Job& job) override;
+  // Oldest runnable by (run_after, created_at, id). Returns the job as leased: attempts already
+  // counts this lease. std::invalid_argument for an empty worker_id (also for the three below).
+  std::optional<Job> Lease(std::string_view kind, std::string_view worker_id, Timestamp now,
+                           Timestamp lease_until) override;
+  // True while lease_owner is still `worker_id`, even past lease_expires_at when nobody has
+  // re-leased the job yet; false once it was re-leased, completed, retried or re-enqueued.
+  bool Renew(std::string_view job_id, std::string_view worker_id, Timestamp lease_until) override;
+  // Deletes the row when `worker_id` holds the lease (same rule as Renew).
+  bool Complete(std::string_view job_id, std::string_view worker_id) override;
+  // Clears the lease, sets run_after and last_error; attempts stay as counted by Lease, so a job
+  // retried after its max_attempts-th lease is never leased again (a permanent failure that
+  // stays in the table, last_error telling why).
+  bool Retry(std::string_view job_id, std::string_view worker_id, Timestamp run_after,
+             std::string_view error) override;
+  // Whatever state the job is in, permanently failed included; usable inside Read as well.
+  std::optional<Job> FindBySubject(std::string_view kind, std::string_view subject_id) override;
+
+ private:
+  Connection& conn_;
+};
+
+class SqliteRenditionRepository final : public RenditionRepository {
+ public:
+  explicit SqliteRenditionRepository(Connection& conn) : conn_(conn) {}
+  // kNotFound when the track does not exist. Deletes the track's renditions (their keys and
+  // their segments' keys are queued for deletion), then inserts the new ones under `track_id`
+  // with `name` = RenditionName(spec), segments stored with their own `index`. Keys the new set
+  // uses are taken off the queue (exact keys and queued prefixes of them). kConflict for two
+  // renditions with one spec, two segments with one index, or a blob key used twice.
+  // std::invalid_argument when a rendition names another non-empty track_id.
+  void ReplaceForTrack(std::string_view track_id,
+                       const std::vector<Rendition>& renditions) override;
+  // Ordered by codec (aac, opus, mp3) then bitrate, which is StandardRenditions() order; empty
+  // for a track without renditions or no track.
+  std::vector<Rendition> ListForTrack(std::string_view track_id) override;
 
  private:
   Connection& conn_;

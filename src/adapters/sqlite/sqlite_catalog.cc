@@ -28,7 +28,9 @@ class SqliteTransaction final : public CatalogTransaction {
         tracks_(conn),
         playlists_(conn),
         uploads_(conn),
-        blob_deletions_(conn) {}
+        blob_deletions_(conn),
+        jobs_(conn),
+        renditions_(conn) {}
 
   UserRepository& users() override { return users_; }
   ArtistRepository& artists() override { return artists_; }
@@ -37,6 +39,8 @@ class SqliteTransaction final : public CatalogTransaction {
   PlaylistRepository& playlists() override { return playlists_; }
   UploadRepository& uploads() override { return uploads_; }
   BlobDeletionQueue& blob_deletions() override { return blob_deletions_; }
+  JobQueue& jobs() override { return jobs_; }
+  RenditionRepository& renditions() override { return renditions_; }
 
  private:
   sqlite::SqliteUserRepository users_;
@@ -46,6 +50,8 @@ class SqliteTransaction final : public CatalogTransaction {
   sqlite::SqlitePlaylistRepository playlists_;
   sqlite::SqliteUploadRepository uploads_;
   sqlite::SqliteBlobDeletionQueue blob_deletions_;
+  sqlite::SqliteJobQueue jobs_;
+  sqlite::SqliteRenditionRepository renditions_;
 };
 
 // Runs `fn` between `begin` and COMMIT; rolls back and rethrows whatever it throws.

@@ -36,6 +36,13 @@ struct SqliteOptions {
 // - Update() writes every field except id and created_at. BlobDeletionQueue::Remove of a key
 //   that is not queued is a no-op, so concurrent sweepers do not fail each other.
 // - Emails compare case-insensitively for ASCII letters (SQLite's NOCASE collation).
+// - Media pipeline (schema version 2): tracks created before it read back as status ready,
+//   progress 1. Deleting a track queues its original and every rendition and segment key;
+//   inserting a rendition or segment takes its key (and any queued prefix of it) off the
+//   queue. Queue entries ending in '/' are prefixes: every blob under them is to be removed.
+// - JobQueue: one job per (kind, subject_id), Enqueue resets it; Lease/Renew/Complete/Retry
+//   need Catalog::Write. A job is not tied to its subject's row: deleting a track leaves its
+//   job for the worker to complete. See SqliteJobQueue in repositories.h for the details.
 std::unique_ptr<Catalog> OpenSqliteCatalog(const std::filesystem::path& database_file,
                                            SqliteOptions options = {});
 

@@ -25,6 +25,9 @@ constexpr TableNames kTables[] = {
     {"playlist_entries", "a playlist entry", "playlist or track"},
     {"uploads", "an upload", "account or track"},
     {"blob_deletions", "a queued blob deletion", ""},
+    {"jobs", "a job", ""},
+    {"renditions", "a rendition", "track"},
+    {"rendition_segments", "a rendition segment", "rendition"},
     {"schema_migrations", "a schema migration", ""},
 };
 

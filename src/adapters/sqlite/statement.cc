@@ -53,6 +53,11 @@ Statement& Statement::BindInt(int index, std::int64_t value) {
   return *this;
 }
 
+Statement& Statement::BindDouble(int index, double value) {
+  CheckBind(sqlite3_bind_double(stmt_, index, value));
+  return *this;
+}
+
 Statement& Statement::BindNull(int index) {
   CheckBind(sqlite3_bind_null(stmt_, index));
   return *this;
@@ -87,6 +92,13 @@ std::int64_t Statement::ColumnInt(int column) const { return sqlite3_column_int6
 std::optional<std::int64_t> Statement::ColumnOptionalInt(int column) const {
   if (ColumnIsNull(column)) return std::nullopt;
   return ColumnInt(column);
+}
+
+double Statement::ColumnDouble(int column) const { return sqlite3_column_double(stmt_, column); }
+
+std::optional<double> Statement::ColumnOptionalDouble(int column) const {
+  if (ColumnIsNull(column)) return std::nullopt;
+  return ColumnDouble(column);
 }
 
 bool Statement::ColumnIsNull(int column) const {

@@ -38,6 +38,11 @@ class Statement {
     return value ? BindInt(index, static_cast<std::int64_t>(*value)) : BindNull(index);
   }
   Statement& BindBool(int index, bool value) { return BindInt(index, value ? 1 : 0); }
+  // NaN binds as NULL (SQLite's rule), which NOT NULL columns then refuse.
+  Statement& BindDouble(int index, double value);
+  Statement& BindDouble(int index, const std::optional<double>& value) {
+    return value ? BindDouble(index, *value) : BindNull(index);
+  }
   Statement& BindNull(int index);
 
   // Advances: true when a row is available, false when the statement is done.
@@ -49,6 +54,8 @@ class Statement {
   std::optional<std::string> ColumnOptionalText(int column) const;
   std::int64_t ColumnInt(int column) const;  // NULL reads as 0
   std::optional<std::int64_t> ColumnOptionalInt(int column) const;
+  double ColumnDouble(int column) const;  // NULL reads as 0
+  std::optional<double> ColumnOptionalDouble(int column) const;
   bool ColumnBool(int column) const { return ColumnInt(column) != 0; }
   bool ColumnIsNull(int column) const;
 

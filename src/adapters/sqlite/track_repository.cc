@@ -1,3 +1,4 @@
+#include <stdexcept>
 #include <string>
 
 #include "adapters/sqlite/paging.h"
@@ -8,7 +9,8 @@ namespace cadenza::sqlite {
 namespace {
 
 constexpr char kSelect[] =
-    "SELECT id, album_id, title, track_number, blob_key, blob_size, created_at, updated_at "
+    "SELECT id, album_id, title, track_number, blob_key, blob_size, created_at, updated_at, "
+    "status, progress, error, duration_ms, integrated_lufs, true_peak_db, gain_db "
     "FROM tracks ";
 
 Track ReadTrack(const Statement& s) {
@@ -21,7 +23,34 @@ Track ReadTrack(const Statement& s) {
   track.blob_size = s.ColumnInt(5);
   track.created_at = s.ColumnInt(6);
   track.updated_at = s.ColumnInt(7);
+  std::string status = s.ColumnText(8);
+  auto parsed = ParseTrackStatus(status);
+  // The schema's CHECK admits only the three names, so anything else is a corrupt file.
+  if (!parsed) throw std::runtime_error("track " + track.id + " has unknown status " + status);
+  track.status = *parsed;
+  track.progress = s.ColumnDouble(9);
+  track.error = s.ColumnOptionalText(10);
+  track.duration_ms = s.ColumnOptionalInt(11);
+  // The schema keeps the three loudness columns all NULL or all set.
+  if (!s.ColumnIsNull(12)) {
+    track.loudness = Loudness{s.ColumnDouble(12), s.ColumnDouble(13), s.ColumnDouble(14)};
+  }
   return track;
+}
+
+// Binds status .. gain_db to the seven parameters starting at `first`.
+void BindMediaFields(Statement& s, int first, const Track& track) {
+  s.BindText(first, TrackStatusName(track.status))
+      .BindDouble(first + 1, track.progress)
+      .BindText(first + 2, track.error)
+      .BindInt(first + 3, track.duration_ms);
+  if (track.loudness) {
+    s.BindDouble(first + 4, track.loudness->integrated_lufs)
+        .BindDouble(first + 5, track.loudness->true_peak_db)
+        .BindDouble(first + 6, track.loudness->gain_db);
+  } else {
+    s.BindNull(first + 4).BindNull(first + 5).BindNull(first + 6);
+  }
 }
 
 }  // namespace
@@ -29,7 +58,8 @@ Track ReadTrack(const Statement& s) {
 void SqliteTrackRepository::Insert(const Track& track) {
   auto insert = conn_.Prepare(
       "INSERT INTO tracks (id, album_id, title, track_number, blob_key, blob_size, created_at, "
-      "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      "updated_at, status, progress, error, duration_ms, integrated_lufs, true_peak_db, gain_db) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
   insert->BindText(1, track.id)
       .BindText(2, track.album_id)
       .BindText(3, track.title)
@@ -38,6 +68,7 @@ void SqliteTrackRepository::Insert(const Track& track) {
       .BindInt(6, track.blob_size)
       .BindInt(7, track.created_at)
       .BindInt(8, track.updated_at);
+  BindMediaFields(*insert, 9, track);
   insert->Run();
 }
 
@@ -52,7 +83,8 @@ void SqliteTrackRepository::Update(const Track& track) {
   // A changed blob_key queues the old one (trigger tracks_queue_blob_after_replace).
   auto update = conn_.Prepare(
       "UPDATE tracks SET album_id = ?2, title = ?3, track_number = ?4, blob_key = ?5, "
-      "blob_size = ?6, updated_at = ?7 WHERE id = ?1");
+      "blob_size = ?6, updated_at = ?7, status = ?8, progress = ?9, error = ?10, "
+      "duration_ms = ?11, integrated_lufs = ?12, true_peak_db = ?13, gain_db = ?14 WHERE id = ?1");
   update->BindText(1, track.id)
       .BindText(2, track.album_id)
       .BindText(3, track.title)
@@ -60,11 +92,13 @@ void SqliteTrackRepository::Update(const Track& track) {
       .BindText(5, track.blob_key)
       .BindInt(6, track.blob_size)
       .BindInt(7, track.updated_at);
+  BindMediaFields(*update, 8, track);
   update->Run();
   if (conn_.Changes() == 0) throw NotFound("track not found");
 }
 
 void SqliteTrackRepository::Delete(std::string_view id) {
+  // Cascades to the track's renditions and segments; triggers queue every blob key involved.
   auto remove = conn_.Prepare("DELETE FROM tracks WHERE id = ?1");
   remove->BindText(1, id);
   remove->Run();

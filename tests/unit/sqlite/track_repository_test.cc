@@ -117,5 +117,73 @@ TEST_F(TrackRepositoryTest, ListPagesInIdOrder) {
   });
 }
 
+TEST_F(TrackRepositoryTest, MediaFieldsRoundTrip) {
+  SeedAlbum();
+  Track track = MakeTrack("t1", "al1");
+  track.status = TrackStatus::kProcessing;
+  track.progress = 0.25;
+  Write([&](CatalogTransaction& tx) { tx.tracks().Insert(track); });
+  auto found =
+      catalog_->ReadValue([](CatalogTransaction& tx) { return tx.tracks().FindById("t1"); });
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->status, TrackStatus::kProcessing);
+  EXPECT_EQ(found->progress, 0.25);
+  EXPECT_FALSE(found->error.has_value());
+  EXPECT_FALSE(found->duration_ms.has_value());
+  EXPECT_FALSE(found->loudness.has_value());
+
+  track.status = TrackStatus::kReady;
+  track.progress = 1;
+  track.duration_ms = 9'000'000'000;  // beyond 32 bits
+  track.loudness = Loudness{-9.25, -0.375, -4.75};
+  Write([&](CatalogTransaction& tx) { tx.tracks().Update(track); });
+  found = catalog_->ReadValue([](CatalogTransaction& tx) { return tx.tracks().FindById("t1"); });
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->status, TrackStatus::kReady);
+  EXPECT_EQ(found->progress, 1.0);
+  EXPECT_EQ(found->duration_ms, 9'000'000'000);
+  ASSERT_TRUE(found->loudness.has_value());
+  EXPECT_EQ(found->loudness->integrated_lufs, -9.25);
+  EXPECT_EQ(found->loudness->true_peak_db, -0.375);
+  EXPECT_EQ(found->loudness->gain_db, -4.75);
+
+  track.status = TrackStatus::kFailed;
+  track.error = "file is truncated";
+  track.loudness.reset();
+  track.duration_ms.reset();
+  Write([&](CatalogTransaction& tx) { tx.tracks().Update(track); });
+  auto listed =
+      catalog_->ReadValue([](CatalogTransaction& tx) { return tx.tracks().ListByAlbum("al1"); });
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].status, TrackStatus::kFailed);
+  EXPECT_EQ(listed[0].error, "file is truncated");
+  EXPECT_FALSE(listed[0].loudness.has_value());
+  EXPECT_FALSE(listed[0].duration_ms.has_value());
+}
+
+TEST_F(TrackRepositoryTest, InsertStoresTheStatusGiven) {
+  SeedAlbum();
+  Track ready = MakeTrack("t-ready", "al1");
+  ready.status = TrackStatus::kReady;
+  ready.progress = 1;
+  ready.loudness = Loudness{-14, -1, 0};
+  Track failed = MakeTrack("t-failed", "al1");
+  failed.status = TrackStatus::kFailed;
+  failed.error = "not an audio file";
+  Write([&](CatalogTransaction& tx) {
+    tx.tracks().Insert(ready);
+    tx.tracks().Insert(failed);
+  });
+  Read([](CatalogTransaction& tx) {
+    auto page = tx.tracks().List(PageRequest{});
+    ASSERT_EQ(page.items.size(), 2u);
+    EXPECT_EQ(page.items[0].id, "t-failed");
+    EXPECT_EQ(page.items[0].status, TrackStatus::kFailed);
+    EXPECT_EQ(page.items[0].error, "not an audio file");
+    EXPECT_EQ(page.items[1].status, TrackStatus::kReady);
+    EXPECT_EQ(page.items[1].loudness->integrated_lufs, -14);
+  });
+}
+
 }  // namespace
 }  // namespace cadenza::testing
