@@ -14,8 +14,9 @@ check services 'adapters/|http/|api/|app/|sqlite3|sodium|boost/beast|boost/asio'
 check ports 'adapters/|http/|api/|app/|sqlite3|sodium' "ports are interfaces"
 check http 'adapters/|api/|app/|services/|sqlite3|sodium' "http is transport only"
 check api 'adapters/|app/|sqlite3|sodium' "api talks to services"
-for d in http api services domain ports app; do
-  check "$d" 'sqlite3\.h|sodium\.h' "C libraries stay in their adapter"
+check media 'services/|ports/|adapters/|http/|api/|app/|libav|ebur128' "media is pure: manifests and layouts"
+for d in http api services domain ports app media; do
+  check "$d" 'sqlite3\.h|sodium\.h|libav[a-z]*/|ebur128\.h' "C libraries stay in their adapter"
 done
 [ $fail -eq 0 ] && echo "layering: ok"
 exit $fail
