@@ -1,0 +1,59 @@
+#include "media/bitrates.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace cadenza {
+
+namespace {
+
+void CheckTimescale(const Rendition& rendition) {
+  if (rendition.timescale <= 0) {
+    throw std::invalid_argument("rendition " + RenditionName(rendition.spec) +
+                                " has no valid timescale");
+  }
+}
+
+// Rounded up, so the advertised rate is never below what a segment needs.
+std::int64_t BitsPerSecond(std::int64_t bytes, std::int64_t ticks, int timescale) {
+  if (ticks <= 0) return 0;
+  // A segment is a few seconds: bytes * 8 * timescale stays far below 2^63.
+  return (bytes * 8 * timescale + ticks - 1) / ticks;
+}
+
+}  // namespace
+
+std::int64_t PeakBitrate(const Rendition& rendition) {
+  CheckTimescale(rendition);
+  if (rendition.peak_bitrate > 0) return rendition.peak_bitrate;
+  std::int64_t peak = 0;
+  for (const Segment& segment : rendition.segments) {
+    peak = std::max(peak, BitsPerSecond(segment.size_bytes, segment.duration, rendition.timescale));
+  }
+  return peak;
+}
+
+std::int64_t AverageBitrate(const Rendition& rendition) {
+  CheckTimescale(rendition);
+  if (rendition.average_bitrate > 0) return rendition.average_bitrate;
+  std::int64_t ticks = rendition.duration;
+  if (ticks <= 0) {
+    for (const Segment& segment : rendition.segments) ticks += segment.duration;
+  }
+  // Whole renditions can be hours long: divide before multiplying by the timescale.
+  if (ticks <= 0) return 0;
+  long double seconds = static_cast<long double>(ticks) / rendition.timescale;
+  return static_cast<std::int64_t>(static_cast<long double>(rendition.size_bytes) * 8 / seconds);
+}
+
+void CheckSegmentNumbering(const Rendition& rendition) {
+  for (std::size_t i = 0; i < rendition.segments.size(); ++i) {
+    if (rendition.segments[i].index != static_cast<int>(i)) {
+      throw std::invalid_argument("rendition " + RenditionName(rendition.spec) +
+                                  ": segments are not numbered 0..n-1 in order");
+    }
+  }
+}
+
+}  // namespace cadenza

@@ -1,0 +1,171 @@
+#include "services/media_delivery.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "domain/entities.h"
+#include "domain/error.h"
+#include "domain/permissions.h"
+#include "media/dash.h"
+#include "media/hls.h"
+#include "media/layout.h"
+
+namespace cadenza {
+
+namespace {
+
+constexpr std::string_view kHlsType = "application/vnd.apple.mpegurl";
+constexpr std::string_view kDashType = "application/dash+xml";
+constexpr std::string_view kMp4Type = "audio/mp4";
+constexpr std::string_view kMp3Type = "audio/mpeg";
+// Segment URLs name immutable bytes (a redo writes new blob keys and new rows); manifests
+// change when the track is reprocessed, so they are kept briefly.
+constexpr std::string_view kImmutableCache = "private, max-age=31536000, immutable";
+constexpr std::string_view kManifestCache = "private, max-age=60";
+
+std::int64_t Millis(std::chrono::seconds s) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(s).count();
+}
+
+Track FindTrack(CatalogTransaction& tx, std::string_view id) {
+  std::optional<Track> track = tx.tracks().FindById(id);
+  if (!track) throw NotFound("track not found");
+  return *std::move(track);
+}
+
+// Only ready tracks have a complete, current set of renditions.
+void RequireReady(const Track& track) {
+  switch (track.status) {
+    case TrackStatus::kReady:
+      return;
+    case TrackStatus::kProcessing:
+      throw Conflict("the track is still being processed; try again when its status is ready");
+    case TrackStatus::kFailed:
+      throw Error(ErrorCode::kUnprocessable,
+                  "the track could not be processed: " + track.error.value_or("unknown error"));
+  }
+}
+
+struct TrackMedia {
+  Track track;
+  std::vector<Rendition> renditions;
+};
+
+// The track and, when it is ready, its renditions, from one snapshot.
+TrackMedia LoadMedia(Catalog& catalog, std::string_view track_id) {
+  return catalog.ReadValue([&](CatalogTransaction& tx) {
+    Track track = FindTrack(tx, track_id);
+    std::vector<Rendition> renditions;
+    if (track.status == TrackStatus::kReady) renditions = tx.renditions().ListForTrack(track.id);
+    return TrackMedia{std::move(track), std::move(renditions)};
+  });
+}
+
+std::string ProgressiveType(const Rendition& rendition) {
+  return std::string(rendition.spec.codec == Codec::kMp3 ? kMp3Type : kMp4Type);
+}
+
+MediaResponse Manifest(std::string body, std::string_view content_type) {
+  MediaResponse response;
+  response.content_type = std::string(content_type);
+  response.body = std::move(body);
+  response.cache_control = std::string(kManifestCache);
+  return response;
+}
+
+const Rendition* FindRendition(const std::vector<Rendition>& renditions, std::string_view name,
+                               bool cmaf) {
+  for (const Rendition& rendition : renditions) {
+    if ((cmaf ? IsCmaf(rendition) : IsProgressive(rendition)) &&
+        (cmaf ? RenditionName(rendition.spec) : ProgressiveFileName(rendition.spec)) == name) {
+      return &rendition;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+MediaDelivery::MediaDelivery(Catalog& catalog, BlobStore& blobs, const MediaTokenSigner& signer,
+                             const Clock& clock, MediaDeliveryOptions options)
+    : catalog_(catalog),
+      blobs_(blobs),
+      signer_(signer),
+      clock_(clock),
+      options_(std::move(options)) {
+  while (options_.public_url.ends_with('/')) options_.public_url.pop_back();
+}
+
+std::string MediaDelivery::MediaBase(std::string_view token, std::string_view track_id) const {
+  std::string base = options_.public_url + "/media/";
+  base.append(token).append("/").append(track_id).append("/");
+  return base;
+}
+
+StreamUrls MediaDelivery::IssueStreamUrls(const Principal& caller, std::string_view track_id) {
+  TrackMedia media = LoadMedia(catalog_, track_id);
+  Authorize(caller, Action::kStream);
+  RequireReady(media.track);
+
+  StreamUrls urls;
+  urls.track_id = media.track.id;
+  urls.album_id = media.track.album_id;
+  urls.title = media.track.title;
+  urls.loudness = media.track.loudness;
+  urls.expires_at = clock_.Now() + Millis(options_.token_ttl);
+  std::string base =
+      MediaBase(signer_.Issue(media.track.id, caller.user_id, urls.expires_at), media.track.id);
+  urls.hls = base + std::string(kHlsMasterName);
+  urls.dash = base + std::string(kDashManifestName);
+  for (const Rendition& rendition : media.renditions) {
+    if (!IsProgressive(rendition)) continue;
+    urls.progressive.emplace_back(RenditionName(rendition.spec),
+                                  base + ProgressiveFileName(rendition.spec));
+  }
+  return urls;
+}
+
+MediaResponse MediaDelivery::OpenFile(std::string_view blob_key, std::string content_type) {
+  MediaResponse response;
+  response.reader = blobs_.Open(blob_key);
+  // The rows were read first: the track may have been deleted or reprocessed since, and its
+  // old blobs swept.
+  if (!response.reader) throw NotFound("media file not found");
+  response.content_type = std::move(content_type);
+  response.etag =
+      "\"" + std::string(blob_key) + ":" + std::to_string(response.reader->size()) + "\"";
+  response.cache_control = std::string(kImmutableCache);
+  return response;
+}
+
+MediaResponse MediaDelivery::Serve(std::string_view token, std::string_view track_id,
+                                   std::string_view rest) {
+  signer_.Verify(token, track_id);
+  TrackMedia media = LoadMedia(catalog_, track_id);
+  RequireReady(media.track);
+  const std::vector<Rendition>& renditions = media.renditions;
+
+  if (rest == kHlsMasterName) return Manifest(HlsMasterPlaylist(renditions), kHlsType);
+  if (rest == kDashManifestName) return Manifest(DashManifest(renditions), kDashType);
+
+  std::size_t slash = rest.find('/');
+  if (slash == std::string_view::npos) {
+    const Rendition* file = FindRendition(renditions, rest, /*cmaf=*/false);
+    if (file == nullptr) throw NotFound("no such media file");
+    return OpenFile(file->blob_key, ProgressiveType(*file));
+  }
+  std::string_view name = rest.substr(0, slash);
+  std::string_view file = rest.substr(slash + 1);
+  const Rendition* rendition = FindRendition(renditions, name, /*cmaf=*/true);
+  if (rendition == nullptr) throw NotFound("no such rendition");
+  if (file == kHlsMediaPlaylistName) return Manifest(HlsMediaPlaylist(*rendition), kHlsType);
+  if (file == kInitSegmentName) return OpenFile(rendition->blob_key, std::string(kMp4Type));
+  std::optional<int> index = ParseSegmentFileName(file);
+  if (!index) throw NotFound("no such media file");
+  auto segment = std::find_if(rendition->segments.begin(), rendition->segments.end(),
+                              [&](const Segment& s) { return s.index == *index; });
+  if (segment == rendition->segments.end()) throw NotFound("no such segment");
+  return OpenFile(segment->blob_key, std::string(kMp4Type));
+}
+
+}  // namespace cadenza
