@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "domain/media.h"
 #include "domain/role.h"
 #include "domain/time.h"
 
@@ -52,12 +53,25 @@ boost::json::object ToJson(const Album& album) {
 boost::json::object ToJson(const Track& track) {
   boost::json::value track_number = nullptr;
   if (track.track_number) track_number = *track.track_number;
+  boost::json::value duration_ms = nullptr;
+  if (track.duration_ms) duration_ms = *track.duration_ms;
+  boost::json::value loudness = nullptr;
+  if (track.loudness) {
+    loudness = boost::json::object{{"integratedLufs", track.loudness->integrated_lufs},
+                                   {"truePeakDb", track.loudness->true_peak_db},
+                                   {"gainDb", track.loudness->gain_db}};
+  }
   return boost::json::object{
       {"id", track.id},
       {"albumId", track.album_id},
       {"title", track.title},
       {"trackNumber", track_number},
       {"sizeBytes", track.blob_size},
+      {"status", TrackStatusName(track.status)},
+      {"progress", track.progress},
+      {"error", OrNull(track.error)},
+      {"durationMs", duration_ms},
+      {"loudness", loudness},
       {"createdAt", FormatRfc3339(track.created_at)},
       {"updatedAt", FormatRfc3339(track.updated_at)},
   };

@@ -35,7 +35,7 @@ http::Response CreateTrack(http::Request& request, AccountService& accounts,
   RejectUnknownFields(body, {"albumId", "title", "trackUrl", "trackNumber"});
   NewTrack track;
   track.album_id = RequiredId(body, "albumId");
-  track.title = RequiredText(body, "title");
+  track.title = OptionalText(body, "title");  // absent: filled from the file's tags
   track.track_url = RequiredText(body, "trackUrl", kTrackUrlRule);
   if (auto number = OptionalInt(body, "trackNumber", 1, 999)) {
     track.track_number = static_cast<int>(*number);

@@ -6,7 +6,12 @@
 
 namespace cadenza::app {
 
+// Serves HTTP for the api/media roles and runs the transcoding worker for the worker role,
+// until SIGINT/SIGTERM.
 int RunServe(const Config& config);
+// The transcoding worker (and the blob janitor) without an HTTP listener, whatever `roles`
+// says, until SIGINT/SIGTERM; jobs in progress are finished first.
+int RunWorker(const Config& config);
 int RunMigrate(const Config& config);
 // Prints "METHOD PATTERN" per route (the OpenAPI test checks the document against it).
 int RunRoutes(const Config& config);

@@ -74,6 +74,31 @@ void SetPublicUrl(Config& c, const std::string& text) {
   c.public_url = url;
 }
 
+void SetRoles(Config& c, const std::string& text) {
+  bool api = false, media = false, worker = false;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string role = text.substr(start, comma - start);
+    while (!role.empty() && role.front() == ' ') role.erase(role.begin());
+    while (!role.empty() && role.back() == ' ') role.pop_back();
+    if (role == "api") {
+      api = true;
+    } else if (role == "media") {
+      media = true;
+    } else if (role == "worker") {
+      worker = true;
+    } else {
+      throw std::invalid_argument("expected a comma list of api, media, worker, got "" + text + """);
+    }
+    start = comma + 1;
+  }
+  c.role_api = api;
+  c.role_media = media;
+  c.role_worker = worker;
+}
+
 const std::map<std::string, Setter>& Setters() {
   static const std::map<std::string, Setter> setters = {
       {"data_dir", [](Config& c, const std::string& v) {
@@ -91,6 +116,17 @@ const std::map<std::string, Setter>& Setters() {
       {"max_upload_bytes", [](Config& c, const std::string& v) { c.max_upload_bytes = ParseSize(v); }},
       {"janitor_interval", [](Config& c, const std::string& v) { c.janitor_interval = ParseDuration(v); }},
       {"shutdown_grace", [](Config& c, const std::string& v) { c.shutdown_grace = ParseDuration(v); }},
+      {"roles", SetRoles},
+      {"workers", [](Config& c, const std::string& v) { c.workers = static_cast<int>(ParseInteger(v, 1, 256)); }},
+      {"worker_threads_per_job", [](Config& c, const std::string& v) { c.worker_threads_per_job = static_cast<int>(ParseInteger(v, 0, 256)); }},
+      {"work_dir", [](Config& c, const std::string& v) {
+         if (v.empty()) throw std::invalid_argument("must not be empty");
+         c.work_dir = v;
+       }},
+      {"max_duration", [](Config& c, const std::string& v) { c.max_duration = ParseDuration(v); }},
+      {"max_channels", [](Config& c, const std::string& v) { c.max_channels = static_cast<int>(ParseInteger(v, 1, 64)); }},
+      {"max_sample_rate", [](Config& c, const std::string& v) { c.max_sample_rate = static_cast<int>(ParseInteger(v, 8000, 768000)); }},
+      {"job_lease", [](Config& c, const std::string& v) { c.job_lease = ParseDuration(v); }},
       {"log_level", [](Config& c, const std::string& v) {
          static const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
          if (std::find(levels.begin(), levels.end(), v) == levels.end()) {
@@ -118,6 +154,8 @@ const std::vector<std::string>& SettingNames() {
   }();
   return names;
 }
+
+bool IsHiddenSetting(const std::string& name) { return name == "job_lease"; }
 
 Settings ReadConfigFile(const std::filesystem::path& file) {
   toml::table table;

@@ -28,13 +28,32 @@ struct Config {
   std::chrono::seconds shutdown_grace{20};
   std::string log_level = "info";
 
+  // Process roles: "api" (account, catalogue, playlist and track routes), "media" (blob and
+  // streaming routes), "worker" (the embedded transcoding worker). Setting `roles`, a comma
+  // list; default all three.
+  bool role_api = true;
+  bool role_media = true;
+  bool role_worker = true;
+  int workers = 1;                 // transcode jobs run at once by this process
+  int worker_threads_per_job = 0;  // encoder threads per job; 0 = the machine's cores
+  std::filesystem::path work_dir;  // transcoding scratch space; empty = DATA_DIR/work
+  std::chrono::seconds max_duration{2 * 3600};  // longest accepted upload
+  int max_channels = 8;
+  int max_sample_rate = 192000;
+  // How long a worker's job lease lasts without a heartbeat (a killed worker's job is taken
+  // again after it). An operational knob kept out of --help; tests shorten it.
+  std::chrono::seconds job_lease{60};
+
   std::filesystem::path DatabaseFile() const { return data_dir / "cadenza.db"; }
   std::filesystem::path BlobDirectory() const { return data_dir / "blobs"; }
   std::filesystem::path SecretsDirectory() const { return data_dir / "secrets"; }
+  std::filesystem::path WorkDirectory() const { return work_dir.empty() ? data_dir / "work" : work_dir; }
 };
 
 // The names of all settings, for --help and for validating config files.
 const std::vector<std::string>& SettingNames();
+// Settings that work like the others but are left out of --help (operational knobs).
+bool IsHiddenSetting(const std::string& name);
 
 // Raw settings gathered from one source: name -> text value.
 using Settings = std::map<std::string, std::string>;

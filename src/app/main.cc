@@ -32,10 +32,13 @@ int main(int argc, char** argv) {
   std::map<std::string, std::optional<std::string>> flags;
   for (const auto& name : SettingNames()) flags[name];
   for (auto& [name, value] : flags) {
-    cli.add_option("--" + Kebab(name), value, "setting " + name + " (env CADENZA_...)")->group("Settings");
+    // An empty group keeps operational knobs out of --help; they work like any other flag.
+    cli.add_option("--" + Kebab(name), value, "setting " + name + " (env CADENZA_...)")
+        ->group(IsHiddenSetting(name) ? "" : "Settings");
   }
 
   auto* serve = cli.add_subcommand("serve", "Run the HTTP server in the foreground");
+  auto* worker = cli.add_subcommand("worker", "Run transcoding workers only (no HTTP listener)");
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
   auto* user = cli.add_subcommand("user", "Manage accounts");
   user->require_subcommand(1);
@@ -80,6 +83,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (serve->parsed()) return RunServe(config);
+    if (worker->parsed()) return RunWorker(config);
     if (migrate->parsed()) return RunMigrate(config);
     if (routes->parsed()) return RunRoutes(config);
     if (user_create->parsed()) return RunUserCreate(config, create_args);

@@ -2,18 +2,26 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
 #include <stdexcept>
+#include <string>
 #include <system_error>
 
+#include "adapters/ffmpeg/ffmpeg_transcoder.h"
 #include "adapters/localfs/local_blob_store.h"
 #include "adapters/localfs/secret_file.h"
 #include "adapters/sodium/argon2id_password_hasher.h"
 #include "adapters/sqlite/sqlite_catalog.h"
+#include "api/blob_routes.h"
 #include "api/routes.h"
 #include "services/account_service.h"
 #include "services/blob_janitor.h"
 #include "services/catalog_service.h"
 #include "services/id_generator.h"
+#include "services/ingest_worker.h"
 #include "services/playlist_service.h"
 #include "services/token_service.h"
 #include "services/track_service.h"
@@ -26,6 +34,30 @@ namespace {
 // 64 random bytes per secret: twice HMAC-SHA256's block-size-halved minimum, so brute force
 // is out of reach and rotation is a file swap.
 constexpr std::size_t kSecretBytes = 64;
+
+// Names this process in job leases (the worker adds a per-attempt suffix).
+std::string WorkerId() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::snprintf(host, sizeof host, "host");
+  return std::string(host) + ":" + std::to_string(::getpid());
+}
+
+IngestOptions IngestOptionsFrom(const Config& config) {
+  IngestOptions options;
+  options.worker_id = WorkerId();
+  options.concurrency = config.workers;
+  options.threads_per_job = config.worker_threads_per_job;
+  options.lease = config.job_lease;
+  // A few renewals per lease, so one late heartbeat does not lose the job.
+  options.heartbeat = std::max<std::chrono::seconds>(std::chrono::seconds(1), config.job_lease / 4);
+  options.work_dir = config.WorkDirectory();
+  options.limits.max_duration_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(config.max_duration).count();
+  options.limits.max_channels = config.max_channels;
+  options.limits.max_sample_rate = config.max_sample_rate;
+  options.log = [](std::string_view message) { spdlog::info("ingest: {}", message); };
+  return options;
+}
 
 }  // namespace
 
@@ -67,6 +99,9 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   JanitorOptions janitor_options;
   janitor_options.claim_grace = config_.upload_claim_grace;
   janitor_ = std::make_unique<BlobJanitor>(*catalog_, *blob_store_, clock_, janitor_options);
+  transcoder_ = std::make_unique<FfmpegTranscoder>();
+  worker_ = std::make_unique<IngestWorker>(*catalog_, *blob_store_, *transcoder_, clock_,
+                                           IngestOptionsFrom(config_));
 }
 
 Runtime::~Runtime() = default;
@@ -75,10 +110,14 @@ std::shared_ptr<const http::Router> Runtime::BuildRouter() {
   auto router = std::make_shared<http::Router>();
   api::RegisterSystemRoutes(*router, {[this] { return catalog_->Healthy(); },
                                       [this] { return blob_store_->Healthy(); }});
-  api::RegisterAccountRoutes(*router, *accounts_);
-  api::RegisterCatalogRoutes(*router, *accounts_, *catalog_service_);
-  api::RegisterPlaylistRoutes(*router, *accounts_, *playlists_);
-  api::RegisterTrackRoutes(*router, *accounts_, *tracks_);
+  if (config_.role_api) {
+    api::RegisterAccountRoutes(*router, *accounts_);
+    api::RegisterCatalogRoutes(*router, *accounts_, *catalog_service_);
+    api::RegisterPlaylistRoutes(*router, *accounts_, *playlists_);
+    api::RegisterTrackRoutes(*router, *accounts_, *tracks_);  // mounts /blobs as well
+  } else if (config_.role_media) {
+    api::RegisterBlobRoutes(*router, *tracks_);
+  }
   return router;
 }
 

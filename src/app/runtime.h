@@ -9,12 +9,14 @@
 #include "ports/catalog.h"
 #include "ports/clock.h"
 #include "ports/crypto.h"
+#include "ports/transcoder.h"
 
 namespace cadenza {
 class AccountService;
 class BlobJanitor;
 class CatalogService;
 class IdGenerator;
+class IngestWorker;
 class PlaylistService;
 class TokenService;
 class TrackService;
@@ -35,8 +37,13 @@ class Runtime {
   BlobStore& blob_store() { return *blob_store_; }
   AccountService& accounts() { return *accounts_; }
   BlobJanitor& janitor() { return *janitor_; }
+  // The transcoding worker (not started: `cadenza serve` and `cadenza worker` start it when
+  // the roles include "worker").
+  IngestWorker& worker() { return *worker_; }
 
-  // All routes this process serves.
+  // The routes of this process's roles: the system routes always; "api" adds the account,
+  // catalogue, playlist and track routes (the track routes mount /blobs too); "media" adds
+  // the /blobs routes when "api" has not already.
   std::shared_ptr<const http::Router> BuildRouter();
 
  private:
@@ -53,6 +60,8 @@ class Runtime {
   std::unique_ptr<PlaylistService> playlists_;
   std::unique_ptr<TrackService> tracks_;
   std::unique_ptr<BlobJanitor> janitor_;
+  std::unique_ptr<Transcoder> transcoder_;
+  std::unique_ptr<IngestWorker> worker_;
 };
 
 }  // namespace cadenza::app

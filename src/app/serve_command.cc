@@ -9,6 +9,7 @@
 #include "app/runtime.h"
 #include "http/server.h"
 #include "services/blob_janitor.h"
+#include "services/ingest_worker.h"
 
 namespace cadenza::app {
 
@@ -26,6 +27,33 @@ sigset_t BlockShutdownSignals() {
 }
 
 }  // namespace
+
+// Starts the runtime's worker when the roles ask for it, and stops it (joining its threads)
+// when the scope ends.
+class WorkerScope {
+ public:
+  explicit WorkerScope(Runtime& runtime) : runtime_(runtime) {
+    if (!runtime_.config().role_worker) return;
+    runtime_.worker().Start();
+    started_ = true;
+    spdlog::info("transcoding worker: {} job(s) at once, work folder {}", runtime_.config().workers,
+                 runtime_.config().WorkDirectory().string());
+  }
+  ~WorkerScope() { Stop(); }
+  WorkerScope(const WorkerScope&) = delete;
+  WorkerScope& operator=(const WorkerScope&) = delete;
+
+  void Stop() {
+    if (!started_) return;
+    started_ = false;
+    spdlog::info("stopping the transcoding worker");
+    runtime_.worker().Stop();
+  }
+
+ private:
+  Runtime& runtime_;
+  bool started_ = false;
+};
 
 int RunServe(const Config& config) {
   sigset_t signals = BlockShutdownSignals();
@@ -45,11 +73,36 @@ int RunServe(const Config& config) {
   {
     PeriodicTask janitor("blob janitor", config.janitor_interval,
                          [&runtime] { runtime.janitor().RunOnce(); });
+    WorkerScope worker(runtime);
     int signal_number = 0;
     sigwait(&signals, &signal_number);
     spdlog::info("received {}, finishing in-flight requests", strsignal(signal_number));
     server.Stop();
     server.Wait();
+    worker.Stop();
+  }
+  spdlog::info("stopped");
+  return 0;
+}
+
+int RunWorker(const Config& config) {
+  sigset_t signals = BlockShutdownSignals();
+  Config worker_config = config;
+  worker_config.role_api = false;
+  worker_config.role_media = false;
+  worker_config.role_worker = true;
+  Runtime runtime(worker_config);
+  spdlog::info("cadenza worker running, data in {}", config.data_dir.string());
+  {
+    // Abandoned attempts' blobs are queued by the workers: sweeping them here too keeps a
+    // worker-only deployment clean.
+    PeriodicTask janitor("blob janitor", config.janitor_interval,
+                         [&runtime] { runtime.janitor().RunOnce(); });
+    WorkerScope worker(runtime);
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    spdlog::info("received {}, finishing the jobs in progress", strsignal(signal_number));
+    worker.Stop();
   }
   spdlog::info("stopped");
   return 0;

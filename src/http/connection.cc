@@ -41,8 +41,17 @@ constexpr std::chrono::seconds kLingerTime{2};
 
 Response InternalError() { return Response::Problem(500, "internal error"); }
 
-std::string_view PathForLog(std::string_view target) {
-  return target.substr(0, target.find('?'));  // the query may carry signatures
+// The target without what grants access: the query (signatures) and a path parameter named
+// "token" (path-scoped media tokens), so that access logs are not a source of credentials.
+std::string PathForLog(const Request& request) {
+  std::string path(std::string_view(request.target).substr(0, request.target.find('?')));
+  if (auto token = request.path_params.find("token"); token != request.path_params.end() &&
+                                                     !token->second.empty()) {
+    if (auto at = path.find(token->second); at != std::string::npos) {
+      path.replace(at, token->second.size(), "<token>");
+    }
+  }
+  return path;
 }
 
 // Runs `fn`, turning what it throws into the response the client gets: domain errors map
@@ -55,9 +64,9 @@ std::optional<Response> Guarded(const Request& request, Fn&& fn) {
   } catch (const Error& error) {
     return ProblemFor(error);
   } catch (const std::exception& error) {
-    spdlog::error("{} {}: {}", request.method, PathForLog(request.target), error.what());
+    spdlog::error("{} {}: {}", request.method, PathForLog(request), error.what());
   } catch (...) {
-    spdlog::error("{} {}: unknown exception", request.method, PathForLog(request.target));
+    spdlog::error("{} {}: unknown exception", request.method, PathForLog(request));
   }
   return InternalError();
 }
@@ -339,7 +348,7 @@ asio::awaitable<Connection::Next> Connection::ServeRequest(HeadParser& head) {
             false);
       case BodyOutcome::kLost:
         spdlog::info("{} {} abandoned while its body was read", request.method,
-                     PathForLog(request.target));
+                     PathForLog(request));
         co_return Next::kClose;
     }
   }
@@ -362,7 +371,7 @@ asio::awaitable<Connection::Next> Connection::Finish(Exchange& exchange, Respons
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - exchange.started);
   spdlog::info("{} {} {} {} {}ms", exchange.request.method,
-               exchange.request.target.empty() ? "-" : PathForLog(exchange.request.target),
+               exchange.request.target.empty() ? "-" : PathForLog(exchange.request),
                result.status, result.body_bytes, elapsed.count());
   co_return result.ok && keep_alive ? Next::kKeepAlive : Next::kClose;
 }

@@ -48,6 +48,12 @@ class BlobStore {
   // Removes the blob; removing a missing blob is not an error.
   virtual void Remove(std::string_view key) = 0;
 
+  // Removes every blob whose key starts with `prefix`, which must be a valid key followed by
+  // '/' ("renditions/<track>/<attempt>/"); other forms throw Error(kInvalidArgument). Removing
+  // a prefix with no blobs under it is not an error. Blobs put under the prefix while it is
+  // being removed may survive: callers remove a prefix only once nothing writes there.
+  virtual void RemovePrefix(std::string_view prefix) = 0;
+
   // A folder on the same filesystem where callers may spool a file before PutFile, so that
   // PutFile can rename instead of copy.
   virtual std::filesystem::path SpoolDirectory() const = 0;

@@ -37,7 +37,12 @@ int BlobJanitor::DrainBlobDeletions() {
     std::vector<std::string> gone;
     for (const std::string& key : keys) {
       try {
-        blobs_.Remove(key);
+        // A key ending in '/' is a prefix: everything an abandoned transcode attempt stored.
+        if (key.ends_with('/')) {
+          blobs_.RemovePrefix(key);
+        } else {
+          blobs_.Remove(key);
+        }
         gone.push_back(key);
       } catch (const std::exception&) {
         // Stays queued: the store may be back next run, and a key is never lost while its

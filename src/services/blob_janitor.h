@@ -34,8 +34,9 @@ class BlobJanitor {
   // their blobs. Returns how many slots were deleted.
   int SweepExpiredUploads();
 
-  // Removes every queued blob from the store and then from the queue. A blob whose removal
-  // fails stays queued for the next run. Returns how many keys left the queue.
+  // Removes every queued blob from the store and then from the queue; a queued entry ending
+  // in '/' is a prefix and removes every blob under it (BlobStore::RemovePrefix). An entry
+  // whose removal fails stays queued for the next run. Returns how many entries left the queue.
   int DrainBlobDeletions();
 
   // SweepExpiredUploads, then DrainBlobDeletions (so swept blobs go in the same run).

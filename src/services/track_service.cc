@@ -6,6 +6,7 @@
 #include "domain/error.h"
 #include "domain/permissions.h"
 #include "services/audio_sniff.h"
+#include "services/ingest_worker.h"
 #include "services/text_rules.h"
 
 namespace cadenza {
@@ -85,8 +86,21 @@ UploadTicket TrackService::IssueUpdateUrl(const Principal& caller, std::string_v
   });
 }
 
+void TrackService::EnqueueTranscode(CatalogTransaction& tx, std::string_view track_id,
+                                    Timestamp now) const {
+  Job job;
+  job.id = ids_.Next();
+  job.kind = std::string(kTranscodeJobKind);
+  job.subject_id = std::string(track_id);
+  job.max_attempts = kTranscodeMaxAttempts;
+  job.run_after = now;
+  job.created_at = now;
+  tx.jobs().Enqueue(job);
+}
+
 Track TrackService::Create(const Principal& caller, const NewTrack& request) {
-  std::string title = CheckTitle(request.title);
+  std::string title = request.title ? CheckTitle(*request.title)
+                                    : std::string(kPlaceholderTrackTitle);
   CheckTrackNumber(request.track_number);
   std::string key = uploads_.BlobKeyFromTrackUrl(request.track_url);
   return catalog_.WriteValue([&](CatalogTransaction& tx) {
@@ -104,12 +118,15 @@ Track TrackService::Create(const Principal& caller, const NewTrack& request) {
     track.track_number = request.track_number;
     track.blob_key = slot.blob_key;
     track.blob_size = *slot.size;
+    track.status = TrackStatus::kProcessing;
+    track.progress = 0;
     track.created_at = now;
     track.updated_at = now;
     // Insert before deleting the slot: the catalogue queues a deleted slot's blob unless a
     // track already uses its key.
     tx.tracks().Insert(track);
     tx.uploads().Delete(slot.id);
+    EnqueueTranscode(tx, track.id, now);
     return track;
   });
 }
@@ -161,14 +178,30 @@ Track TrackService::Update(const Principal& caller, std::string_view id, const T
       slot = uploads_.FindClaimable(tx, caller, *key, track.id);
       track.blob_key = slot->blob_key;
       track.blob_size = *slot->size;
+      track.status = TrackStatus::kProcessing;
+      track.progress = 0;
+      track.error.reset();
+      track.duration_ms.reset();
+      track.loudness.reset();
       changed = true;
     }
     if (!changed) return track;
-    track.updated_at = clock_.Now();
+    Timestamp now = clock_.Now();
+    track.updated_at = now;
     // Updating first: the catalogue queues the old blob_key, and the slot's key is then in
     // use, so deleting the slot row does not queue the new blob.
     tx.tracks().Update(track);
-    if (slot) tx.uploads().Delete(slot->id);
+    if (slot) {
+      tx.uploads().Delete(slot->id);
+      // Re-enqueueing resets the track's job (new id, fresh attempts), so an attempt still
+      // working on the old audio loses its lease and can never commit: whatever it stored is
+      // garbage. Earlier attempts were queued when their successors leased.
+      std::optional<Job> previous = tx.jobs().FindBySubject(kTranscodeJobKind, track.id);
+      if (previous && previous->attempts > 0) {
+        tx.blob_deletions().Enqueue(RenditionPrefix(track.id, previous->id, previous->attempts));
+      }
+      EnqueueTranscode(tx, track.id, now);
+    }
     return track;
   });
 }
@@ -180,6 +213,14 @@ void TrackService::Delete(const Principal& caller, std::string_view id) {
     Resource resource{owner};
     Authorize(caller, Action::kModifyCatalog, &resource);
     tx.tracks().Delete(track.id);
+    // The rendition rows queue their own blobs. The latest transcode attempt may have stored
+    // blobs without rows (killed mid-way: nothing else would ever queue them; still running:
+    // it queues them again once it sees the track gone). Earlier attempts were queued when
+    // their successors leased.
+    std::optional<Job> job = tx.jobs().FindBySubject(kTranscodeJobKind, track.id);
+    if (job && job->attempts > 0) {
+      tx.blob_deletions().Enqueue(RenditionPrefix(track.id, job->id, job->attempts));
+    }
   });
 }
 

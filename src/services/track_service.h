@@ -6,6 +6,16 @@
 // calls VerifyBlobUrl, then StoreUpload) -> Create claims the completed slot and inserts the
 // track in one transaction. Replacing the audio is the same with IssueUpdateUrl and Update.
 // Blobs that lose their last reference are queued by the catalogue and removed by BlobJanitor.
+//
+// Processing: a track is created (and its audio replaced) with status "processing", progress
+// 0, and a "transcode" job queued in the same transaction; IngestWorker
+// (services/ingest_worker.h) takes it from there to "ready" or "failed".
+//
+// Untitled uploads: POST /api/v1/tracks may leave out the title. The track is then created
+// with the placeholder title kPlaceholderTrackTitle, and the worker replaces it with the
+// file's title tag when the title is still the placeholder once processing succeeds; likewise
+// a missing track number is taken from the file's track-number tag. Fields the uploader set
+// are never overwritten.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -28,6 +38,10 @@
 
 namespace cadenza {
 
+inline constexpr std::string_view kPlaceholderTrackTitle = "Untitled";
+// Transcoding attempts per job before the track is marked failed.
+inline constexpr int kTranscodeMaxAttempts = 5;
+
 struct TrackOptions {
   std::string public_url;  // where clients reach this server; "/blobs/..." URLs are built on it
   std::chrono::seconds upload_ttl{3600};
@@ -38,7 +52,7 @@ struct TrackOptions {
 // POST /api/v1/tracks.
 struct NewTrack {
   std::string album_id;
-  std::string title;
+  std::optional<std::string> title;  // absent: kPlaceholderTrackTitle, later the title tag
   std::string track_url;  // the trackUrl of a completed upload slot
   std::optional<int> track_number;
 };
@@ -83,10 +97,11 @@ class TrackService {
   // owns the track's artist (or is an admin).
   UploadTicket IssueUpdateUrl(const Principal& caller, std::string_view track_id);
 
-  // Claims the completed upload behind `track.track_url` and inserts the track, in one
-  // transaction. 400 for an invalid title/trackNumber/trackUrl; 422 field albumId "album not
-  // found"; 403 unless the caller owns the album's artist; then the FindClaimable errors of
-  // UploadService (422/403/413, field trackUrl).
+  // Claims the completed upload behind `track.track_url`, inserts the track (status
+  // processing, progress 0) and queues its transcode job, in one transaction. 400 for an
+  // invalid title/trackNumber/trackUrl; 422 field albumId "album not found"; 403 unless the
+  // caller owns the album's artist; then the FindClaimable errors of UploadService
+  // (422/403/413, field trackUrl).
   Track Create(const Principal& caller, const NewTrack& track);
 
   // 404 "track not found".
@@ -94,12 +109,17 @@ class TrackService {
   Page<Track> List(const Principal& caller, const PageRequest& page);
 
   // Applies `patch` in one transaction. A track_url replaces the audio (the old blob is queued
-  // for deletion and the slot claimed). 404 for an unknown track, 403 unless the caller owns
+  // for deletion and the slot claimed), sets the status back to processing (progress 0, no
+  // error, duration and loudness unknown again) and (re)queues the track's transcode job with
+  // fresh attempts; an attempt still working on the old audio loses its lease and its blobs
+  // are queued for deletion. The previous renditions stay until the new ones replace them.
+  // 404 for an unknown track, 403 unless the caller owns
   // it (and the target album when moving), 422 field albumId when the target album does not
   // exist, plus Create's validation errors.
   Track Update(const Principal& caller, std::string_view id, const TrackPatch& patch);
 
-  // Deletes the track (its blob is queued for deletion). 404 / 403 as for Update.
+  // Deletes the track (its blob, its renditions' blobs and those of its latest transcode
+  // attempt are queued for deletion). 404 / 403 as for Update.
   void Delete(const Principal& caller, std::string_view id);
 
   // A signed GET URL for the track's audio, valid for stream_ttl. 404 "track not found",
@@ -129,6 +149,8 @@ class TrackService {
 
  private:
   Track FindTrack(CatalogTransaction& tx, std::string_view id) const;
+  // Queues the transcode job of `track_id` inside `tx`.
+  void EnqueueTranscode(CatalogTransaction& tx, std::string_view track_id, Timestamp now) const;
   // The owner of the album's artist; nullopt when the album does not exist.
   std::optional<std::string> AlbumOwner(CatalogTransaction& tx, std::string_view album_id) const;
 

@@ -240,6 +240,39 @@ void LocalBlobStore::Remove(std::string_view key) {
   if (e != 0 && e != ENOENT) ThrowOs("remove", key, e);
 }
 
+void LocalBlobStore::RemovePrefix(std::string_view prefix) {
+  if (prefix.size() < 2 || prefix.back() != '/' ||
+      !IsValidBlobKey(prefix.substr(0, prefix.size() - 1))) {
+    throw Error(ErrorCode::kInvalidArgument, "invalid blob key prefix");
+  }
+  // PathFor resolves every link on the way, so the folder is known to be under the root.
+  const fs::path folder = PathFor(prefix.substr(0, prefix.size() - 1));
+  struct stat st {};
+  if (::lstat(folder.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return;
+    ThrowOs("remove", prefix, errno);
+  }
+  if (!S_ISDIR(st.st_mode)) return;
+  std::error_code ec;
+  // A concurrent Remove may prune a subfolder under remove_all (ENOENT), and a late Put may
+  // add a file after a folder was emptied (ENOTEMPTY): both settle on another pass.
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    fs::remove_all(folder, ec);
+    if (!ec || ec == std::errc::no_such_file_or_directory) {
+      ec.clear();
+      break;
+    }
+    if (ec != std::errc::directory_not_empty) break;
+  }
+  if (ec) ThrowOs("remove", prefix, ec.value());
+  fs::path dir = folder.parent_path();
+  while (dir != root_ && IsStrictlyUnder(dir, root_) && ::rmdir(dir.c_str()) == 0) {
+    dir = dir.parent_path();
+  }
+  int e = FsyncDirectory(dir);
+  if (e != 0 && e != ENOENT) ThrowOs("remove", prefix, e);
+}
+
 fs::path LocalBlobStore::SpoolDirectory() const { return spool_; }
 
 bool LocalBlobStore::Healthy() {

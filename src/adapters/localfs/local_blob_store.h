@@ -32,6 +32,10 @@ class LocalBlobStore final : public BlobStore {
   // removed meanwhile. ReadAt throws std::invalid_argument for a negative offset.
   std::unique_ptr<BlobReader> Open(std::string_view key) override;
   void Remove(std::string_view key) override;
+  // Removes the folder <root>/<prefix> recursively, then prunes the folders it leaves empty.
+  // A symbolic link in its place is left alone (nothing is stored under a link), and a prefix
+  // that resolves outside the root throws Error(kInvalidArgument) like an invalid key.
+  void RemovePrefix(std::string_view prefix) override;
   std::filesystem::path SpoolDirectory() const override;
   // Creates, fsyncs, reads back and removes a probe file in the spool folder.
   bool Healthy() override;

@@ -32,6 +32,12 @@ class FailingRemoveStore final : public BlobStore {
     }
     inner_.Remove(key);
   }
+  void RemovePrefix(std::string_view prefix) override {
+    if (broken.contains(std::string(prefix))) {
+      throw Error(ErrorCode::kUnavailable, "blob store: remove " + std::string(prefix) + ": I/O error");
+    }
+    inner_.RemovePrefix(prefix);
+  }
   std::filesystem::path SpoolDirectory() const override { return inner_.SpoolDirectory(); }
   bool Healthy() override { return inner_.Healthy(); }
 
@@ -117,6 +123,42 @@ TEST_F(BlobJanitorTest, DrainingAKeyWhoseBlobIsAlreadyGoneSucceeds) {
   tracks_.Delete(artist_, track.id);
   blobs_.Remove(track.blob_key);
   EXPECT_EQ(janitor_.DrainBlobDeletions(), 1);
+  EXPECT_TRUE(QueuedDeletions().empty());
+}
+
+TEST_F(BlobJanitorTest, AQueuedPrefixRemovesEveryBlobUnderItAndNothingElse) {
+  blobs_.Put("renditions/t1/job-1/aac_96/init.mp4", "init");
+  blobs_.Put("renditions/t1/job-1/aac_96/seg-00000.m4s", "seg");
+  blobs_.Put("renditions/t1/job-1/mp3_96.mp3", "mp3");
+  blobs_.Put("renditions/t1/job-10/mp3_96.mp3", "a sibling whose name extends the prefix");
+  blobs_.Put("renditions/t1/job-2/mp3_96.mp3", "the committed attempt");
+  catalog_->Write([](CatalogTransaction& tx) { tx.blob_deletions().Enqueue("renditions/t1/job-1/"); });
+
+  EXPECT_EQ(janitor_.DrainBlobDeletions(), 1);
+
+  EXPECT_FALSE(blobs_.Stat("renditions/t1/job-1/aac_96/init.mp4"));
+  EXPECT_FALSE(blobs_.Stat("renditions/t1/job-1/aac_96/seg-00000.m4s"));
+  EXPECT_FALSE(blobs_.Stat("renditions/t1/job-1/mp3_96.mp3"));
+  EXPECT_FALSE(std::filesystem::exists(blobs_.root() / "renditions/t1/job-1"));
+  EXPECT_EQ(ReadBlob("renditions/t1/job-10/mp3_96.mp3"), "a sibling whose name extends the prefix");
+  EXPECT_EQ(ReadBlob("renditions/t1/job-2/mp3_96.mp3"), "the committed attempt");
+  EXPECT_TRUE(QueuedDeletions().empty());
+}
+
+TEST_F(BlobJanitorTest, AFailingPrefixRemovalStaysQueued) {
+  FailingRemoveStore flaky(blobs_);
+  BlobJanitor janitor(*catalog_, flaky, clock_, JanitorOptions{kGrace, 2});
+  blobs_.Put("renditions/t2/job-1/mp3_96.mp3", "mp3");
+  catalog_->Write([](CatalogTransaction& tx) { tx.blob_deletions().Enqueue("renditions/t2/job-1/"); });
+  flaky.broken.insert("renditions/t2/job-1/");
+
+  EXPECT_EQ(janitor.DrainBlobDeletions(), 0);
+  EXPECT_EQ(QueuedDeletions(), std::vector<std::string>{"renditions/t2/job-1/"});
+  EXPECT_TRUE(blobs_.Stat("renditions/t2/job-1/mp3_96.mp3"));
+
+  flaky.broken.clear();
+  EXPECT_EQ(janitor.DrainBlobDeletions(), 1);
+  EXPECT_FALSE(blobs_.Stat("renditions/t2/job-1/mp3_96.mp3"));
   EXPECT_TRUE(QueuedDeletions().empty());
 }
 

@@ -1,0 +1,54 @@
+# Shared helpers for the benchmark scripts (sourced, not run).
+BIN=${CADENZA_BIN:-./build/cadenza}
+MUSIC_DIR=/usr/share/games/singularity/music
+BENCH_TRACK=${BENCH_TRACK:-$MUSIC_DIR/Aberrations.ogg}
+
+free_port() {
+  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+# A 5-minute lossless master cut from a real track: what an artist would upload.
+make_master() { # out.flac [seconds]
+  ffmpeg -hide_banner -loglevel error -y -i "$BENCH_TRACK" -t "${2:-300}" -vn -c:a flac "$1"
+}
+
+# Starts `cadenza serve` on a temp data dir; sets CADENZA_URL and CADENZA_PID.
+start_cadenza() { # data_dir [extra serve flags...]
+  local dir=$1; shift
+  local port; port=$(free_port)
+  "$BIN" serve --data-dir "$dir" --listen "127.0.0.1:$port" --log-level warn "$@" &
+  CADENZA_PID=$!
+  CADENZA_URL="http://127.0.0.1:$port"
+  for _ in $(seq 100); do curl -sf "$CADENZA_URL/healthz" >/dev/null && return 0; sleep 0.1; done
+  echo "cadenza did not start" >&2; return 1
+}
+
+# Registers an artist, creates an artist and album, uploads FILE through the signed-URL flow.
+# Sets TOKEN and TRACK_ID.
+upload_track() { # file
+  local api=$CADENZA_URL/api/v1 json=(-H 'Content-Type: application/json')
+  TOKEN=$(curl -sf "${json[@]}" "$api/auth/register" \
+    -d "{\"email\":\"bench$RANDOM@example.org\",\"password\":\"bench-password\",\"displayName\":\"Bench\",\"role\":\"artist\"}" | jq -r .accessToken)
+  local auth=(-H "Authorization: Bearer $TOKEN")
+  local artist album slot
+  artist=$(curl -sf "${json[@]}" "${auth[@]}" "$api/artists" -d '{"name":"Bench Artist"}' | jq -r .id)
+  album=$(curl -sf "${json[@]}" "${auth[@]}" "$api/albums" -d "{\"artistId\":\"$artist\",\"title\":\"Bench Album\"}" | jq -r .id)
+  slot=$(curl -sf "${auth[@]}" "$api/tracks/upload-url")
+  curl -sf -T "$1" "$(jq -r .uploadUrl <<<"$slot")" >/dev/null
+  TRACK_ID=$(curl -sf "${json[@]}" "${auth[@]}" "$api/tracks" \
+    -d "{\"albumId\":\"$album\",\"title\":\"Bench Track\",\"trackUrl\":\"$(jq -r .trackUrl <<<"$slot")\"}" | jq -r .id)
+}
+
+wait_ready() { # seconds
+  local status
+  for _ in $(seq $(( ${1:-300} * 2 ))); do
+    status=$(curl -sf -H "Authorization: Bearer $TOKEN" "$CADENZA_URL/api/v1/tracks/$TRACK_ID" | jq -r .status)
+    [ "$status" = ready ] && return 0
+    [ "$status" = failed ] && { echo "track failed" >&2; return 1; }
+    sleep 0.5
+  done
+  echo "track not ready in time" >&2; return 1
+}
+
+rps() { awk '/Requests\/sec/ {print $2}'; }
+transfer() { awk '/Transfer\/sec/ {print $2}'; }

@@ -1,0 +1,80 @@
+// Settings of the media pipeline: process roles, worker counts, limits, work folder, lease.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "app/config.h"
+
+namespace cadenza::app {
+namespace {
+
+std::string ErrorOf(Settings settings) {
+  try {
+    BuildConfig({{"flags", std::move(settings)}});
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(RolesConfigTest, DefaultsRunEveryRoleWithOneWorkerUnderTheDataDir) {
+  Config c = BuildConfig({{"flags", {{"data_dir", "/srv/cadenza"}}}});
+  EXPECT_TRUE(c.role_api);
+  EXPECT_TRUE(c.role_media);
+  EXPECT_TRUE(c.role_worker);
+  EXPECT_EQ(c.workers, 1);
+  EXPECT_EQ(c.worker_threads_per_job, 0);
+  EXPECT_EQ(c.WorkDirectory(), "/srv/cadenza/work");
+  EXPECT_EQ(c.max_duration, std::chrono::hours(2));
+  EXPECT_EQ(c.max_channels, 8);
+  EXPECT_EQ(c.max_sample_rate, 192000);
+  EXPECT_EQ(c.job_lease, std::chrono::seconds(60));
+}
+
+TEST(RolesConfigTest, RolesAreACommaList) {
+  Config worker_only = BuildConfig({{"flags", {{"roles", "worker"}}}});
+  EXPECT_FALSE(worker_only.role_api);
+  EXPECT_FALSE(worker_only.role_media);
+  EXPECT_TRUE(worker_only.role_worker);
+  Config no_worker = BuildConfig({{"flags", {{"roles", "api, media"}}}});
+  EXPECT_TRUE(no_worker.role_api);
+  EXPECT_TRUE(no_worker.role_media);
+  EXPECT_FALSE(no_worker.role_worker);
+}
+
+TEST(RolesConfigTest, PipelineSettingsParseWithUnits) {
+  Config c = BuildConfig({{"flags", {{"workers", "3"}, {"worker_threads_per_job", "2"},
+                                     {"work_dir", "/tmp/scratch"}, {"max_duration", "90m"},
+                                     {"max_channels", "2"}, {"max_sample_rate", "48000"},
+                                     {"job_lease", "3"}}}});
+  EXPECT_EQ(c.workers, 3);
+  EXPECT_EQ(c.worker_threads_per_job, 2);
+  EXPECT_EQ(c.WorkDirectory(), "/tmp/scratch");
+  EXPECT_EQ(c.max_duration, std::chrono::minutes(90));
+  EXPECT_EQ(c.max_channels, 2);
+  EXPECT_EQ(c.max_sample_rate, 48000);
+  EXPECT_EQ(c.job_lease, std::chrono::seconds(3));
+}
+
+TEST(RolesConfigTest, BadValuesNameTheSetting) {
+  EXPECT_NE(ErrorOf({{"roles", "api,transcoder"}}).find("roles expected a comma list"), std::string::npos);
+  EXPECT_NE(ErrorOf({{"roles", ""}}).find("roles"), std::string::npos);
+  EXPECT_NE(ErrorOf({{"workers", "0"}}).find("workers must be between"), std::string::npos);
+  EXPECT_NE(ErrorOf({{"max_channels", "many"}}).find("max_channels"), std::string::npos);
+  EXPECT_NE(ErrorOf({{"job_lease", "0"}}).find("job_lease"), std::string::npos);
+}
+
+TEST(RolesConfigTest, OnlyTheLeaseIsHiddenFromHelp) {
+  EXPECT_TRUE(IsHiddenSetting("job_lease"));
+  for (const char* name : {"roles", "workers", "worker_threads_per_job", "work_dir", "max_duration",
+                           "max_channels", "max_sample_rate"}) {
+    EXPECT_FALSE(IsHiddenSetting(name)) << name;
+    EXPECT_NE(std::find(SettingNames().begin(), SettingNames().end(), name), SettingNames().end())
+        << name;
+  }
+}
+
+}  // namespace
+}  // namespace cadenza::app
