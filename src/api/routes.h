@@ -8,6 +8,7 @@
 namespace cadenza {
 class AccountService;
 class CatalogService;
+class MediaDelivery;
 class PlaylistService;
 class TrackService;
 }  // namespace cadenza
@@ -23,8 +24,10 @@ void RegisterCatalogRoutes(http::Router& router, AccountService& accounts, Catal
 // /api/v1/playlists... (CRUD and entries).
 void RegisterPlaylistRoutes(http::Router& router, AccountService& accounts, PlaylistService& playlists);
 
-// /api/v1/tracks... (upload-url, update-url, CRUD, stream) and /blobs/{key...} (signed PUT/GET).
-void RegisterTrackRoutes(http::Router& router, AccountService& accounts, TrackService& tracks);
+// /api/v1/tracks... (upload-url, update-url, CRUD, stream and original URLs) and
+// /blobs/{key...} (signed PUT/GET).
+void RegisterTrackRoutes(http::Router& router, AccountService& accounts, TrackService& tracks,
+                         MediaDelivery& media);
 
 // GET /healthz, GET /readyz, GET /api/v1/openapi.json.
 struct ReadinessChecks {

@@ -7,9 +7,11 @@
 #include "api/blob_routes.h"
 #include "api/common.h"
 #include "api/dto.h"
+#include "api/media_routes.h"
 #include "api/routes.h"
 #include "domain/time.h"
 #include "http/response.h"
+#include "services/media_delivery.h"
 #include "services/track_service.h"
 
 namespace cadenza::api {
@@ -67,7 +69,8 @@ http::Response PatchTrack(http::Request& request, AccountService& accounts,
 
 }  // namespace
 
-void RegisterTrackRoutes(http::Router& router, AccountService& accounts, TrackService& tracks) {
+void RegisterTrackRoutes(http::Router& router, AccountService& accounts, TrackService& tracks,
+                         MediaDelivery& media) {
   // Fixed paths before "/api/v1/tracks/{id}", so they win whatever order the router tries.
   router.Add("GET", "/api/v1/tracks/upload-url", [&](http::Request& request) {
     Principal caller = Authenticate(request, accounts);
@@ -102,11 +105,14 @@ void RegisterTrackRoutes(http::Router& router, AccountService& accounts, TrackSe
   });
   router.Add("GET", "/api/v1/tracks/{id}/stream", [&](http::Request& request) {
     Principal caller = Authenticate(request, accounts);
-    StreamTicket ticket = tracks.IssueStreamUrl(caller, PathId(request));
+    return http::Response::Json(200, StreamUrlsJson(media.IssueStreamUrls(caller, PathId(request))));
+  });
+  router.Add("GET", "/api/v1/tracks/{id}/original", [&](http::Request& request) {
+    Principal caller = Authenticate(request, accounts);
+    OriginalTicket ticket = tracks.IssueOriginalUrl(caller, PathId(request));
     return http::Response::Json(200, boost::json::object{
-                                         {"trackUrl", ticket.track_url},
-                                         {"albumId", ticket.album_id},
-                                         {"title", ticket.title},
+                                         {"url", ticket.url},
+                                         {"sizeBytes", ticket.size_bytes},
                                          {"expiresAt", FormatRfc3339(ticket.expires_at)}});
   });
   RegisterBlobRoutes(router, tracks);

@@ -26,4 +26,14 @@ int RunUserCreate(const Config& config, const UserCreateArgs& args);
 int RunUserList(const Config& config);
 int RunUserSetDisabled(const Config& config, const std::string& email_or_id, bool disabled);
 
+// Runs the ingest pipeline on a local file into `out_dir` without a server or database: for
+// operators checking a file, and for the ingest benchmark. Prints the probe, loudness and the
+// renditions; exit 1 with the reason when the file is refused.
+struct TranscodeArgs {
+  std::string input;
+  std::string out_dir;
+  int threads = 0;
+};
+int RunTranscode(const Config& config, const TranscodeArgs& args);
+
 }  // namespace cadenza::app

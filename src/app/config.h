@@ -21,7 +21,7 @@ struct Config {
   int worker_threads = 0;  // 0: derived from the machine's cores
   std::chrono::seconds token_ttl{3600};
   std::chrono::seconds upload_url_ttl{3600};
-  std::chrono::seconds stream_url_ttl{3600};
+  std::chrono::seconds stream_url_ttl{6 * 3600};  // outlives a 2 h track with pauses
   std::chrono::seconds upload_claim_grace{3600};
   std::int64_t max_upload_bytes = 2LL << 30;
   std::chrono::seconds janitor_interval{60};

@@ -54,6 +54,11 @@ int main(int argc, char** argv) {
   user_disable->add_option("user", target_user, "email or id")->required();
   auto* user_enable = user->add_subcommand("enable", "Enable a disabled account");
   user_enable->add_option("user", target_user, "email or id")->required();
+  TranscodeArgs transcode_args;
+  auto* transcode = cli.add_subcommand("transcode", "Transcode a local audio file into all renditions (no server)");
+  transcode->add_option("input", transcode_args.input, "audio file")->required();
+  transcode->add_option("--out", transcode_args.out_dir, "output folder")->required();
+  transcode->add_option("--threads", transcode_args.threads, "encoder threads (0: cores)");
   auto* routes = cli.add_subcommand("routes", "Print every HTTP route this binary serves");
   cli.add_subcommand("version", "Print the version");
 
@@ -86,6 +91,7 @@ int main(int argc, char** argv) {
     if (worker->parsed()) return RunWorker(config);
     if (migrate->parsed()) return RunMigrate(config);
     if (routes->parsed()) return RunRoutes(config);
+    if (transcode->parsed()) return RunTranscode(config, transcode_args);
     if (user_create->parsed()) return RunUserCreate(config, create_args);
     if (user_list->parsed()) return RunUserList(config);
     if (user_disable->parsed()) return RunUserSetDisabled(config, target_user, true);

@@ -16,11 +16,14 @@
 #include "adapters/sodium/argon2id_password_hasher.h"
 #include "adapters/sqlite/sqlite_catalog.h"
 #include "api/blob_routes.h"
+#include "api/media_routes.h"
 #include "api/routes.h"
 #include "services/account_service.h"
 #include "services/blob_janitor.h"
 #include "services/catalog_service.h"
 #include "services/id_generator.h"
+#include "services/media_delivery.h"
+#include "services/media_token.h"
 #include "services/ingest_worker.h"
 #include "services/playlist_service.h"
 #include "services/token_service.h"
@@ -51,15 +54,21 @@ IngestOptions IngestOptionsFrom(const Config& config) {
   // A few renewals per lease, so one late heartbeat does not lose the job.
   options.heartbeat = std::max<std::chrono::seconds>(std::chrono::seconds(1), config.job_lease / 4);
   options.work_dir = config.WorkDirectory();
-  options.limits.max_duration_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(config.max_duration).count();
-  options.limits.max_channels = config.max_channels;
-  options.limits.max_sample_rate = config.max_sample_rate;
+  options.limits = MediaLimitsFrom(config);
   options.log = [](std::string_view message) { spdlog::info("ingest: {}", message); };
   return options;
 }
 
 }  // namespace
+
+MediaLimits MediaLimitsFrom(const Config& config) {
+  MediaLimits limits;
+  limits.max_duration_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(config.max_duration).count();
+  limits.max_channels = config.max_channels;
+  limits.max_sample_rate = config.max_sample_rate;
+  return limits;
+}
 
 Runtime::Runtime(Config config) : config_(std::move(config)) {
   std::error_code ec;
@@ -77,6 +86,7 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   // must not let anyone forge tokens or URLs.
   std::string token_secret = LoadOrCreateSecret(config_.SecretsDirectory() / "token.key", kSecretBytes);
   std::string url_secret = LoadOrCreateSecret(config_.SecretsDirectory() / "url.key", kSecretBytes);
+  std::string media_secret = LoadOrCreateSecret(config_.SecretsDirectory() / "media.key", kSecretBytes);
 
   password_hasher_ = std::make_unique<Argon2idPasswordHasher>();
   ids_ = std::make_unique<IdGenerator>(clock_);
@@ -96,6 +106,11 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   track_options.max_upload_bytes = config_.max_upload_bytes;
   tracks_ = std::make_unique<TrackService>(*catalog_, *blob_store_, *url_signer_, *ids_, clock_,
                                            track_options);
+  media_signer_ = std::make_unique<MediaTokenSigner>(media_secret, clock_);
+  MediaDeliveryOptions media_options;
+  media_options.public_url = config_.public_url;
+  media_options.token_ttl = config_.stream_url_ttl;
+  media_ = std::make_unique<MediaDelivery>(*catalog_, *blob_store_, *media_signer_, clock_, media_options);
   JanitorOptions janitor_options;
   janitor_options.claim_grace = config_.upload_claim_grace;
   janitor_ = std::make_unique<BlobJanitor>(*catalog_, *blob_store_, clock_, janitor_options);
@@ -114,10 +129,11 @@ std::shared_ptr<const http::Router> Runtime::BuildRouter() {
     api::RegisterAccountRoutes(*router, *accounts_);
     api::RegisterCatalogRoutes(*router, *accounts_, *catalog_service_);
     api::RegisterPlaylistRoutes(*router, *accounts_, *playlists_);
-    api::RegisterTrackRoutes(*router, *accounts_, *tracks_);  // mounts /blobs as well
+    api::RegisterTrackRoutes(*router, *accounts_, *tracks_, *media_);  // mounts /blobs as well
   } else if (config_.role_media) {
     api::RegisterBlobRoutes(*router, *tracks_);
   }
+  if (config_.role_media) api::RegisterMediaRoutes(*router, *media_);
   return router;
 }
 

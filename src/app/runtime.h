@@ -16,6 +16,8 @@ class AccountService;
 class BlobJanitor;
 class CatalogService;
 class IdGenerator;
+class MediaDelivery;
+class MediaTokenSigner;
 class IngestWorker;
 class PlaylistService;
 class TokenService;
@@ -24,6 +26,9 @@ class UrlSigner;
 }  // namespace cadenza
 
 namespace cadenza::app {
+
+// The limits applied to uploaded audio, from the max_* settings.
+MediaLimits MediaLimitsFrom(const Config& config);
 
 class Runtime {
  public:
@@ -59,6 +64,8 @@ class Runtime {
   std::unique_ptr<CatalogService> catalog_service_;
   std::unique_ptr<PlaylistService> playlists_;
   std::unique_ptr<TrackService> tracks_;
+  std::unique_ptr<MediaTokenSigner> media_signer_;
+  std::unique_ptr<MediaDelivery> media_;
   std::unique_ptr<BlobJanitor> janitor_;
   std::unique_ptr<Transcoder> transcoder_;
   std::unique_ptr<IngestWorker> worker_;

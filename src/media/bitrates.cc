@@ -26,12 +26,15 @@ std::int64_t BitsPerSecond(std::int64_t bytes, std::int64_t ticks, int timescale
 
 std::int64_t PeakBitrate(const Rendition& rendition) {
   CheckTimescale(rendition);
-  if (rendition.peak_bitrate > 0) return rendition.peak_bitrate;
-  std::int64_t peak = 0;
-  for (const Segment& segment : rendition.segments) {
-    peak = std::max(peak, BitsPerSecond(segment.size_bytes, segment.duration, rendition.timescale));
+  std::int64_t peak = rendition.peak_bitrate;
+  if (peak <= 0) {
+    for (const Segment& segment : rendition.segments) {
+      peak = std::max(peak, BitsPerSecond(segment.size_bytes, segment.duration, rendition.timescale));
+    }
   }
-  return peak;
+  // The average counts the init segment too; a peak below it would make players that trust
+  // BANDWIDTH (HLS requires it to bound every segment) pick a variant they cannot sustain.
+  return std::max(peak, AverageBitrate(rendition));
 }
 
 std::int64_t AverageBitrate(const Rendition& rendition) {

@@ -224,19 +224,23 @@ void TrackService::Delete(const Principal& caller, std::string_view id) {
   });
 }
 
-StreamTicket TrackService::IssueStreamUrl(const Principal& caller, std::string_view id) {
-  Track track = catalog_.ReadValue([&](CatalogTransaction& tx) { return FindTrack(tx, id); });
-  Authorize(caller, Action::kStream);
+OriginalTicket TrackService::IssueOriginalUrl(const Principal& caller, std::string_view id) {
+  Track track = catalog_.ReadValue([&](CatalogTransaction& tx) {
+    Track found = FindTrack(tx, id);
+    std::string owner = AlbumOwner(tx, found.album_id).value();  // outlives the Resource view
+    Resource resource{owner};
+    Authorize(caller, Action::kModifyCatalog, &resource);
+    return found;
+  });
   SignedGrant grant;
   grant.method = "GET";
   grant.path = UploadService::BlobPath(track.blob_key);
   grant.expires_at = clock_.Now() + Millis(options_.stream_ttl);
   grant.user_id = caller.user_id;
 
-  StreamTicket ticket;
-  ticket.track_url = uploads_.BlobUrl(track.blob_key) + "?" + signer_.SignQuery(grant);
-  ticket.album_id = track.album_id;
-  ticket.title = track.title;
+  OriginalTicket ticket;
+  ticket.url = uploads_.BlobUrl(track.blob_key) + "?" + signer_.SignQuery(grant);
+  ticket.size_bytes = track.blob_size;
   ticket.expires_at = grant.expires_at;
   return ticket;
 }

@@ -66,11 +66,10 @@ struct TrackPatch {
   std::optional<std::string> track_url;  // a completed update slot for this track
 };
 
-// GET /api/v1/tracks/{id}/stream.
-struct StreamTicket {
-  std::string track_url;  // signed GET URL of the blob
-  std::string album_id;
-  std::string title;
+// GET /api/v1/tracks/{id}/original: the uploaded master, for its owner.
+struct OriginalTicket {
+  std::string url;  // signed GET URL of the blob
+  std::int64_t size_bytes = 0;
   Timestamp expires_at = 0;
 };
 
@@ -122,9 +121,10 @@ class TrackService {
   // attempt are queued for deletion). 404 / 403 as for Update.
   void Delete(const Principal& caller, std::string_view id);
 
-  // A signed GET URL for the track's audio, valid for stream_ttl. 404 "track not found",
-  // 403 when the caller may not stream it.
-  StreamTicket IssueStreamUrl(const Principal& caller, std::string_view id);
+  // A signed GET URL for the original upload, valid for stream_ttl. 404 "track not found",
+  // 403 unless the caller owns the track (or is an admin): masters are not for listeners, who
+  // stream the renditions (services/media_delivery.h).
+  OriginalTicket IssueOriginalUrl(const Principal& caller, std::string_view id);
 
   // --- The /blobs endpoint ---
 

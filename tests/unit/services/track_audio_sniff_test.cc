@@ -66,7 +66,7 @@ TEST_F(TrackBlobContentTypeTest, ServedBlobsCarryTheSniffedType) {
                              std::pair{html, "application/octet-stream"},
                              std::pair{std::string("ID3"), "audio/mpeg"}}) {
     Track track = UploadTrack(artist_, album_, bytes);
-    std::string url = tracks_.IssueStreamUrl(listener_, track.id).track_url;
+    std::string url = tracks_.IssueOriginalUrl(artist_, track.id).url;
     SignedGrant grant = tracks_.VerifyBlobUrl("GET", track.blob_key, track_testing::QueryOf(url));
     EXPECT_EQ(tracks_.OpenBlob(track.blob_key, grant).content_type, type);
   }

@@ -365,20 +365,18 @@ TEST_F(TrackServiceTest, OnlyTheOwnerOrAnAdminMayDelete) {
 
 // --- Stream and the blob endpoint ---
 
-TEST_F(TrackServiceTest, StreamUrlIsASignedGetOfTheTracksBlob) {
+TEST_F(TrackServiceTest, OriginalUrlIsASignedGetOfTheTracksBlob) {
   std::string flac = std::string("fLaC\0\0\0\x22", 8) + std::string(40, '\x11');
   Track track = UploadTrack(artist_, album_, flac, "Streamed");
 
-  StreamTicket ticket = tracks_.IssueStreamUrl(listener_, track.id);
+  OriginalTicket ticket = tracks_.IssueOriginalUrl(artist_, track.id);
 
-  EXPECT_EQ(ticket.album_id, album_.id);
-  EXPECT_EQ(ticket.title, "Streamed");
+  EXPECT_EQ(ticket.size_bytes, static_cast<std::int64_t>(flac.size()));
   EXPECT_EQ(ticket.expires_at, kStart + 300'000);
-  ASSERT_TRUE(ticket.track_url.starts_with(std::string(kPublicUrl) + "/blobs/" +
-                                           track.blob_key + "?"))
-      << ticket.track_url;
-  SignedGrant grant = tracks_.VerifyBlobUrl("GET", track.blob_key, QueryOf(ticket.track_url));
-  EXPECT_EQ(grant.user_id, listener_.user_id);
+  ASSERT_TRUE(ticket.url.starts_with(std::string(kPublicUrl) + "/blobs/" + track.blob_key + "?"))
+      << ticket.url;
+  SignedGrant grant = tracks_.VerifyBlobUrl("GET", track.blob_key, QueryOf(ticket.url));
+  EXPECT_EQ(grant.user_id, artist_.user_id);
 
   clock_.Advance(std::chrono::seconds(100));
   BlobDownload blob = tracks_.OpenBlob(track.blob_key, grant);
@@ -391,10 +389,10 @@ TEST_F(TrackServiceTest, StreamUrlIsASignedGetOfTheTracksBlob) {
   EXPECT_EQ(std::string_view(head, 4), "fLaC");
 }
 
-TEST_F(TrackServiceTest, StreamUrlsExpireAndCannotUpload) {
+TEST_F(TrackServiceTest, OriginalUrlsExpireAndCannotUpload) {
   Track track = UploadTrack(artist_, album_, "bytes");
-  StreamTicket ticket = tracks_.IssueStreamUrl(listener_, track.id);
-  auto query = QueryOf(ticket.track_url);
+  OriginalTicket ticket = tracks_.IssueOriginalUrl(artist_, track.id);
+  auto query = QueryOf(ticket.url);
 
   EXPECT_EQ(CaptureError([&] { tracks_.VerifyBlobUrl("PUT", track.blob_key, query); }).code(),
             ErrorCode::kPermissionDenied);
@@ -408,8 +406,8 @@ TEST_F(TrackServiceTest, StreamUrlsExpireAndCannotUpload) {
             ErrorCode::kPermissionDenied);
 }
 
-TEST_F(TrackServiceTest, StreamOfAnUnknownTrackIsNotFound) {
-  EXPECT_EQ(CaptureError([&] { tracks_.IssueStreamUrl(listener_, ids_.Next()); }).code(),
+TEST_F(TrackServiceTest, OriginalOfAnUnknownTrackIsNotFound) {
+  EXPECT_EQ(CaptureError([&] { tracks_.IssueOriginalUrl(artist_, ids_.Next()); }).code(),
             ErrorCode::kNotFound);
 }
 
@@ -417,7 +415,7 @@ TEST_F(TrackServiceTest, OpenBlobNeedsAGetGrantForThatKeyAndAStoredBlob) {
   Track track = UploadTrack(artist_, album_, "bytes");
   Track other = UploadTrack(artist_, album_, "other bytes");
   SignedGrant grant = tracks_.VerifyBlobUrl(
-      "GET", track.blob_key, QueryOf(tracks_.IssueStreamUrl(listener_, track.id).track_url));
+      "GET", track.blob_key, QueryOf(tracks_.IssueOriginalUrl(artist_, track.id).url));
 
   EXPECT_EQ(CaptureError([&] { tracks_.OpenBlob(other.blob_key, grant); }).code(),
             ErrorCode::kPermissionDenied);
@@ -429,3 +427,27 @@ TEST_F(TrackServiceTest, OpenBlobNeedsAGetGrantForThatKeyAndAStoredBlob) {
 
 }  // namespace
 }  // namespace cadenza::track_testing
+
+namespace cadenza {
+namespace {
+
+class TrackOriginalUrlTest : public track_testing::TrackFixture {};
+
+TEST_F(TrackOriginalUrlTest, OnlyTheOwnerGetsTheMaster) {
+  Track track = UploadTrack(artist_, album_, "master bytes");
+  OriginalTicket ticket = tracks_.IssueOriginalUrl(artist_, track.id);
+  EXPECT_EQ(ticket.size_bytes, 12);
+  SignedGrant grant = tracks_.VerifyBlobUrl("GET", track.blob_key, track_testing::QueryOf(ticket.url));
+  EXPECT_EQ(grant.user_id, artist_.user_id);
+  for (const Principal& outsider : {listener_, other_artist_}) {
+    try {
+      tracks_.IssueOriginalUrl(outsider, track.id);
+      FAIL() << "an outsider got the master";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kPermissionDenied);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace cadenza
