@@ -118,7 +118,9 @@ class JobQueue {
   virtual ~JobQueue() = default;
   virtual void Enqueue(const Job& job) = 0;
   // Leases the oldest runnable job of `kind` (run_after <= now, not leased or lease expired,
-  // attempts < max_attempts): sets owner and lease expiry, increments attempts.
+  // attempts < max_attempts): sets owner and lease expiry, increments attempts. A job whose
+  // final attempt's lease ran out is leased once more with attempts > max_attempts, so that
+  // the worker can record the failure.
   virtual std::optional<Job> Lease(std::string_view kind, std::string_view worker_id, Timestamp now,
                                    Timestamp lease_until) = 0;
   // Extends a lease the worker still holds; false when it was lost (expired and re-leased).

@@ -282,7 +282,12 @@ bool IngestWorker::TakeAndRun(bool hand_back_if_stopping) {
   }
   attempt.may_hand_back = hand_back_if_stopping && attempt.job.attempts < attempt.job.max_attempts;
   try {
-    Run(attempt);
+    if (attempt.job.attempts > attempt.job.max_attempts) {
+      // The last allowed attempt's worker died: record the failure rather than try again.
+      RecordFailure(attempt, "the worker processing it stopped responding", false);
+    } else {
+      Run(attempt);
+    }
   } catch (const std::exception& e) {
     // Only recording the outcome can land here (the database went away): the lease runs out
     // and the job is taken again.
@@ -507,7 +512,8 @@ void IngestWorker::RecordFailure(IngestAttempt& attempt, const std::string& reas
     track->status = TrackStatus::kFailed;
     track->progress = 0;
     track->error = permanent ? reason
-                             : "processing failed after " + std::to_string(job.attempts) +
+                             : "processing failed after " +
+                                   std::to_string(std::min(job.attempts, job.max_attempts)) +
                                    " attempts: " + reason;
     track->updated_at = now;
     tx.tracks().Update(*track);

@@ -62,7 +62,10 @@ std::optional<Job> SqliteJobQueue::Lease(std::string_view kind, std::string_view
                   "attempts = attempts + 1 WHERE id = ("
                   "SELECT id FROM jobs WHERE kind = ?1 AND run_after <= ?3 "
                   "AND (lease_owner IS NULL OR lease_expires_at <= ?3) "
-                  "AND attempts < max_attempts "
+                  // A job whose last attempt's worker died (still leased, lease run out) is
+                  // leased once more, past max_attempts, so that a worker records the failure
+                  // instead of leaving its subject processing forever.
+                  "AND (attempts < max_attempts OR lease_owner IS NOT NULL) "
                   "ORDER BY run_after, created_at, id LIMIT 1) RETURNING ") +
       kColumns);
   lease->BindText(1, kind).BindText(2, worker_id).BindInt(3, now).BindInt(4, lease_until);

@@ -214,6 +214,35 @@ TEST_F(IngestWorkerTest, TheTrackFailsOnceTheAttemptsRunOut) {
   EXPECT_FALSE(worker_.RunOnce());
 }
 
+TEST_F(IngestWorkerTest, AWorkerDyingOnTheLastAttemptFailsTheTrackInsteadOfLeavingItProcessing) {
+  Track created = CreateTrack(GenerateFlac(dir_.path(), 2));
+  const int max_attempts = JobOf(created.id)->max_attempts;
+  // Every allowed attempt is taken by a worker that dies holding its lease (each lease queues
+  // the previous attempt's prefix, as IngestWorker does).
+  std::string last_prefix;
+  for (int attempt = 1; attempt <= max_attempts; ++attempt) {
+    std::optional<Job> leased = catalog_->WriteValue([&](CatalogTransaction& tx) {
+      auto job = tx.jobs().Lease("transcode", "worker-a/" + std::to_string(attempt), clock_.Now(),
+                                 clock_.Now() + std::chrono::milliseconds(kLease).count());
+      if (job && attempt > 1) tx.blob_deletions().Enqueue(last_prefix);
+      return job;
+    });
+    ASSERT_TRUE(leased) << attempt;
+    last_prefix = RenditionPrefix(created.id, leased->id, attempt);
+    blobs_.Put(last_prefix + "aac_96/init.mp4", "partial output of a dead worker");
+    clock_.Advance(kLease + seconds(1));
+  }
+  ASSERT_TRUE(worker_.RunOnce());
+  Track track = GetTrack(created.id);
+  EXPECT_EQ(track.status, TrackStatus::kFailed);
+  ASSERT_TRUE(track.error);
+  EXPECT_EQ(*track.error, "processing failed after " + std::to_string(max_attempts) +
+                              " attempts: the worker processing it stopped responding");
+  EXPECT_FALSE(JobOf(created.id));
+  EXPECT_FALSE(worker_.RunOnce());
+  ExpectNoOrphans({track.id});
+}
+
 TEST_F(IngestWorkerTest, AudioReplacedDuringAJobIsTranscodedAgainAndTheOldOutputDiscarded) {
   Track created = CreateTrack(GenerateFlac(dir_.path(), 4, 440, "First"));
   std::string replacement = GenerateFlac(dir_.path(), 6, 880, "Second");

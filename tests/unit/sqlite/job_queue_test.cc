@@ -158,12 +158,17 @@ TEST_F(JobQueueTest, JobsThatUsedUpTheirAttemptsAreNotLeasedButStay) {
   EXPECT_EQ(failed->last_error, "not an audio file");
   EXPECT_FALSE(failed->lease_owner.has_value());
 
-  // A last attempt whose worker died is not leased again either.
+  // A last attempt whose worker died is leased once more, past max_attempts, so that a worker
+  // records the failure; after that it is not leased again.
   Enqueue(MakeJob("j2", "t2", 1000, 1000, /*max_attempts=*/1));
   ASSERT_EQ(Lease("w1", 1000, 2000)->id, "j2");
-  EXPECT_FALSE(Lease("w2", 50'000, 60'000).has_value());
-  EXPECT_EQ(Find("t2")->attempts, 1);
-  EXPECT_EQ(Find("t2")->lease_owner, "w1");
+  EXPECT_FALSE(Lease("w2", 1500, 3000).has_value());  // the lease still runs
+  auto rescued = Lease("w2", 50'000, 60'000);
+  ASSERT_TRUE(rescued.has_value());
+  EXPECT_EQ(rescued->attempts, 2);
+  EXPECT_GT(rescued->attempts, rescued->max_attempts);
+  ASSERT_TRUE(Retry("j2", "w2", 50'000, "the worker processing it stopped responding"));
+  EXPECT_FALSE(Lease("w3", 90'000, 99'000).has_value());
 }
 
 TEST_F(JobQueueTest, LeasesTheOldestRunnableJobFirst) {
