@@ -8,6 +8,7 @@
 #include <system_error>
 #include <utility>
 
+#include "api/blob_body_source.h"
 #include "domain/error.h"
 #include "http/response.h"
 #include "services/track_service.h"
@@ -27,19 +28,6 @@ std::string BlobKeyOf(const http::Request& request) {
   if (!path.starts_with(kBlobsPrefix)) throw NotFound("blob not found");
   return std::string(path.substr(kBlobsPrefix.size()));
 }
-
-// Streams a stored blob; the server reads it in chunks and applies Range itself.
-class BlobBodySource final : public http::BodySource {
- public:
-  explicit BlobBodySource(std::unique_ptr<BlobReader> reader) : reader_(std::move(reader)) {}
-  std::int64_t size() const override { return reader_->size(); }
-  std::size_t ReadAt(std::int64_t offset, char* out, std::size_t n) override {
-    return reader_->ReadAt(offset, out, n);
-  }
-
- private:
-  std::unique_ptr<BlobReader> reader_;
-};
 
 http::Response PutBlob(http::Request& request, TrackService& tracks) {
   std::string key = BlobKeyOf(request);

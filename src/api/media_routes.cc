@@ -6,6 +6,7 @@
 #include <string_view>
 #include <utility>
 
+#include "api/blob_body_source.h"
 #include "api/common.h"
 #include "domain/time.h"
 #include "http/response.h"
@@ -14,18 +15,6 @@
 namespace cadenza::api {
 
 namespace {
-
-class BlobBodySource final : public http::BodySource {
- public:
-  explicit BlobBodySource(std::unique_ptr<BlobReader> reader) : reader_(std::move(reader)) {}
-  std::int64_t size() const override { return reader_->size(); }
-  std::size_t ReadAt(std::int64_t offset, char* out, std::size_t n) override {
-    return reader_->ReadAt(offset, out, n);
-  }
-
- private:
-  std::unique_ptr<BlobReader> reader_;
-};
 
 // Manifests are small, but streaming them lets the server apply Range to them too.
 class StringBodySource final : public http::BodySource {
