@@ -38,9 +38,11 @@ http {
   server { listen 127.0.0.1:$nport; root $work/www; }
 }
 CONF
+chmod 755 "$work" && chmod -R a+rX "$work/www"  # nginx workers drop root
 nginx -c "$work/nginx.conf"
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nport/seg.m4s" >/dev/null && break; sleep 0.1; done
 
+cmp <(curl -sf "http://127.0.0.1:$nport/seg.m4s") "$work/www/seg.m4s"
 size=$(wc -c < "$work/www/seg.m4s")
 cadenza_out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "$segment_url")
 nginx_out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "http://127.0.0.1:$nport/seg.m4s")
@@ -51,5 +53,6 @@ mkdir -p bench/results
   echo "cadenza /media segment: $c req/s ($(transfer <<<"$cadenza_out")/s)"
   echo "nginx same file:        $n req/s ($(transfer <<<"$nginx_out")/s)"
   echo "ratio cadenza/nginx: $(awk -v c="$c" -v n="$n" 'BEGIN {printf "%.3f", c / n}')"
+  grep -q "Non-2xx" <<<"$cadenza_out$nginx_out" && echo "WARNING: non-2xx responses (see below)"
   echo "--- cadenza"; echo "$cadenza_out"; echo "--- nginx"; echo "$nginx_out"
 } | tee "bench/results/segments-$(date -u +%Y%m%dT%H%M%SZ).txt"

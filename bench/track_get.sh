@@ -37,9 +37,11 @@ http {
   server { listen 127.0.0.1:$nport; root $work/www; }
 }
 CONF
+chmod 755 "$work" && chmod -R a+rX "$work/www"  # nginx workers drop root
 nginx -c "$work/nginx.conf"
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nport/track.json" >/dev/null && break; sleep 0.1; done
 cmp <(curl -sf "${auth[@]}" "$url") "$work/www/track.json"
+cmp <(curl -sf "http://127.0.0.1:$nport/track.json") "$work/www/track.json"
 
 echo "body: $(wc -c < "$work/www/track.json") bytes; wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
 cadenza_out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "${auth[@]}" "$url")
@@ -51,6 +53,6 @@ mkdir -p bench/results
   echo "cadenza GET /api/v1/tracks/:id (authenticated): $c req/s"
   echo "nginx static file, same body:                  $n req/s"
   echo "ratio cadenza/nginx: $(awk -v c="$c" -v n="$n" 'BEGIN {printf "%.3f", c / n}')"
-  grep -q "Non-2xx" <<<"$cadenza_out" && echo "WARNING: cadenza answered non-2xx responses"
+  grep -q "Non-2xx" <<<"$cadenza_out$nginx_out" && echo "WARNING: non-2xx responses (see below)"
   echo "--- cadenza"; echo "$cadenza_out"; echo "--- nginx"; echo "$nginx_out"
 } | tee "bench/results/track_get-$(date -u +%Y%m%dT%H%M%SZ).txt"
