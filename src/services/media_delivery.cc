@@ -48,15 +48,21 @@ void RequireReady(const Track& track) {
 
 struct TrackMedia {
   Track track;
-  std::vector<Rendition> renditions;
+  RenditionCache::Renditions renditions;  // empty unless the track is ready
 };
 
-// The track and, when it is ready, its renditions, from one snapshot.
-TrackMedia LoadMedia(Catalog& catalog, std::string_view track_id) {
+// The track and, when it is ready, its renditions, from one snapshot (the renditions from the
+// cache when the track has not changed since they were read).
+TrackMedia LoadMedia(Catalog& catalog, RenditionCache& cache, std::string_view track_id) {
   return catalog.ReadValue([&](CatalogTransaction& tx) {
     Track track = FindTrack(tx, track_id);
-    std::vector<Rendition> renditions;
-    if (track.status == TrackStatus::kReady) renditions = tx.renditions().ListForTrack(track.id);
+    RenditionCache::Renditions renditions;
+    if (track.status == TrackStatus::kReady) {
+      renditions = cache.Get(track.id, track.updated_at,
+                             [&] { return tx.renditions().ListForTrack(track.id); });
+    } else {
+      renditions = std::make_shared<const std::vector<Rendition>>();
+    }
     return TrackMedia{std::move(track), std::move(renditions)};
   });
 }
@@ -92,7 +98,8 @@ MediaDelivery::MediaDelivery(Catalog& catalog, BlobStore& blobs, const MediaToke
       blobs_(blobs),
       signer_(signer),
       clock_(clock),
-      options_(std::move(options)) {
+      options_(std::move(options)),
+      renditions_(options_.cached_tracks) {
   while (options_.public_url.ends_with('/')) options_.public_url.pop_back();
 }
 
@@ -103,7 +110,7 @@ std::string MediaDelivery::MediaBase(std::string_view token, std::string_view tr
 }
 
 StreamUrls MediaDelivery::IssueStreamUrls(const Principal& caller, std::string_view track_id) {
-  TrackMedia media = LoadMedia(catalog_, track_id);
+  TrackMedia media = LoadMedia(catalog_, renditions_, track_id);
   Authorize(caller, Action::kStream);
   RequireReady(media.track);
 
@@ -117,7 +124,7 @@ StreamUrls MediaDelivery::IssueStreamUrls(const Principal& caller, std::string_v
       MediaBase(signer_.Issue(media.track.id, caller.user_id, urls.expires_at), media.track.id);
   urls.hls = base + std::string(kHlsMasterName);
   urls.dash = base + std::string(kDashManifestName);
-  for (const Rendition& rendition : media.renditions) {
+  for (const Rendition& rendition : *media.renditions) {
     if (!IsProgressive(rendition)) continue;
     urls.progressive.emplace_back(RenditionName(rendition.spec),
                                   base + ProgressiveFileName(rendition.spec));
@@ -141,9 +148,9 @@ MediaResponse MediaDelivery::OpenFile(std::string_view blob_key, std::string con
 MediaResponse MediaDelivery::Serve(std::string_view token, std::string_view track_id,
                                    std::string_view rest) {
   signer_.Verify(token, track_id);
-  TrackMedia media = LoadMedia(catalog_, track_id);
+  TrackMedia media = LoadMedia(catalog_, renditions_, track_id);
   RequireReady(media.track);
-  const std::vector<Rendition>& renditions = media.renditions;
+  const std::vector<Rendition>& renditions = *media.renditions;
 
   if (rest == kHlsMasterName) return Manifest(HlsMasterPlaylist(renditions), kHlsType);
   if (rest == kDashManifestName) return Manifest(DashManifest(renditions), kDashType);

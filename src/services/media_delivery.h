@@ -18,6 +18,7 @@
 #include "domain/time.h"
 #include "ports/blob_store.h"
 #include "ports/catalog.h"
+#include "services/rendition_cache.h"
 #include "ports/clock.h"
 #include "services/media_token.h"
 
@@ -26,6 +27,7 @@ namespace cadenza {
 struct MediaDeliveryOptions {
   std::string public_url;  // where clients reach this server; a trailing '/' is ignored
   std::chrono::seconds token_ttl{std::chrono::hours(6)};
+  std::size_t cached_tracks = 4096;  // rendition layouts kept in memory (a few KB each)
 };
 
 // GET /api/v1/tracks/{id}/stream. All URLs are absolute and carry one media token.
@@ -88,6 +90,7 @@ class MediaDelivery {
   const MediaTokenSigner& signer_;
   const Clock& clock_;
   MediaDeliveryOptions options_;
+  RenditionCache renditions_;
 };
 
 }  // namespace cadenza
