@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <shared_mutex>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -105,7 +107,19 @@ fs::path LocalBlobStore::PathFor(std::string_view key) const {
   return path;
 }
 
+int LocalBlobStore::PruneEmptyFolders(fs::path dir) {
+  // Exclusive with RenameIntoPlace: within this process a folder is never pruned between a
+  // put's mkdir and its rename (other processes sharing the folder are handled by its retry).
+  std::unique_lock lock(tree_mutex_);
+  // rmdir refuses non-empty folders, which ends the walk.
+  while (dir != root_ && IsStrictlyUnder(dir, root_) && ::rmdir(dir.c_str()) == 0) {
+    dir = dir.parent_path();
+  }
+  return FsyncDirectory(dir);
+}
+
 int LocalBlobStore::RenameIntoPlace(const fs::path& from, const fs::path& to) {
+  std::shared_lock lock(tree_mutex_);
   const fs::path relative_parent = to.parent_path().lexically_relative(root_);
   // A concurrent Remove may prune a folder between our mkdir and rename (ENOENT): rebuild.
   for (int attempt = 0; attempt < 16; ++attempt) {
@@ -231,12 +245,8 @@ void LocalBlobStore::Remove(std::string_view key) {
     if (errno == ENOENT || errno == ENOTDIR || errno == EISDIR) return;
     ThrowOs("remove", key, errno);
   }
-  // Prune folders the blob leaves empty; rmdir refuses non-empty ones, which ends the walk.
-  fs::path dir = path.parent_path();
-  while (dir != root_ && IsStrictlyUnder(dir, root_) && ::rmdir(dir.c_str()) == 0) {
-    dir = dir.parent_path();
-  }
-  int e = FsyncDirectory(dir);
+  // Prune folders the blob leaves empty.
+  int e = PruneEmptyFolders(path.parent_path());
   if (e != 0 && e != ENOENT) ThrowOs("remove", key, e);
 }
 
@@ -265,11 +275,7 @@ void LocalBlobStore::RemovePrefix(std::string_view prefix) {
     if (ec != std::errc::directory_not_empty) break;
   }
   if (ec) ThrowOs("remove", prefix, ec.value());
-  fs::path dir = folder.parent_path();
-  while (dir != root_ && IsStrictlyUnder(dir, root_) && ::rmdir(dir.c_str()) == 0) {
-    dir = dir.parent_path();
-  }
-  int e = FsyncDirectory(dir);
+  int e = PruneEmptyFolders(folder.parent_path());
   if (e != 0 && e != ENOENT) ThrowOs("remove", prefix, e);
 }
 

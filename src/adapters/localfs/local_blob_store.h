@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string_view>
 
 #include "ports/blob_store.h"
@@ -43,6 +44,9 @@ class LocalBlobStore final : public BlobStore {
   const std::filesystem::path& root() const { return root_; }
 
  private:
+  // Removes `dir` and its parents while they are empty (up to the root); fsyncs the first
+  // folder left standing. Returns 0 or an errno.
+  int PruneEmptyFolders(std::filesystem::path dir);
   std::filesystem::path PathFor(std::string_view key) const;
   // Renames `from` to `to` (the blob for `key`), creating the missing folders first; retries
   // when a concurrent Remove prunes a folder in between. Returns 0 or an errno value.
@@ -52,6 +56,7 @@ class LocalBlobStore final : public BlobStore {
 
   std::filesystem::path root_;   // canonical
   std::filesystem::path spool_;  // root_/.spool
+  std::shared_mutex tree_mutex_;  // puts share it; pruning empty folders takes it alone
 };
 
 }  // namespace cadenza
