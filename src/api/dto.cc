@@ -68,7 +68,10 @@ boost::json::object ToJson(const Track& track) {
       {"trackNumber", track_number},
       {"sizeBytes", track.blob_size},
       {"status", TrackStatusName(track.status)},
-      {"progress", track.progress},
+      // Whole values as integers: Boost.JSON would print 0.0 as "0E0".
+      {"progress", track.progress == 0 || track.progress == 1
+                       ? boost::json::value(static_cast<std::int64_t>(track.progress))
+                       : boost::json::value(track.progress)},
       {"error", OrNull(track.error)},
       {"durationMs", duration_ms},
       {"loudness", loudness},

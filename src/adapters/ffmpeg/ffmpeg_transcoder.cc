@@ -110,7 +110,10 @@ TranscodeResult FfmpegTranscoder::Transcode(const std::filesystem::path& input,
                     ? options.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::counting_semaphore<kMaxThreads> slots(std::clamp(threads, 1, kMaxThreads));
-  const int out_channels = media.channels() == 1 ? 1 : 2;
+  // Every rendition is stereo: mono sources are duplicated to both channels, so all variants of
+  // a track switch seamlessly, and every encoder accepts the nominal bitrate (libopus refuses
+  // 320 kbps on one channel).
+  const int out_channels = 2;
 
   std::vector<std::unique_ptr<EncoderWorker>> workers;
   std::map<int, RateGroup> groups;  // by target sample rate
