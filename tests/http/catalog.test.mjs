@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 
 import { uniqueWav } from './lib/audio.mjs';
-import { expectProblem, kRfc3339, kUuidV7, randomUuidV7 } from './lib/client.mjs';
+import { assertSameTrack, expectProblem, kRfc3339, kUuidV7, randomUuidV7 } from './lib/client.mjs';
 import { startServer, test } from './lib/server.mjs';
 
 let server;
@@ -127,7 +127,7 @@ test('album GET lists its tracks in play order (trackNumber asc, nulls last)', a
   assert.deepEqual(got.json.tracks.map((t) => t.title), ['one', 'two', 'three', 'none']);
   assert.deepEqual(got.json.tracks.map((t) => t.id),
     [one.track.id, two.track.id, three.track.id, none.track.id]);
-  assert.deepEqual(got.json.tracks[0], one.track);
+  assertSameTrack(got.json.tracks[0], one.track);
 });
 
 test('artist and album validation', async () => {

@@ -1,14 +1,16 @@
-// Who may do what: every mutating catalogue route against listener, owner, other artist and
-// admin; catalogue reads for everyone; playlist visibility.
+// Who may do what: every mutating catalogue route (and the original upload's URL) against
+// listener, owner, other artist and admin; catalogue reads and streaming for everyone;
+// playlist visibility.
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 
-import { uniqueWav } from './lib/audio.mjs';
+import { uniqueStereoWav, uniqueWav } from './lib/audio.mjs';
 import { expectProblem } from './lib/client.mjs';
-import { startServer, test } from './lib/server.mjs';
+import { startServer, test, waitForStatus } from './lib/server.mjs';
 
 let server;
 const users = {};  // role name -> {user, token}
+let streamed;      // {artist, album, track, wav}: a ready track of users.owner
 
 before(async () => {
   server = await startServer();
@@ -18,6 +20,13 @@ before(async () => {
     server.registerUser('artist'),
     server.createAdmin(),
   ]);
+  // Made first, so the worker processes it before the many tracks the other tests add.
+  streamed = {};
+  streamed.artist = await server.createArtist(users.owner.token);
+  streamed.album = await server.createAlbum(users.owner.token, streamed.artist.id);
+  streamed.wav = uniqueStereoWav();
+  const { track } = await server.uploadTrack(users.owner.token, streamed.album.id, streamed.wav);
+  streamed.track = await waitForStatus(server, users.owner.token, track.id, 'ready', 60_000);
 });
 
 after(async () => {
@@ -89,6 +98,10 @@ const ops = [
     done: async (r) => assert.equal((await get(`/api/v1/tracks/${r.track.id}`)).status, 404),
   },
   {
+    name: 'GET /tracks/{id}/original', needs: 'track', ok: 200,
+    run: (token, r) => server.api('GET', `/api/v1/tracks/${r.track.id}/original`, { token }),
+  },
+  {
     name: 'GET /tracks/update-url/{id}', needs: 'track', ok: 200,
     run: (token, r) => server.api('GET', `/api/v1/tracks/update-url/${r.track.id}`, { token }),
   },
@@ -137,8 +150,8 @@ test('RBAC moving a track into another artist\'s album is refused', async () => 
   assert.equal((await get(`/api/v1/tracks/${r.track.id}`)).json.albumId, r.album.id);
 });
 
-test('RBAC catalogue reads and streaming work for every role', async () => {
-  const r = await fresh('track');
+test('RBAC catalogue reads and streaming work for every role; the original is the owner\'s', async () => {
+  const r = streamed;
   const paths = [
     '/api/v1/artists', `/api/v1/artists/${r.artist.id}`, `/api/v1/artists/${r.artist.id}/albums`,
     '/api/v1/albums', `/api/v1/albums/${r.album.id}`, '/api/v1/tracks', `/api/v1/tracks/${r.track.id}`,
@@ -149,8 +162,21 @@ test('RBAC catalogue reads and streaming work for every role', async () => {
       const res = await server.api('GET', p, { token: users[role].token });
       assert.equal(res.status, 200, `${role} GET ${p}: ${res.status} ${res.text}`);
     }
-    const bytes = await server.streamTrack(users[role].token, r.track.id);
-    assert.equal(bytes.status, 200, `${role} downloads the stream`);
+    const stream = await server.streamUrls(users[role].token, r.track.id);
+    for (const url of [stream.hls, stream.dash, stream.progressive.mp3_96]) {
+      const media = await server.api('GET', url);
+      assert.equal(media.status, 200, `${role} GET ${url}: ${media.status} ${media.text}`);
+      assert.ok(media.bytes.length > 0, `${role} GET ${url} has a body`);
+    }
+    const original = await server.api('GET', `/api/v1/tracks/${r.track.id}/original`, { token: users[role].token });
+    if (role === 'listener' || role === 'other') {
+      expectProblem(original, 403);
+    } else {
+      assert.equal(original.status, 200, `${role}: ${original.status} ${original.text}`);
+      const bytes = await server.api('GET', original.json.url);
+      assert.equal(bytes.status, 200, `${role} downloads the original`);
+      assert.ok(bytes.bytes.equals(r.wav), `${role} gets the uploaded bytes`);
+    }
   }
 });
 

@@ -4,9 +4,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { after, before } from 'node:test';
 
-import { uniqueWav } from './lib/audio.mjs';
+import { uniqueStereoWav, uniqueWav } from './lib/audio.mjs';
 import { expectProblem, rawRequest, rawTcp } from './lib/client.mjs';
-import { sleep, startServer, test } from './lib/server.mjs';
+import { sleep, startServer, test, waitForStatus } from './lib/server.mjs';
 
 let server;   // never restarted
 let durable;  // restarted by the persistence and shutdown tests
@@ -170,8 +170,11 @@ test('unknown routes are 404 problems; wrong methods are 405 with Allow', async 
 test('data survives a SIGTERM restart', async () => {
   const user = await durable.registerUser('artist');
   const album = await durable.createAlbum(user.token, (await durable.createArtist(user.token)).id);
-  const wav = uniqueWav();
-  const { track } = await durable.uploadTrack(user.token, album.id, wav);
+  const wav = uniqueStereoWav();
+  const uploaded = await durable.uploadTrack(user.token, album.id, wav);
+  // Processed before the restart, so the state compared afterwards is final.
+  const track = await waitForStatus(durable, user.token, uploaded.track.id, 'ready', 60_000);
+  const issuedBefore = await durable.streamUrls(user.token, track.id);
   const pl = await durable.api('POST', '/api/v1/playlists', { token: user.token, json: { name: 'Keep me' } });
   await durable.api('POST', `/api/v1/playlists/${pl.json.id}/tracks`, { token: user.token, json: { trackIds: [track.id] } });
 
@@ -185,9 +188,16 @@ test('data survives a SIGTERM restart', async () => {
   assert.equal(old.status, 200, 'tokens issued before the restart stay valid');
   const got = await durable.api('GET', `/api/v1/tracks/${track.id}`, { token });
   assert.deepEqual(got.json, track);
-  const bytes = await durable.streamTrack(token, track.id);
+  const bytes = await durable.fetchOriginal(token, track.id);
   assert.equal(bytes.status, 200);
-  assert.ok(bytes.bytes.equals(wav), 'the track streams the same bytes after the restart');
+  assert.ok(bytes.bytes.equals(wav), 'the original has the same bytes after the restart');
+  // Media URLs issued before the restart still work, and so do new ones.
+  const issuedAfter = await durable.streamUrls(token, track.id);
+  for (const url of [issuedBefore.hls, issuedAfter.hls, issuedBefore.progressive.mp3_160, new URL('opus_160/init.mp4', issuedAfter.hls).href]) {
+    const res = await durable.api('GET', url);
+    assert.equal(res.status, 200, `GET ${url} after the restart: ${res.status} ${res.text}`);
+    assert.ok(res.bytes.length > 0);
+  }
   const playlist = await durable.api('GET', `/api/v1/playlists/${pl.json.id}`, { token });
   assert.equal(playlist.json.entries[0].track.id, track.id);
 });
@@ -238,7 +248,7 @@ test('SIGTERM during an upload: exit 0, and the upload is either complete or abs
     });
     assert.equal(created.status, 201, created.text);
     assert.equal(created.json.sizeBytes, slow.length);
-    const bytes = await durable.streamTrack(token, created.json.id);
+    const bytes = await durable.fetchOriginal(token, created.json.id);
     assert.ok(bytes.bytes.equals(slow), 'the acknowledged slow upload is intact');
   } else {
     assert.ok(res.error || res.status >= 400,
@@ -258,7 +268,7 @@ test('SIGTERM during an upload: exit 0, and the upload is either complete or abs
   });
   assert.equal(created.status, 201, created.text);
   assert.equal(created.json.sizeBytes, acked.length);
-  const bytes = await durable.streamTrack(token, created.json.id);
+  const bytes = await durable.fetchOriginal(token, created.json.id);
   assert.ok(bytes.bytes.equals(acked), 'the upload acknowledged before SIGTERM is intact');
 });
 

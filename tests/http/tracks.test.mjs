@@ -1,5 +1,6 @@
-// Tracks: the seed's upload flow, streaming with signed URLs, ranges, replacement, deletion,
-// refusals, signature tampering, size limits, path traversal and garbage collection.
+// Tracks: the seed's upload flow, the signed URL of the original upload (GET .../original),
+// ranges, replacement, deletion, refusals, signature tampering, expiry of original and media
+// URLs, size limits, path traversal and garbage collection.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -7,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
 
-import { findOggFile, kOggFolder, uniqueWav } from './lib/audio.mjs';
-import { expectProblem, kRfc3339, kUuidV7, randomUuidV7, rawRequest } from './lib/client.mjs';
-import { sleep, startServer, test, waitFor } from './lib/server.mjs';
+import { findOggFile, kOggFolder, uniqueStereoWav, uniqueWav } from './lib/audio.mjs';
+import { assertSameTrack, expectProblem, kRfc3339, kUuidV7, randomUuidV7, rawRequest } from './lib/client.mjs';
+import { sleep, startServer, test, waitFor, waitForStatus } from './lib/server.mjs';
 
 let server;   // default settings
 let short;    // 1 s URL lifetimes, 1 s claim grace, 1 KiB uploads
@@ -81,8 +82,8 @@ test('upload-url returns a signed PUT URL and the trackUrl to claim', async () =
   assert.notEqual(second.json.trackUrl, u.trackUrl, 'each upload gets its own key');
 });
 
-test('seed flow: PUT bytes, POST /tracks, GET, stream exact bytes, Range and HEAD', async () => {
-  const wav = uniqueWav();
+test('seed flow: PUT bytes, POST /tracks, GET, original exact bytes, Range and HEAD, then stream', async () => {
+  const wav = uniqueStereoWav();
   const urlRes = await server.api('GET', '/api/v1/tracks/upload-url', { token: owner.token });
   const upload = urlRes.json;
   const put = await server.api('PUT', upload.uploadUrl, { body: wav, headers: { 'content-type': 'audio/wav' } });
@@ -101,6 +102,11 @@ test('seed flow: PUT bytes, POST /tracks, GET, stream exact bytes, Range and HEA
   assert.equal(track.title, 'Sine 🎵');
   assert.equal(track.trackNumber, 7);
   assert.equal(track.sizeBytes, wav.length);
+  assert.equal(track.status, 'processing');
+  assert.equal(track.progress, 0);
+  assert.equal(track.error, null);
+  assert.equal(track.durationMs, null);
+  assert.equal(track.loudness, null);
   assert.match(track.createdAt, kRfc3339);
   assert.match(track.updatedAt, kRfc3339);
   assert.ok(created.headers.get('location')?.endsWith(`/api/v1/tracks/${track.id}`),
@@ -108,26 +114,30 @@ test('seed flow: PUT bytes, POST /tracks, GET, stream exact bytes, Range and HEA
 
   const got = await server.api('GET', `/api/v1/tracks/${track.id}`, { token: listener.token });
   assert.equal(got.status, 200, got.text);
-  assert.deepEqual(got.json, track);
+  assertSameTrack(got.json, track);
   const list = await server.api('GET', '/api/v1/tracks?limit=200', { token: listener.token });
   assert.equal(list.status, 200, list.text);
   assert.ok(list.json.items.some((t) => t.id === track.id));
 
-  const stream = await server.api('GET', `/api/v1/tracks/${track.id}/stream`, { token: listener.token });
-  assert.equal(stream.status, 200, stream.text);
-  assert.equal(stream.json.albumId, album.id);
-  assert.equal(stream.json.title, 'Sine 🎵');
-  assert.match(stream.json.expiresAt, kRfc3339);
-  const signed = stream.json.trackUrl;
-  assert.ok(signed.startsWith(`${upload.trackUrl}?`), `stream URL ${signed}`);
-  for (const p of ['exp', 'uid', 'sig']) assert.ok(getParam(signed, p), `stream URL has ${p}`);
+  // The original is the owner's (and admins'): a listener may only stream the renditions.
+  expectProblem(await server.api('GET', `/api/v1/tracks/${track.id}/original`, { token: listener.token }), 403);
+  const original = await server.api('GET', `/api/v1/tracks/${track.id}/original`, { token: owner.token });
+  assert.equal(original.status, 200, original.text);
+  assert.deepEqual(Object.keys(original.json).sort(), ['expiresAt', 'sizeBytes', 'url']);
+  assert.equal(original.json.sizeBytes, wav.length);
+  assert.match(original.json.expiresAt, kRfc3339);
+  assert.ok(Date.parse(original.json.expiresAt) > Date.now() - 5000);
+  const signed = original.json.url;
+  assert.ok(signed.startsWith(`${upload.trackUrl}?`), `original URL ${signed}`);
+  for (const p of ['exp', 'uid', 'sig']) assert.ok(getParam(signed, p), `original URL has ${p}`);
+  assert.equal(getParam(signed, 'uid'), owner.user.id);
 
   const body = await server.api('GET', signed);
   assert.equal(body.status, 200);
   assert.match(body.headers.get('content-type'), /^audio\/(wav|x-wav|wave)/);
   assert.equal(body.headers.get('accept-ranges'), 'bytes');
   assert.equal(Number(body.headers.get('content-length')), wav.length);
-  assert.ok(body.bytes.equals(wav), 'the stream serves exactly the uploaded bytes');
+  assert.ok(body.bytes.equals(wav), 'the original URL serves exactly the uploaded bytes');
 
   const ranged = await server.api('GET', signed, { headers: { range: 'bytes=10-19' } });
   assert.equal(ranged.status, 206);
@@ -151,6 +161,25 @@ test('seed flow: PUT bytes, POST /tracks, GET, stream exact bytes, Range and HEA
   assert.equal(head.headers.get('accept-ranges'), 'bytes');
   assert.match(head.headers.get('content-type'), /^audio\/(wav|x-wav|wave)/);
   assert.equal(head.bytes.length, 0);
+
+  // Once processed, every listener streams it; the original stays as uploaded.
+  const ready = await waitForStatus(server, owner.token, track.id, 'ready', 60_000);
+  assertSameTrack(ready, track);
+  assert.equal(ready.progress, 1);
+  assert.equal(ready.error, null);
+  assert.equal(ready.durationMs, 500);
+  const stream = await server.api('GET', `/api/v1/tracks/${track.id}/stream`, { token: listener.token });
+  assert.equal(stream.status, 200, stream.text);
+  assert.equal(stream.json.albumId, album.id);
+  assert.equal(stream.json.title, 'Sine 🎵');
+  assert.match(stream.json.expiresAt, kRfc3339);
+  assert.equal(stream.json.trackUrl, stream.json.hls);
+  assert.deepEqual(stream.json.loudness, ready.loudness);
+  assert.deepEqual(Object.keys(stream.json.progressive).sort(), ['mp3_160', 'mp3_320', 'mp3_96']);
+  const master = await server.api('GET', stream.json.hls);
+  assert.equal(master.status, 200, master.text);
+  assert.match(master.text, /^#EXTM3U/);
+  assert.ok((await server.fetchOriginal(owner.token, track.id)).bytes.equals(wav));
 });
 
 test('PATCH title, then replace the audio with update-url; the old blob is deleted', async () => {
@@ -172,8 +201,8 @@ test('PATCH title, then replace the audio with update-url; the old blob is delet
   assert.equal(typeof upload.maxBytes, 'number');
   assert.match(upload.expiresAt, kRfc3339);
   assert.notEqual(upload.trackUrl, oldUrl);
-  // Until the PATCH the track still plays the old bytes.
-  assert.ok((await server.streamTrack(listener.token, track.id)).bytes.equals(first));
+  // Until the PATCH the track keeps the old bytes.
+  assert.ok((await server.fetchOriginal(owner.token, track.id)).bytes.equals(first));
 
   const swapped = await server.api('PATCH', `/api/v1/tracks/${track.id}`, {
     token: owner.token, json: { trackUrl: upload.trackUrl },
@@ -181,9 +210,10 @@ test('PATCH title, then replace the audio with update-url; the old blob is delet
   assert.equal(swapped.status, 200, swapped.text);
   assert.equal(swapped.json.sizeBytes, second.length);
   assert.equal(swapped.json.title, 'After');
-  const now = await server.streamTrack(listener.token, track.id);
+  assert.equal(swapped.json.status, 'processing', 'new audio is processed again');
+  const now = await server.fetchOriginal(owner.token, track.id);
   assert.equal(now.status, 200);
-  assert.ok(now.bytes.equals(second), 'the stream serves the new bytes');
+  assert.ok(now.bytes.equals(second), 'the original URL serves the new bytes');
   await expectGone(oldFile);
   assert.ok(server.blobExists(upload.trackUrl), 'the new blob stays');
 
@@ -191,7 +221,7 @@ test('PATCH title, then replace the audio with update-url; the old blob is delet
     token: owner.token, json: { trackUrl: upload.trackUrl },
   });
   assert.ok(reuse.status === 200 || reuse.status === 422, `re-applying the same upload: ${reuse.status} ${reuse.text}`);
-  assert.ok((await server.streamTrack(listener.token, track.id)).bytes.equals(second));
+  assert.ok((await server.fetchOriginal(owner.token, track.id)).bytes.equals(second));
 });
 
 test('DELETE a track: 200 {id}, then 404 and the blob leaves the disk', async () => {
@@ -203,6 +233,7 @@ test('DELETE a track: 200 {id}, then 404 and the blob leaves the disk', async ()
   assert.deepEqual(del.json, { id: track.id });
   expectProblem(await server.api('GET', `/api/v1/tracks/${track.id}`, { token: owner.token }), 404);
   expectProblem(await server.api('GET', `/api/v1/tracks/${track.id}/stream`, { token: owner.token }), 404);
+  expectProblem(await server.api('GET', `/api/v1/tracks/${track.id}/original`, { token: owner.token }), 404);
   expectProblem(await server.api('DELETE', `/api/v1/tracks/${track.id}`, { token: owner.token }), 404);
   await expectGone(file);
 });
@@ -244,7 +275,7 @@ test('upload and claim refusals', async () => {
   const ok = await post(owner.token, { trackUrl: idle.trackUrl });
   assert.equal(ok.status, 201, ok.text);
   assert.equal(ok.json.sizeBytes, b.length, 'the last PUT wins');
-  assert.ok((await server.streamTrack(owner.token, ok.json.id)).bytes.equals(b));
+  assert.ok((await server.fetchOriginal(owner.token, ok.json.id)).bytes.equals(b));
   expectProblem(await post(owner.token, { trackUrl: idle.trackUrl }), 422);
 
   // The trackUrl of an update-url is not a new track.
@@ -274,13 +305,13 @@ test('signed URL tampering is refused with 403', async () => {
   assert.ok(!server.blobExists(fresh.trackUrl), 'no refused PUT stored anything');
   assert.ok(!server.blobExists(otherUpload.trackUrl));
 
-  // Stream URLs.
-  const signed = (await server.api('GET', `/api/v1/tracks/${track.id}/stream`, { token: listener.token })).json.trackUrl;
+  // Original (signed GET) URLs.
+  const signed = (await server.originalUrl(owner.token, track.id)).url;
   const second = await server.uploadTrack(owner.token, album.id, uniqueWav());
   const get = (url) => server.api('GET', url);
   expectProblem(await get(setParam(signed, 'sig', tamper(getParam(signed, 'sig')))), 403, { detailIncludes: 'signature' });
   expectProblem(await get(setParam(signed, 'exp', String(Number(getParam(signed, 'exp')) + 1000))), 403);
-  expectProblem(await get(setParam(signed, 'uid', owner.user.id)), 403);
+  expectProblem(await get(setParam(signed, 'uid', other.user.id)), 403);
   expectProblem(await get(`${second.trackUrl}${querySuffix(signed)}`), 403);
   expectProblem(await get(upload.trackUrl), 403);
   assert.equal((await server.api('HEAD', upload.trackUrl)).status, 403);
@@ -306,32 +337,54 @@ async function putFresh(srv, token, bytes) {
   assert.fail('could not upload within a fresh 1 s URL three times');
 }
 
-test('expired upload and stream URLs are 403 mentioning expiry', async () => {
+test('expired upload, original and media URLs are 403 mentioning expiry', async () => {
   const artist = await short.registerUser('artist');
   const shortAlbum = await short.createAlbum(artist.token, (await short.createArtist(artist.token)).id);
-  const small = uniqueWav({ seconds: 0.05 });
+  const small = uniqueStereoWav({ seconds: 0.02 });
   assert.ok(small.length < 1000);
   const { upload } = await putFresh(short, artist.token, small);
   const created = await short.api('POST', '/api/v1/tracks', {
     token: artist.token, json: { albumId: shortAlbum.id, title: 'short', trackUrl: upload.trackUrl },
   });
   assert.equal(created.status, 201, created.text);
-  const stream = await short.api('GET', `/api/v1/tracks/${created.json.id}/stream`, { token: artist.token });
-  assert.equal(stream.status, 200);
+  await waitForStatus(short, artist.token, created.json.id, 'ready', 60_000);
+  const original = await short.api('GET', `/api/v1/tracks/${created.json.id}/original`, { token: artist.token });
+  assert.equal(original.status, 200, original.text);
+  const stream = await short.streamUrls(artist.token, created.json.id);
+  const segment = new URL('aac_96/seg-00000.m4s', stream.hls).href;
   const pending = (await short.api('GET', '/api/v1/tracks/upload-url', { token: artist.token })).json;
   await sleep(2500);
-  expectProblem(await short.api('GET', stream.json.trackUrl), 403, { detailIncludes: 'expired' });
+  expectProblem(await short.api('GET', original.json.url), 403, { detailIncludes: 'expired' });
   expectProblem(await short.api('PUT', pending.uploadUrl, { body: small }), 403, { detailIncludes: 'expired' });
-  // A new stream URL works again.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const again = await short.streamTrack(artist.token, created.json.id);
-    if (again.status === 200) {
-      assert.ok(again.bytes.equals(small));
-      return;
-    }
-    assert.equal(again.status, 403, again.text);
+  for (const url of [stream.hls, stream.dash, segment, stream.progressive.mp3_160]) {
+    expectProblem(await short.api('GET', url), 403, { detailIncludes: 'expired' });
   }
-  assert.fail('a fresh stream URL never worked');
+  // New URLs work again.
+  let originalWorked = false;
+  let mediaWorked = false;
+  for (let attempt = 0; attempt < 3 && !(originalWorked && mediaWorked); attempt++) {
+    if (!originalWorked) {
+      const again = await short.fetchOriginal(artist.token, created.json.id);
+      if (again.status === 200) {
+        assert.ok(again.bytes.equals(small));
+        originalWorked = true;
+      } else {
+        assert.equal(again.status, 403, again.text);
+      }
+    }
+    if (!mediaWorked) {
+      const fresh = await short.streamUrls(artist.token, created.json.id);
+      const master = await short.api('GET', fresh.hls);
+      if (master.status === 200) {
+        assert.match(master.text, /^#EXTM3U/);
+        mediaWorked = true;
+      } else {
+        assert.equal(master.status, 403, master.text);
+      }
+    }
+  }
+  assert.ok(originalWorked, 'a fresh original URL never worked');
+  assert.ok(mediaWorked, 'a fresh stream URL never worked');
 });
 
 test('uploads larger than maxBytes are 413; exactly maxBytes is accepted', async () => {
@@ -378,7 +431,7 @@ test('path traversal through /blobs never reaches files outside the store', asyn
     .map((f) => ({ file: f, bytes: fs.readFileSync(f) }));
   assert.ok(secrets.length > 0, 'the data dir has secret files');
   const { track } = await server.uploadTrack(owner.token, album.id, uniqueWav());
-  const streamQuery = querySuffix((await server.api('GET', `/api/v1/tracks/${track.id}/stream`, { token: owner.token })).json.trackUrl);
+  const streamQuery = querySuffix((await server.originalUrl(owner.token, track.id)).url);
   const uploadQuery = querySuffix((await server.api('GET', '/api/v1/tracks/upload-url', { token: owner.token })).json.uploadUrl);
   const evil = `cadenza-evil-${process.pid}-${randomBytes(4).toString('hex')}`;
   const tmpTarget = path.join(os.tmpdir(), evil);
@@ -428,7 +481,7 @@ test('path traversal through /blobs never reaches files outside the store', asyn
 test('malformed, multi-part and unsatisfiable ranges are 416 with Content-Range bytes */SIZE', async () => {
   const wav = uniqueWav();
   const { track } = await server.uploadTrack(owner.token, album.id, wav);
-  const signed = (await server.api('GET', `/api/v1/tracks/${track.id}/stream`, { token: owner.token })).json.trackUrl;
+  const signed = (await server.originalUrl(owner.token, track.id)).url;
   for (const range of ['bytes=5-2', 'bytes=abc', 'bytes=0-1,3-4', 'bytes=999999999-', `bytes=${wav.length}-`]) {
     const res = await server.api('GET', signed, { headers: { range } });
     assert.equal(res.status, 416, `Range ${range}: ${res.status}`);
@@ -440,30 +493,24 @@ test('malformed, multi-part and unsatisfiable ranges are 416 with Content-Range 
 test('content type is sniffed: unknown bytes are application/octet-stream', async () => {
   const noise = Buffer.concat([Buffer.from('NOTAUDIO'), randomBytes(2000)]);
   const { track } = await server.uploadTrack(owner.token, album.id, noise);
-  const res = await server.streamTrack(listener.token, track.id);
+  const res = await server.fetchOriginal(owner.token, track.id);
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'application/octet-stream');
   assert.ok(res.bytes.equals(noise));
 });
 
-test('a real Ogg Vorbis file streams back byte-exact as audio/ogg', async (t) => {
+test('a real Ogg Vorbis file comes back byte-exact as audio/ogg from its original URL', async () => {
   const ogg = findOggFile();
-  if (!ogg) {
-    t.skip(`no .ogg file in ${kOggFolder} (install the game's music package to run this test)`);
-    return;
-  }
+  assert.ok(ogg, `no .ogg file in ${kOggFolder}: the test setup installs Debian's singularity-music`);
   const bytes = fs.readFileSync(ogg);
   const { upload } = await server.uploadBytes(owner.token, bytes);
-  if (bytes.length > upload.maxBytes) {
-    t.skip(`${ogg} is larger than maxBytes`);
-    return;
-  }
+  assert.ok(bytes.length <= upload.maxBytes, `${ogg} is larger than maxBytes`);
   const created = await server.api('POST', '/api/v1/tracks', {
     token: owner.token, json: { albumId: album.id, title: path.basename(ogg), trackUrl: upload.trackUrl },
   });
   assert.equal(created.status, 201, created.text);
   assert.equal(created.json.sizeBytes, bytes.length);
-  const res = await server.streamTrack(listener.token, created.json.id);
+  const res = await server.fetchOriginal(owner.token, created.json.id);
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'audio/ogg');
   assert.ok(res.bytes.equals(bytes));

@@ -101,12 +101,45 @@ export class Client {
     return { track: res.json, trackUrl: upload.trackUrl, upload, location: res.headers.get('location') };
   }
 
-  // GET /tracks/{id}/stream then GET the signed URL. Returns the blob response.
-  async streamTrack(token, trackId, headers = {}) {
-    const s = await this.api('GET', `/api/v1/tracks/${trackId}/stream`, { token });
-    assert.equal(s.status, 200, `stream ${trackId}: ${s.status} ${s.text}`);
-    return this.api('GET', s.json.trackUrl, { headers });
+  // GET /tracks/{id}/original (owner or admin): the signed URL of the uploaded bytes.
+  // Returns {url, sizeBytes, expiresAt}.
+  async originalUrl(token, trackId) {
+    const res = await this.api('GET', `/api/v1/tracks/${trackId}/original`, { token });
+    assert.equal(res.status, 200, `original ${trackId}: ${res.status} ${res.text}`);
+    return res.json;
   }
+
+  // GET /tracks/{id}/original then GET its signed URL. Returns the blob response.
+  async fetchOriginal(token, trackId, headers = {}) {
+    const { url } = await this.originalUrl(token, trackId);
+    return this.api('GET', url, { headers });
+  }
+
+  // GET /tracks/{id}/stream of a ready track. Returns {trackUrl, hls, dash, progressive, ...}.
+  async streamUrls(token, trackId) {
+    const res = await this.api('GET', `/api/v1/tracks/${trackId}/stream`, { token });
+    assert.equal(res.status, 200, `stream ${trackId}: ${res.status} ${res.text}`);
+    return res.json;
+  }
+}
+
+// The members of a track that change while it is processed in the background.
+const kProcessingMembers = ['status', 'progress', 'error', 'durationMs', 'loudness', 'updatedAt'];
+
+// `actual` is the track `expected` was, possibly further along its processing: the same
+// members, equal except for the processing state, which may only have moved forward.
+export function assertSameTrack(actual, expected, what = 'track') {
+  const context = `${what}: ${JSON.stringify(actual)} vs ${JSON.stringify(expected)}`;
+  assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort(), context);
+  const strip = (t) => Object.fromEntries(Object.entries(t).filter(([k]) => !kProcessingMembers.includes(k)));
+  assert.deepEqual(strip(actual), strip(expected), context);
+  if (actual.status === expected.status && actual.status === 'processing') {
+    assert.ok(actual.progress >= expected.progress, `progress never goes back: ${context}`);
+  } else if (actual.status !== expected.status) {
+    assert.equal(expected.status, 'processing', `only a processing track changes status: ${context}`);
+    assert.ok(['ready', 'failed'].includes(actual.status), context);
+  }
+  assert.ok(Date.parse(actual.updatedAt) >= Date.parse(expected.updatedAt), `updatedAt: ${context}`);
 }
 
 // Checks a problem+json error response. `status` may be a number or an array of accepted ones.

@@ -1,4 +1,5 @@
 // Starts and stops a real `cadenza serve` process on a free port with its own temp data dir.
+import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import fsSync from 'node:fs';
@@ -60,6 +61,26 @@ export async function waitFor(predicate, { timeoutMs = 10_000, intervalMs = 100 
     const value = await predicate();
     if (value || Date.now() >= deadline) return value;
     await sleep(intervalMs);
+  }
+}
+
+// Polls GET /api/v1/tracks/{id} until the track's status is `status` and returns that body.
+// Fails at once when the track settles in another state (ready or failed), and after
+// `timeoutMs` when it never gets there, quoting the last body seen.
+export async function waitForStatus(server, token, id, status, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await server.api('GET', `/api/v1/tracks/${id}`, { token });
+    assert.equal(res.status, 200, `GET /api/v1/tracks/${id}: ${res.status} ${res.text}`);
+    const body = res.json;
+    if (body.status === status) return body;
+    if (body.status !== 'processing') {
+      assert.fail(`track ${id} became ${body.status}, not ${status}: ${res.text}`);
+    }
+    if (Date.now() >= deadline) {
+      assert.fail(`track ${id} is not ${status} after ${timeoutMs} ms: ${res.text}`);
+    }
+    await sleep(200);
   }
 }
 
