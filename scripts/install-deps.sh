@@ -8,7 +8,7 @@ build_packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libsodium-dev libssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libavformat-dev libavcodec-dev libswresample-dev libavutil-dev libebur128-dev
+  libavformat-dev libavcodec-dev libswresample-dev libswscale-dev libavutil-dev libebur128-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev nodejs curl

@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 
 #include "api/common.h"
+#include "domain/error.h"
 #include "api/dto.h"
 #include "api/routes.h"
 #include "services/account_service.h"
@@ -16,6 +17,18 @@ constexpr TextRule kNameRule{1, 200, false};
 constexpr TextRule kBioRule{0, 5000, true};
 // Generous: the service explains the YYYY-MM-DD format when the text is not a date.
 constexpr TextRule kDateRule{0, 100, false};
+constexpr std::int64_t kMaxCoverBytes = 10 << 20;
+
+// The media type is checked before the body is read; the decoder then trusts only the bytes.
+void RequireImageType(const http::Request& head) {
+  std::string_view type = head.Header("content-type");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  if (type != "image/jpeg" && type != "image/png" && type != "image/webp") {
+    throw Error(ErrorCode::kUnsupportedMedia,
+                "send cover art as image/jpeg, image/png or image/webp (Content-Type)");
+  }
+}
 
 template <class T>
 boost::json::object ListBody(const Page<T>& page) {
@@ -134,6 +147,21 @@ void RegisterCatalogRoutes(http::Router& router, AccountService& accounts,
     patch.release_date = OptionalText(body, "releaseDate", kDateRule, /*null_clears=*/true);
     return http::Response::Json(200, ToJson(catalog.UpdateAlbum(who, id, patch)));
   });
+
+  http::RouteOptions cover_options;
+  cover_options.max_body_bytes = kMaxCoverBytes;
+  cover_options.before_body = [](const http::Request& head, std::int64_t&) {
+    RequireImageType(head);
+  };
+  router.Add(
+      "PUT", "/api/v1/albums/{id}/cover",
+      [&](http::Request& request) {
+        Principal who = Authenticate(request, accounts);
+        std::string id = PathId(request);
+        RequireImageType(request);
+        return http::Response::Json(200, ToJson(catalog.SetAlbumCover(who, id, request.body)));
+      },
+      cover_options);
 
   router.Add("DELETE", "/api/v1/albums/{id}", [&](http::Request& request) {
     Principal who = Authenticate(request, accounts);

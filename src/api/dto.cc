@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "domain/cover.h"
 #include "domain/media.h"
 #include "domain/role.h"
 #include "domain/time.h"
@@ -13,6 +14,18 @@ namespace {
 boost::json::value OrNull(const std::optional<std::string>& text) {
   if (text) return boost::json::value(*text);
   return nullptr;
+}
+
+// {"96": "/covers/<albumId>/<version>/96.jpg", ...} for the sizes stored, or null.
+boost::json::value CoverJson(const Album& album) {
+  if (!album.cover_key || album.cover_max_px <= 0) return nullptr;
+  // cover_key is "covers/<albumId>/<version>/": the URL path mirrors the blob key.
+  boost::json::object sizes;
+  for (int size : kCoverSizes) {
+    if (size > album.cover_max_px) break;
+    sizes[std::to_string(size)] = "/" + CoverKey(*album.cover_key, size);
+  }
+  return sizes;
 }
 
 }  // namespace
@@ -45,6 +58,7 @@ boost::json::object ToJson(const Album& album) {
       {"artistId", album.artist_id},
       {"title", album.title},
       {"releaseDate", OrNull(album.release_date)},
+      {"cover", CoverJson(album)},
       {"createdAt", FormatRfc3339(album.created_at)},
       {"updatedAt", FormatRfc3339(album.updated_at)},
   };

@@ -10,7 +10,8 @@ namespace cadenza::api {
 
 boost::json::object ToJson(const User& user);          // {id, email, displayName, role, createdAt, updatedAt}; never the hash
 boost::json::object ToJson(const Artist& artist);      // {id, ownerId, name, bio, createdAt, updatedAt}
-boost::json::object ToJson(const Album& album);        // {id, artistId, title, releaseDate, createdAt, updatedAt}
+boost::json::object ToJson(const Album& album);        // {id, artistId, title, releaseDate, cover, createdAt, updatedAt}; cover is null or
+                                                       // {"96": "/covers/...", ...} per size stored
 boost::json::object ToJson(const Track& track);        // {id, albumId, title, trackNumber, sizeBytes, createdAt, updatedAt}
 boost::json::object ToJson(const Playlist& playlist);  // {id, ownerId, name, description, public, createdAt, updatedAt}
 

@@ -10,12 +10,14 @@
 #include <string>
 #include <system_error>
 
+#include "adapters/ffmpeg/ffmpeg_image_processor.h"
 #include "adapters/ffmpeg/ffmpeg_transcoder.h"
 #include "adapters/localfs/local_blob_store.h"
 #include "adapters/localfs/secret_file.h"
 #include "adapters/sodium/argon2id_password_hasher.h"
 #include "adapters/sqlite/sqlite_catalog.h"
 #include "api/blob_routes.h"
+#include "api/cover_routes.h"
 #include "api/media_routes.h"
 #include "api/routes.h"
 #include "services/account_service.h"
@@ -97,7 +99,9 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
 
   accounts_ = std::make_unique<AccountService>(*catalog_, *password_hasher_, *tokens_, *ids_, clock_,
                                                AccountOptions{});
-  catalog_service_ = std::make_unique<CatalogService>(*catalog_, *ids_, clock_);
+  images_ = std::make_unique<FfmpegImageProcessor>();
+  catalog_service_ =
+      std::make_unique<CatalogService>(*catalog_, *blob_store_, *images_, *ids_, clock_);
   playlists_ = std::make_unique<PlaylistService>(*catalog_, *ids_, clock_);
   TrackOptions track_options;
   track_options.public_url = config_.public_url;
@@ -115,8 +119,10 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   janitor_options.claim_grace = config_.upload_claim_grace;
   janitor_ = std::make_unique<BlobJanitor>(*catalog_, *blob_store_, clock_, janitor_options);
   transcoder_ = std::make_unique<FfmpegTranscoder>();
+  IngestOptions ingest_options = IngestOptionsFrom(config_);
+  ingest_options.images = images_.get();
   worker_ = std::make_unique<IngestWorker>(*catalog_, *blob_store_, *transcoder_, clock_,
-                                           IngestOptionsFrom(config_));
+                                           std::move(ingest_options));
 }
 
 Runtime::~Runtime() = default;
@@ -133,7 +139,10 @@ std::shared_ptr<const http::Router> Runtime::BuildRouter() {
   } else if (config_.role_media) {
     api::RegisterBlobRoutes(*router, *tracks_);
   }
-  if (config_.role_media) api::RegisterMediaRoutes(*router, *media_);
+  if (config_.role_media) {
+    api::RegisterMediaRoutes(*router, *media_);
+    api::RegisterCoverRoutes(*router, *blob_store_);
+  }
   return router;
 }
 

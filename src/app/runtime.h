@@ -9,6 +9,7 @@
 #include "ports/catalog.h"
 #include "ports/clock.h"
 #include "ports/crypto.h"
+#include "ports/image_processor.h"
 #include "ports/transcoder.h"
 
 namespace cadenza {
@@ -61,6 +62,7 @@ class Runtime {
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<UrlSigner> url_signer_;
   std::unique_ptr<AccountService> accounts_;
+  std::unique_ptr<ImageProcessor> images_;
   std::unique_ptr<CatalogService> catalog_service_;
   std::unique_ptr<PlaylistService> playlists_;
   std::unique_ptr<TrackService> tracks_;

@@ -39,6 +39,10 @@ struct Album {
   std::optional<std::string> release_date;  // YYYY-MM-DD
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
+  // Blob prefix of the current cover version ("covers/<albumId>/<versionId>/"), holding one
+  // "<size>.jpg" per size of kCoverSizes (domain/cover.h) up to the source's; none = no cover.
+  std::optional<std::string> cover_key;
+  int cover_max_px = 0;  // the largest size under cover_key; 0 without a cover
 };
 
 struct Track {

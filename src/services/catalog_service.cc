@@ -4,6 +4,7 @@
 
 #include "domain/error.h"
 #include "domain/permissions.h"
+#include "services/album_cover.h"
 #include "services/text_rules.h"
 
 namespace cadenza {
@@ -56,8 +57,9 @@ void AuthorizeOwner(const Principal& who, const Artist& artist) {
 
 }  // namespace
 
-CatalogService::CatalogService(Catalog& catalog, const IdGenerator& ids, const Clock& clock)
-    : catalog_(catalog), ids_(ids), clock_(clock) {}
+CatalogService::CatalogService(Catalog& catalog, BlobStore& blobs, ImageProcessor& images,
+                               const IdGenerator& ids, const Clock& clock)
+    : catalog_(catalog), blobs_(blobs), images_(images), ids_(ids), clock_(clock) {}
 
 Artist CatalogService::CreateArtist(const Principal& who, const ArtistDraft& draft) {
   Authorize(who, Action::kCreateCatalog);
@@ -170,6 +172,26 @@ void CatalogService::DeleteAlbum(const Principal& who, std::string_view id) {
     AuthorizeOwner(who, LoadArtist(tx, album.artist_id));
     tx.albums().Delete(id);
   });
+}
+
+void CatalogService::AuthorizeAlbumOwner(const Principal& who, std::string_view album_id) {
+  catalog_.Read([&](CatalogTransaction& tx) {
+    AuthorizeOwner(who, LoadArtist(tx, LoadAlbum(tx, album_id).artist_id));
+  });
+}
+
+Album CatalogService::SetAlbumCover(const Principal& who, std::string_view album_id,
+                                    std::string_view image_bytes) {
+  // Checked first so that nobody can make the server decode images for albums they do not own;
+  // checked again in the write, since the album may have moved meanwhile.
+  AuthorizeAlbumOwner(who, album_id);
+  std::optional<Album> album = StoreAlbumCover(
+      catalog_, blobs_, images_, ids_, clock_, album_id, image_bytes,
+      [&](CatalogTransaction& tx, const Album& current) {
+        AuthorizeOwner(who, LoadArtist(tx, current.artist_id));
+        return true;
+      });
+  return std::move(*album);
 }
 
 }  // namespace cadenza

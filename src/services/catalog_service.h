@@ -8,8 +8,10 @@
 #include "domain/entities.h"
 #include "domain/pagination.h"
 #include "domain/principal.h"
+#include "ports/blob_store.h"
 #include "ports/catalog.h"
 #include "ports/clock.h"
+#include "ports/image_processor.h"
 #include "services/id_generator.h"
 
 namespace cadenza {
@@ -52,7 +54,9 @@ struct AlbumWithTracks {
 // exist.
 class CatalogService {
  public:
-  CatalogService(Catalog& catalog, const IdGenerator& ids, const Clock& clock);
+  // `blobs` stores cover art; `images` decodes and re-encodes it.
+  CatalogService(Catalog& catalog, BlobStore& blobs, ImageProcessor& images, const IdGenerator& ids,
+                 const Clock& clock);
 
   Artist CreateArtist(const Principal& who, const ArtistDraft& draft);
   Artist GetArtist(const Principal& who, std::string_view id);
@@ -71,8 +75,18 @@ class CatalogService {
   // Deletes the album with its tracks (their blobs are queued for removal).
   void DeleteAlbum(const Principal& who, std::string_view id);
 
+  // Replaces the album's cover with `image_bytes` (JPEG, PNG or WebP) re-encoded at the sizes
+  // of kCoverSizes (ports/image_processor.h); the old version's blobs are queued for removal.
+  // Needs kModifyCatalog on the album's artist's owner (checked before decoding). Throws 404,
+  // 403, and 413/415/422 from ImageProcessor::MakeCovers.
+  Album SetAlbumCover(const Principal& who, std::string_view album_id, std::string_view image_bytes);
+
  private:
+  void AuthorizeAlbumOwner(const Principal& who, std::string_view album_id);
+
   Catalog& catalog_;
+  BlobStore& blobs_;
+  ImageProcessor& images_;
   const IdGenerator& ids_;
   const Clock& clock_;
 };

@@ -1,5 +1,7 @@
 #include "services/ingest_worker.h"
 
+#include "services/album_cover.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -9,6 +11,7 @@
 #include <utility>
 
 #include "domain/error.h"
+#include "services/album_cover.h"
 #include "services/audio_sniff.h"
 #include "services/text_rules.h"
 #include "services/track_service.h"
@@ -453,6 +456,9 @@ void IngestWorker::Run(IngestAttempt& attempt) {
       case Outcome::kReady:
         Log("track " + job.subject_id + " is ready (job " + job.id + ", attempt " +
             std::to_string(job.attempts) + ")");
+        if (result.probe.tags.cover_art) {
+          AdoptEmbeddedCover(job.subject_id, *result.probe.tags.cover_art);
+        }
         break;
       case Outcome::kLeaseLost:
         Log("transcode job " + job.id + ": lease lost before commit; output discarded");
@@ -484,6 +490,28 @@ void IngestWorker::Run(IngestAttempt& attempt) {
     failure = e.what();
   }
   RecordFailure(attempt, failure, false);
+}
+
+void IngestWorker::AdoptEmbeddedCover(const std::string& track_id, const std::string& picture) {
+  if (options_.images == nullptr) return;
+  try {
+    std::optional<std::string> album_id =
+        catalog_.ReadValue([&](CatalogTransaction& tx) -> std::optional<std::string> {
+          std::optional<Track> track = tx.tracks().FindById(track_id);
+          if (!track) return std::nullopt;
+          std::optional<Album> album = tx.albums().FindById(track->album_id);
+          if (!album || album->cover_key) return std::nullopt;
+          return album->id;
+        });
+    if (!album_id) return;
+    std::optional<Album> album = StoreAlbumCover(
+        catalog_, blobs_, *options_.images, ids_, clock_, *album_id, picture,
+        // Another track or an upload may have set a cover meanwhile: that one wins.
+        [](CatalogTransaction&, const Album& current) { return !current.cover_key.has_value(); });
+    if (album) Log("album " + *album_id + " takes its cover from track " + track_id);
+  } catch (const std::exception& e) {
+    Log("track " + track_id + ": embedded cover art not used: " + e.what());
+  }
 }
 
 void IngestWorker::RecordFailure(IngestAttempt& attempt, const std::string& reason,

@@ -34,6 +34,7 @@
 #include "domain/job.h"
 #include "ports/blob_store.h"
 #include "ports/catalog.h"
+#include "ports/image_processor.h"
 #include "ports/clock.h"
 #include "ports/transcoder.h"
 #include "services/id_generator.h"
@@ -56,6 +57,9 @@ struct IngestOptions {
   std::chrono::seconds backoff_base{5};   // retry N waits backoff_base * 2^(N-1)
   std::filesystem::path work_dir;         // scratch space for originals and encoder output
   MediaLimits limits;
+  // Turns a track's embedded picture into its album's cover when the album has none; null
+  // leaves covers alone. Must outlive the worker.
+  ImageProcessor* images = nullptr;
   // Job events for the operator ("track X ready", "attempt failed: ..."); may be empty.
   // Called from worker threads.
   std::function<void(std::string_view message)> log;
@@ -97,6 +101,8 @@ class IngestWorker {
   bool stopping() const { return stopping_.load(); }
 
  private:
+  // Best effort: a picture that cannot be used is logged, never fails the track.
+  void AdoptEmbeddedCover(const std::string& track_id, const std::string& picture);
   void Loop();
   // Leases one job and runs it; with `hand_back_if_stopping`, Stop() makes it hand the job
   // back unless it is already storing its output.

@@ -8,7 +8,7 @@ namespace cadenza::sqlite {
 namespace {
 
 constexpr char kSelect[] =
-    "SELECT id, artist_id, title, release_date, created_at, updated_at FROM albums ";
+    "SELECT id, artist_id, title, release_date, created_at, updated_at, cover_key, cover_max_px FROM albums ";
 
 Album ReadAlbum(const Statement& s) {
   Album album;
@@ -18,6 +18,8 @@ Album ReadAlbum(const Statement& s) {
   album.release_date = s.ColumnOptionalText(3);
   album.created_at = s.ColumnInt(4);
   album.updated_at = s.ColumnInt(5);
+  album.cover_key = s.ColumnOptionalText(6);
+  album.cover_max_px = album.cover_key ? static_cast<int>(s.ColumnInt(7)) : 0;
   return album;
 }
 
@@ -25,14 +27,16 @@ Album ReadAlbum(const Statement& s) {
 
 void SqliteAlbumRepository::Insert(const Album& album) {
   auto insert = conn_.Prepare(
-      "INSERT INTO albums (id, artist_id, title, release_date, created_at, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      "INSERT INTO albums (id, artist_id, title, release_date, created_at, updated_at, cover_key, "
+      "cover_max_px) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   insert->BindText(1, album.id)
       .BindText(2, album.artist_id)
       .BindText(3, album.title)
       .BindText(4, album.release_date)
       .BindInt(5, album.created_at)
-      .BindInt(6, album.updated_at);
+      .BindInt(6, album.updated_at)
+      .BindText(7, album.cover_key);
+  if (album.cover_key) insert->BindInt(8, album.cover_max_px);
   insert->Run();
 }
 
@@ -45,13 +49,15 @@ std::optional<Album> SqliteAlbumRepository::FindById(std::string_view id) {
 
 void SqliteAlbumRepository::Update(const Album& album) {
   auto update = conn_.Prepare(
-      "UPDATE albums SET artist_id = ?2, title = ?3, release_date = ?4, updated_at = ?5 "
-      "WHERE id = ?1");
+      "UPDATE albums SET artist_id = ?2, title = ?3, release_date = ?4, updated_at = ?5, "
+      "cover_key = ?6, cover_max_px = ?7 WHERE id = ?1");
   update->BindText(1, album.id)
       .BindText(2, album.artist_id)
       .BindText(3, album.title)
       .BindText(4, album.release_date)
-      .BindInt(5, album.updated_at);
+      .BindInt(5, album.updated_at)
+      .BindText(6, album.cover_key);
+  if (album.cover_key) update->BindInt(7, album.cover_max_px);
   update->Run();
   if (conn_.Changes() == 0) throw NotFound("album not found");
 }

@@ -253,11 +253,41 @@ BEGIN
 END;
 )sql";
 
+// Album cover art: the blob prefix of the album's current cover version. Replacing or
+// deleting (cascades included) queues the old version's folder as a prefix entry.
+constexpr std::string_view kV3AlbumCovers = R"sql(
+ALTER TABLE albums ADD COLUMN cover_key TEXT CHECK (cover_key IS NULL OR substr(cover_key, -1) = '/');
+-- The largest size stored under cover_key (the smaller ones of kCoverSizes are all there).
+ALTER TABLE albums ADD COLUMN cover_max_px INTEGER CHECK (cover_max_px > 0);
+
+CREATE TRIGGER albums_queue_cover_after_replace AFTER UPDATE OF cover_key ON albums
+WHEN old.cover_key IS NOT NULL AND old.cover_key IS NOT new.cover_key
+BEGIN
+  INSERT OR IGNORE INTO blob_deletions (blob_key, queued_at)
+  VALUES (old.cover_key, )sql" CADENZA_NOW_MS R"sql();
+END;
+
+CREATE TRIGGER albums_queue_cover_after_delete AFTER DELETE ON albums
+WHEN old.cover_key IS NOT NULL
+BEGIN
+  INSERT OR IGNORE INTO blob_deletions (blob_key, queued_at)
+  VALUES (old.cover_key, )sql" CADENZA_NOW_MS R"sql();
+END;
+
+-- A cover version that becomes current again must not be removed under it.
+CREATE TRIGGER albums_keep_cover_after_set AFTER UPDATE OF cover_key ON albums
+WHEN new.cover_key IS NOT NULL
+BEGIN
+  DELETE FROM blob_deletions WHERE blob_key = new.cover_key;
+END;
+)sql";
+
 #undef CADENZA_NOW_MS
 
 constexpr Migration kMigrations[] = {
     {1, "initial catalog schema", kV1Schema},
     {2, "media pipeline: track status, jobs, renditions", kV2MediaPipeline},
+    {3, "album cover art", kV3AlbumCovers},
 };
 
 }  // namespace

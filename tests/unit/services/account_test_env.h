@@ -9,9 +9,11 @@
 #include <string>
 
 #include "adapters/sodium/argon2id_password_hasher.h"
+#include "adapters/localfs/local_blob_store.h"
 #include "adapters/sqlite/sqlite_catalog.h"
 #include "domain/error.h"
 #include "ports/clock.h"
+#include "adapters/ffmpeg/ffmpeg_image_processor.h"
 #include "services/account_service.h"
 #include "services/catalog_service.h"
 #include "services/id_generator.h"
@@ -43,8 +45,9 @@ class ServiceTestEnv : public ::testing::Test {
     std::filesystem::create_directories(dir_);
     catalog_ = OpenSqliteCatalog(dir_ / "catalog.db");
     catalog_->Migrate();
+    blobs_ = std::make_unique<LocalBlobStore>(dir_ / "blobs");
     accounts_ = std::make_unique<AccountService>(*catalog_, hasher_, tokens_, ids_, clock_);
-    catalogue_ = std::make_unique<CatalogService>(*catalog_, ids_, clock_);
+    catalogue_ = std::make_unique<CatalogService>(*catalog_, *blobs_, images_, ids_, clock_);
     playlists_ = std::make_unique<PlaylistService>(*catalog_, ids_, clock_);
   }
 
@@ -53,6 +56,7 @@ class ServiceTestEnv : public ::testing::Test {
     catalogue_.reset();
     accounts_.reset();
     catalog_.reset();
+    blobs_.reset();
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
   }
@@ -94,6 +98,8 @@ class ServiceTestEnv : public ::testing::Test {
   Argon2idPasswordHasher hasher_{Argon2idLimits::Minimum()};
   TokenService tokens_{std::string(48, 's'), TokenOptions{}, clock_};
   std::unique_ptr<Catalog> catalog_;
+  std::unique_ptr<BlobStore> blobs_;
+  FfmpegImageProcessor images_;
   std::unique_ptr<AccountService> accounts_;
   std::unique_ptr<CatalogService> catalogue_;
   std::unique_ptr<PlaylistService> playlists_;

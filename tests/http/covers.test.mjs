@@ -1,0 +1,153 @@
+// Album cover art: upload, fixed re-encoded sizes, public immutable URLs, and refusals.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
+
+import { expectProblem, randomUuidV7, rawRequest } from './lib/client.mjs';
+import { startServer, test } from './lib/server.mjs';
+
+let server;
+let owner;
+let listener;
+let workDir;
+
+// A test-pattern image of `width` x `height` made by the ffmpeg CLI (format from `name`).
+function makeImage(name, width, height) {
+  const path = join(workDir, name);
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}`,
+    '-frames:v', '1', path]);
+  return readFileSync(path);
+}
+
+// Width and height from a JPEG's start-of-frame marker.
+function jpegSize(bytes) {
+  assert.equal(bytes[0], 0xff);
+  assert.equal(bytes[1], 0xd8);
+  let at = 2;
+  while (at + 9 < bytes.length && bytes[at] === 0xff) {
+    const marker = bytes[at + 1];
+    const length = bytes.readUInt16BE(at + 2);
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+      return { height: bytes.readUInt16BE(at + 5), width: bytes.readUInt16BE(at + 7) };
+    }
+    at += 2 + length;
+  }
+  assert.fail('no JPEG start-of-frame marker');
+}
+
+async function newAlbum() {
+  const artist = await server.createArtist(owner.token);
+  return server.createAlbum(owner.token, artist.id);
+}
+
+function putCover(token, albumId, body, contentType) {
+  return server.api('PUT', `/api/v1/albums/${albumId}/cover`, {
+    token, body, headers: { 'content-type': contentType },
+  });
+}
+
+before(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'cadenza-covers-'));
+  server = await startServer();
+  [owner, listener] = await Promise.all([server.registerUser('artist'), server.registerUser('listener')]);
+});
+
+after(async () => {
+  await server?.close();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+test('a new album has no cover', async () => {
+  const album = await newAlbum();
+  assert.equal(album.cover, null);
+  const got = await server.api('GET', `/api/v1/albums/${album.id}`, { token: listener.token });
+  assert.equal(got.json.cover, null);
+});
+
+test('an uploaded PNG is served as square JPEGs at fixed sizes, publicly and immutably', async () => {
+  const album = await newAlbum();
+  const png = makeImage('cover.png', 1000, 800);
+  const res = await putCover(owner.token, album.id, png, 'image/png');
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual(Object.keys(res.json.cover).sort((a, b) => a - b), ['96', '300', '600']);
+  const got = await server.api('GET', `/api/v1/albums/${album.id}`, { token: listener.token });
+  assert.deepEqual(got.json.cover, res.json.cover);
+
+  for (const [size, url] of Object.entries(res.json.cover)) {
+    assert.match(url, new RegExp(`^/covers/${album.id}/[0-9a-f-]{36}/${size}\\.jpg$`));
+    const image = await server.api('GET', url);  // no token: cover art is public
+    assert.equal(image.status, 200, `${url}: ${image.text}`);
+    assert.equal(image.headers.get('content-type'), 'image/jpeg');
+    assert.equal(image.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    const etag = image.headers.get('etag');
+    assert.ok(etag, 'an ETag');
+    assert.deepEqual(jpegSize(image.bytes), { width: Number(size), height: Number(size) });
+    assert.notDeepEqual(image.bytes, png);
+
+    const again = await server.api('GET', url, { headers: { 'if-none-match': etag } });
+    assert.equal(again.status, 304);
+    const part = await server.api('GET', url, { headers: { range: 'bytes=0-9' } });
+    assert.equal(part.status, 206);
+    assert.deepEqual(part.bytes, image.bytes.subarray(0, 10));
+  }
+
+  // Replacing the cover gives new URLs; the old version is removed in the background.
+  const jpeg = makeImage('cover.jpg', 1300, 1300);
+  const replaced = await putCover(owner.token, album.id, jpeg, 'image/jpeg');
+  assert.equal(replaced.status, 200, replaced.text);
+  assert.deepEqual(Object.keys(replaced.json.cover).sort((a, b) => a - b), ['96', '300', '600', '1200']);
+  assert.notEqual(replaced.json.cover['96'], res.json.cover['96']);
+  const webp = await putCover(owner.token, album.id, makeImage('cover.webp', 120, 90), 'image/webp');
+  assert.equal(webp.status, 200, webp.text);
+  assert.deepEqual(Object.keys(webp.json.cover), ['96']);
+});
+
+test('only the owner (or an admin) may set a cover', async () => {
+  const album = await newAlbum();
+  const png = makeImage('small.png', 100, 100);
+  expectProblem(await putCover(listener.token, album.id, png, 'image/png'), 403);
+  const other = await server.registerUser('artist');
+  expectProblem(await putCover(other.token, album.id, png, 'image/png'), 403);
+  expectProblem(await putCover(undefined, album.id, png, 'image/png'), 401);
+  expectProblem(await putCover(owner.token, randomUuidV7(), png, 'image/png'), 404);
+});
+
+test('anything but a JPEG, PNG or WebP image is refused', async () => {
+  const album = await newAlbum();
+  expectProblem(await putCover(owner.token, album.id, 'just text', 'text/plain'), 415);
+  // The bytes decide, not the Content-Type a client claims.
+  expectProblem(await putCover(owner.token, album.id, 'just text', 'image/png'), 415);
+  const png = makeImage('cut.png', 400, 400);
+  expectProblem(await putCover(owner.token, album.id, png.subarray(0, 200), 'image/png'), 422);
+  const after = await server.api('GET', `/api/v1/albums/${album.id}`, { token: owner.token });
+  assert.equal(after.json.cover, null);
+});
+
+test('a body over 10 MiB is refused with 413 before it is read', async () => {
+  const album = await newAlbum();
+  const res = await rawRequest(server.url, {
+    method: 'PUT', path: `/api/v1/albums/${album.id}/cover`,
+    headers: {
+      authorization: `Bearer ${owner.token}`, 'content-type': 'image/png',
+      'content-length': String((10 << 20) + 1),
+    },
+    body: async (req) => { req.flushHeaders(); },
+  });
+  assert.ok(!res.error, `413 expected, the connection failed instead: ${res.error}`);
+  expectProblem(res, 413);
+});
+
+test('only stored sizes of real versions are served: no size is made on request', async () => {
+  const album = await newAlbum();
+  const res = await putCover(owner.token, album.id, makeImage('c.png', 400, 400), 'image/png');
+  assert.equal(res.status, 200, res.text);
+  const base = res.json.cover['96'].replace(/96\.jpg$/, '');
+  for (const file of ['123.jpg', '600.jpg', '96.png', '096.jpg', '96.jpg.x', '..%2F96.jpg']) {
+    assert.equal((await server.api('GET', base + file)).status, 404, file);
+  }
+  assert.equal((await server.api('GET', `/covers/${album.id}/${randomUuidV7()}/96.jpg`)).status, 404);
+  assert.equal((await server.api('GET', `/covers/not-a-uuid/${randomUuidV7()}/96.jpg`)).status, 404);
+});
