@@ -75,6 +75,13 @@ boost::json::object ToJson(const Track& track) {
                                    {"truePeakDb", track.loudness->true_peak_db},
                                    {"gainDb", track.loudness->gain_db}};
   }
+  boost::json::value tag_number = nullptr;
+  if (track.tags.track_number) tag_number = *track.tags.track_number;
+  boost::json::object tags{{"title", OrNull(track.tags.title)},
+                           {"artist", OrNull(track.tags.artist)},
+                           {"album", OrNull(track.tags.album)},
+                           {"date", OrNull(track.tags.date)},
+                           {"trackNumber", tag_number}};
   return boost::json::object{
       {"id", track.id},
       {"albumId", track.album_id},
@@ -89,6 +96,7 @@ boost::json::object ToJson(const Track& track) {
       {"error", OrNull(track.error)},
       {"durationMs", duration_ms},
       {"loudness", loudness},
+      {"tags", std::move(tags)},
       {"createdAt", FormatRfc3339(track.created_at)},
       {"updatedAt", FormatRfc3339(track.updated_at)},
   };

@@ -57,6 +57,7 @@ struct Track {
   std::optional<std::string> error;         // why processing failed, for people
   std::optional<std::int64_t> duration_ms;  // known once probed
   std::optional<Loudness> loudness;         // known once ready
+  TrackTags tags;                           // known once probed
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
 };

@@ -22,6 +22,13 @@ struct Loudness {
 };
 inline constexpr double kTargetLufs = -14.0;
 
+// What the uploaded file's own tags say. Title and track number fill the track's fields when
+// the uploader left them empty; all of them are offered to clients (e.g. to prefill forms).
+struct TrackTags {
+  std::optional<std::string> title, artist, album, date;
+  std::optional<int> track_number;
+};
+
 enum class Codec { kAac, kOpus, kMp3 };
 std::string_view CodecName(Codec codec);  // "aac", "opus", "mp3"
 std::optional<Codec> ParseCodec(std::string_view name);

@@ -22,6 +22,28 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The tags worth showing a person: text that passes as a title (trimmed, no control
+// characters, bounded), and a plausible track number. Anything else is left out, not stored.
+TrackTags OfferedTags(const AudioTags& tags) {
+  auto text = [](const std::optional<std::string>& value) -> std::optional<std::string> {
+    if (!value) return std::nullopt;
+    try {
+      return CheckText(*value, "tag", TextLimits{});
+    } catch (const Error&) {
+      return std::nullopt;
+    }
+  };
+  TrackTags offered;
+  offered.title = text(tags.title);
+  offered.artist = text(tags.artist);
+  offered.album = text(tags.album);
+  offered.date = text(tags.date);
+  if (tags.track_number && *tags.track_number >= 1 && *tags.track_number <= 999) {
+    offered.track_number = tags.track_number;
+  }
+  return offered;
+}
+
 // Progress written to the track while transcoding is scaled into [0, kTranscodeShare]: storing
 // and committing follow, and 1 means "ready".
 constexpr double kTranscodeShare = 0.95;
@@ -447,6 +469,7 @@ void IngestWorker::Run(IngestAttempt& attempt) {
           *tags.track_number <= 999) {
         current->track_number = tags.track_number;
       }
+      current->tags = OfferedTags(tags);
       current->updated_at = now;
       tx.tracks().Update(*current);
       tx.jobs().Complete(job.id, attempt.owner);

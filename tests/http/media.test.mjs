@@ -152,6 +152,10 @@ test('a 40 s FLAC master becomes ready with its duration, loudness and tag title
   assert.ok(loudness.truePeakDb > loudness.integratedLufs, 'music peaks above its average loudness');
   near(loudness.gainDb, -14 - loudness.integratedLufs, 0.01, 'gainDb normalises to -14 LUFS');
   assert.equal(body.title, source.title, 'the title tag replaces the placeholder');
+  assert.deepEqual(Object.keys(body.tags).sort(), ['album', 'artist', 'date', 'title', 'trackNumber']);
+  assert.equal(body.tags.title, source.title, 'the file\'s tags are offered');
+  assert.ok(typeof body.tags.artist === 'string' && body.tags.artist.length > 0,
+            `the artist tag is offered: ${JSON.stringify(body.tags)}`);
   master.ready = body;
 });
 

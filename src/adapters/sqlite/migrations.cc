@@ -282,12 +282,22 @@ BEGIN
 END;
 )sql";
 
+// The uploaded file's tags, offered to clients.
+constexpr char kV4TrackTags[] = R"sql(
+ALTER TABLE tracks ADD COLUMN tag_title TEXT NULL;
+ALTER TABLE tracks ADD COLUMN tag_artist TEXT NULL;
+ALTER TABLE tracks ADD COLUMN tag_album TEXT NULL;
+ALTER TABLE tracks ADD COLUMN tag_date TEXT NULL;
+ALTER TABLE tracks ADD COLUMN tag_track_number INTEGER NULL;
+)sql";
+
 #undef CADENZA_NOW_MS
 
 constexpr Migration kMigrations[] = {
     {1, "initial catalog schema", kV1Schema},
     {2, "media pipeline: track status, jobs, renditions", kV2MediaPipeline},
     {3, "album cover art", kV3AlbumCovers},
+    {4, "track tags", kV4TrackTags},
 };
 
 }  // namespace

@@ -10,7 +10,8 @@ namespace {
 
 constexpr char kSelect[] =
     "SELECT id, album_id, title, track_number, blob_key, blob_size, created_at, updated_at, "
-    "status, progress, error, duration_ms, integrated_lufs, true_peak_db, gain_db "
+    "status, progress, error, duration_ms, integrated_lufs, true_peak_db, gain_db, "
+    "tag_title, tag_artist, tag_album, tag_date, tag_track_number "
     "FROM tracks ";
 
 Track ReadTrack(const Statement& s) {
@@ -35,7 +36,25 @@ Track ReadTrack(const Statement& s) {
   if (!s.ColumnIsNull(12)) {
     track.loudness = Loudness{s.ColumnDouble(12), s.ColumnDouble(13), s.ColumnDouble(14)};
   }
+  track.tags.title = s.ColumnOptionalText(15);
+  track.tags.artist = s.ColumnOptionalText(16);
+  track.tags.album = s.ColumnOptionalText(17);
+  track.tags.date = s.ColumnOptionalText(18);
+  if (auto number = s.ColumnOptionalInt(19)) track.tags.track_number = static_cast<int>(*number);
   return track;
+}
+
+// Binds tag_title .. tag_track_number to the five parameters starting at `first`.
+void BindTags(Statement& s, int first, const TrackTags& tags) {
+  s.BindText(first, tags.title)
+      .BindText(first + 1, tags.artist)
+      .BindText(first + 2, tags.album)
+      .BindText(first + 3, tags.date);
+  if (tags.track_number) {
+    s.BindInt(first + 4, static_cast<std::int64_t>(*tags.track_number));
+  } else {
+    s.BindNull(first + 4);
+  }
 }
 
 // Binds status .. gain_db to the seven parameters starting at `first`.
@@ -58,8 +77,10 @@ void BindMediaFields(Statement& s, int first, const Track& track) {
 void SqliteTrackRepository::Insert(const Track& track) {
   auto insert = conn_.Prepare(
       "INSERT INTO tracks (id, album_id, title, track_number, blob_key, blob_size, created_at, "
-      "updated_at, status, progress, error, duration_ms, integrated_lufs, true_peak_db, gain_db) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+      "updated_at, status, progress, error, duration_ms, integrated_lufs, true_peak_db, gain_db, "
+      "tag_title, tag_artist, tag_album, tag_date, tag_track_number) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+      "?19, ?20)");
   insert->BindText(1, track.id)
       .BindText(2, track.album_id)
       .BindText(3, track.title)
@@ -69,6 +90,7 @@ void SqliteTrackRepository::Insert(const Track& track) {
       .BindInt(7, track.created_at)
       .BindInt(8, track.updated_at);
   BindMediaFields(*insert, 9, track);
+  BindTags(*insert, 16, track.tags);
   insert->Run();
 }
 
@@ -84,7 +106,9 @@ void SqliteTrackRepository::Update(const Track& track) {
   auto update = conn_.Prepare(
       "UPDATE tracks SET album_id = ?2, title = ?3, track_number = ?4, blob_key = ?5, "
       "blob_size = ?6, updated_at = ?7, status = ?8, progress = ?9, error = ?10, "
-      "duration_ms = ?11, integrated_lufs = ?12, true_peak_db = ?13, gain_db = ?14 WHERE id = ?1");
+      "duration_ms = ?11, integrated_lufs = ?12, true_peak_db = ?13, gain_db = ?14, "
+      "tag_title = ?15, tag_artist = ?16, tag_album = ?17, tag_date = ?18, tag_track_number = ?19 "
+      "WHERE id = ?1");
   update->BindText(1, track.id)
       .BindText(2, track.album_id)
       .BindText(3, track.title)
@@ -93,6 +117,7 @@ void SqliteTrackRepository::Update(const Track& track) {
       .BindInt(6, track.blob_size)
       .BindInt(7, track.updated_at);
   BindMediaFields(*update, 8, track);
+  BindTags(*update, 15, track.tags);
   update->Run();
   if (conn_.Changes() == 0) throw NotFound("track not found");
 }

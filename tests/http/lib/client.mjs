@@ -124,7 +124,7 @@ export class Client {
 }
 
 // The members of a track that change while it is processed in the background.
-const kProcessingMembers = ['status', 'progress', 'error', 'durationMs', 'loudness', 'updatedAt'];
+const kProcessingMembers = ['status', 'progress', 'error', 'durationMs', 'loudness', 'tags', 'updatedAt'];
 
 // `actual` is the track `expected` was, possibly further along its processing: the same
 // members, equal except for the processing state, which may only have moved forward.

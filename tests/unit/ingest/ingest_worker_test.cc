@@ -82,6 +82,10 @@ TEST_F(IngestWorkerTest, FieldsTheUploaderSetAreNotReplacedByTags) {
   EXPECT_EQ(track.status, TrackStatus::kReady);
   EXPECT_EQ(track.title, "My Own Title");
   EXPECT_EQ(track.track_number, 2);
+  // What the file says is still offered alongside.
+  EXPECT_EQ(track.tags.title, "Tagged Title");
+  EXPECT_EQ(track.tags.track_number, 7);
+  EXPECT_FALSE(track.tags.artist);
 }
 
 TEST_F(IngestWorkerTest, ARedoLeavesOneSetOfRenditionsAndNoOrphanBlobs) {

@@ -187,3 +187,29 @@ TEST_F(TrackRepositoryTest, InsertStoresTheStatusGiven) {
 
 }  // namespace
 }  // namespace cadenza::testing
+
+namespace cadenza::testing {
+namespace {
+
+using TrackTagsTest = CatalogTest;
+TEST_F(TrackTagsTest, TagsRoundTripAndStartEmpty) {
+  SeedAlbum();
+  Write([](CatalogTransaction& tx) { tx.tracks().Insert(MakeTrack("t1", "al1")); });
+  auto find = [&] {
+    return catalog_->ReadValue([](CatalogTransaction& tx) { return *tx.tracks().FindById("t1"); });
+  };
+  Track track = find();
+  EXPECT_FALSE(track.tags.title || track.tags.artist || track.tags.album || track.tags.date ||
+               track.tags.track_number);
+  track.tags = TrackTags{"Título 🎵", "Artist", "Album", "2012-12-15", 9};
+  Write([&](CatalogTransaction& tx) { tx.tracks().Update(track); });
+  Track loaded = find();
+  EXPECT_EQ(loaded.tags.title, "Título 🎵");
+  EXPECT_EQ(loaded.tags.artist, "Artist");
+  EXPECT_EQ(loaded.tags.album, "Album");
+  EXPECT_EQ(loaded.tags.date, "2012-12-15");
+  EXPECT_EQ(loaded.tags.track_number, 9);
+}
+
+}  // namespace
+}  // namespace cadenza::testing
