@@ -126,6 +126,7 @@ const std::map<std::string, Setter>& Setters() {
       {"max_duration", [](Config& c, const std::string& v) { c.max_duration = ParseDuration(v); }},
       {"max_channels", [](Config& c, const std::string& v) { c.max_channels = static_cast<int>(ParseInteger(v, 1, 64)); }},
       {"max_sample_rate", [](Config& c, const std::string& v) { c.max_sample_rate = static_cast<int>(ParseInteger(v, 8000, 768000)); }},
+      {"probe_size", [](Config& c, const std::string& v) { c.probe_size = ParseSize(v); }},
       {"job_lease", [](Config& c, const std::string& v) { c.job_lease = ParseDuration(v); }},
       {"log_level", [](Config& c, const std::string& v) {
          static const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};

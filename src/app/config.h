@@ -40,6 +40,7 @@ struct Config {
   std::chrono::seconds max_duration{2 * 3600};  // longest accepted upload
   int max_channels = 8;
   int max_sample_rate = 192000;
+  std::int64_t probe_size = 5 << 20;  // bytes FFmpeg may read to identify an upload
   // How long a worker's job lease lasts without a heartbeat (a killed worker's job is taken
   // again after it). An operational knob kept out of --help; tests shorten it.
   std::chrono::seconds job_lease{60};

@@ -69,6 +69,7 @@ MediaLimits MediaLimitsFrom(const Config& config) {
       std::chrono::duration_cast<std::chrono::milliseconds>(config.max_duration).count();
   limits.max_channels = config.max_channels;
   limits.max_sample_rate = config.max_sample_rate;
+  limits.probe_size_bytes = config.probe_size;
   return limits;
 }
 

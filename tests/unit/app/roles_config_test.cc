@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/config.h"
+#include "app/runtime.h"
 
 namespace cadenza::app {
 namespace {
@@ -48,7 +49,7 @@ TEST(RolesConfigTest, PipelineSettingsParseWithUnits) {
   Config c = BuildConfig({{"flags", {{"workers", "3"}, {"worker_threads_per_job", "2"},
                                      {"work_dir", "/tmp/scratch"}, {"max_duration", "90m"},
                                      {"max_channels", "2"}, {"max_sample_rate", "48000"},
-                                     {"job_lease", "3"}}}});
+                                     {"job_lease", "3"}, {"probe_size", "1M"}}}});
   EXPECT_EQ(c.workers, 3);
   EXPECT_EQ(c.worker_threads_per_job, 2);
   EXPECT_EQ(c.WorkDirectory(), "/tmp/scratch");
@@ -56,6 +57,8 @@ TEST(RolesConfigTest, PipelineSettingsParseWithUnits) {
   EXPECT_EQ(c.max_channels, 2);
   EXPECT_EQ(c.max_sample_rate, 48000);
   EXPECT_EQ(c.job_lease, std::chrono::seconds(3));
+  EXPECT_EQ(c.probe_size, 1 << 20);
+  EXPECT_EQ(MediaLimitsFrom(c).probe_size_bytes, 1 << 20);
 }
 
 TEST(RolesConfigTest, BadValuesNameTheSetting) {
