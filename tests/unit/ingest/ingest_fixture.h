@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "unit/support/test_fixtures.h"
 #include "adapters/ffmpeg/ffmpeg_transcoder.h"
 #include "adapters/localfs/local_blob_store.h"
 #include "adapters/sqlite/sqlite_catalog.h"
@@ -43,34 +44,8 @@ inline constexpr Timestamp kStart = 1'800'000'000'000;
 inline constexpr std::chrono::seconds kLease{60};
 inline constexpr std::chrono::seconds kBackoff{5};
 
-class ManualClock final : public Clock {
- public:
-  explicit ManualClock(Timestamp now) : now_(now) {}
-  Timestamp Now() const override { return now_.load(); }
-  void Advance(std::chrono::milliseconds by) { now_ += by.count(); }
-
- private:
-  std::atomic<Timestamp> now_;
-};
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "cadenza-ingest-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test_support::ManualClock;
+using test_support::TempDir;
 
 inline std::string Quote(const fs::path& path) {
   std::string out = "'";

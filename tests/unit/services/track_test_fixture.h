@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "unit/support/test_fixtures.h"
 #include "adapters/localfs/local_blob_store.h"
 #include "adapters/sqlite/sqlite_catalog.h"
 #include "domain/entities.h"
@@ -35,35 +36,8 @@ inline constexpr Timestamp kStart = 1'800'000'000'000;  // 2027-01-15
 inline constexpr std::chrono::seconds kUploadTtl{600};
 inline constexpr std::chrono::seconds kStreamTtl{300};
 
-class ManualClock final : public Clock {
- public:
-  explicit ManualClock(Timestamp now) : now_(now) {}
-  Timestamp Now() const override { return now_.load(); }
-  void Advance(std::chrono::milliseconds by) { now_ += by.count(); }
-
- private:
-  std::atomic<Timestamp> now_;
-};
-
-// A fresh folder, removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "cadenza-tracks-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using test_support::ManualClock;
+using test_support::TempDir;
 
 inline std::unique_ptr<Catalog> OpenMigratedCatalog(const std::filesystem::path& dir) {
   auto catalog = OpenSqliteCatalog(dir / "cadenza.db");
