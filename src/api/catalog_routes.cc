@@ -71,7 +71,9 @@ void RegisterCatalogRoutes(http::Router& router, AccountService& accounts,
   // --- Artists ---
   router.Add("GET", "/api/v1/artists", [&](http::Request& request) {
     Principal who = Authenticate(request, accounts);
-    return http::Response::Json(200, ListBody(catalog.ListArtists(who, ParsePage(request))));
+    PageRequest page = ParsePage(request);
+    return http::Response::Json(200,
+                                ListBody(catalog.ListArtists(who, page, MineOnly(request))));
   });
 
   router.Add("POST", "/api/v1/artists", [&](http::Request& request) {

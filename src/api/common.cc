@@ -181,7 +181,21 @@ PageRequest ParsePage(const http::Request& request) {
     }
     page.after_id = std::move(*id);
   }
+  if (std::optional<std::string> order = request.Query("order")) {
+    if (*order != "newest" && *order != "oldest") {
+      throw InvalidArgument("order", "order must be newest or oldest");
+    }
+    page.newest_first = *order == "newest";
+  }
   return page;
+}
+
+bool MineOnly(const http::Request& request) {
+  std::optional<std::string> mine = request.Query("mine");
+  if (!mine) return false;
+  if (*mine == "true") return true;
+  if (*mine == "false") return false;
+  throw InvalidArgument("mine", "mine must be true or false");
 }
 
 std::string EncodeCursor(std::string_view after_id) { return crypto::Base64UrlEncode(after_id); }

@@ -51,8 +51,11 @@ void RejectUnknownFields(const boost::json::object& body,
 // A path parameter that must be an id; 404 when it is not one (no such resource can exist).
 std::string PathId(const http::Request& request, std::string_view name = "id");
 
-// ?limit=1..200 (default 50) and ?cursor= (opaque, from a previous nextCursor).
+// ?limit=1..200 (default 50), ?cursor= (opaque, from a previous nextCursor) and
+// ?order=oldest|newest (default oldest).
 PageRequest ParsePage(const http::Request& request);
+// ?mine=true|false (absent: false); anything else is a 400 naming the parameter.
+bool MineOnly(const http::Request& request);
 std::string EncodeCursor(std::string_view after_id);
 // {items, nextCursor} with nextCursor null on the last page.
 boost::json::object PageBody(boost::json::array items, const std::optional<std::string>& next_after_id);

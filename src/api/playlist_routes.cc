@@ -78,14 +78,6 @@ int PathPosition(const http::Request& request) {
   return value;
 }
 
-bool MineOnly(const http::Request& request) {
-  std::optional<std::string> mine = request.Query("mine");
-  if (!mine) return false;
-  if (*mine == "true") return true;
-  if (*mine == "false") return false;
-  throw InvalidArgument("mine", "mine must be true or false");
-}
-
 }  // namespace
 
 void RegisterPlaylistRoutes(http::Router& router, AccountService& accounts,

@@ -42,6 +42,7 @@ class ArtistRepository {
   virtual void Update(const Artist& artist) = 0;
   virtual void Delete(std::string_view id) = 0;
   virtual Page<Artist> List(const PageRequest& page) = 0;
+  virtual Page<Artist> ListByOwner(std::string_view owner_user_id, const PageRequest& page) = 0;
 };
 
 class AlbumRepository {

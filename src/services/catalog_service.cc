@@ -78,9 +78,12 @@ Artist CatalogService::GetArtist(const Principal& who, std::string_view id) {
   return catalog_.ReadValue([&](CatalogTransaction& tx) { return LoadArtist(tx, id); });
 }
 
-Page<Artist> CatalogService::ListArtists(const Principal& who, const PageRequest& page) {
+Page<Artist> CatalogService::ListArtists(const Principal& who, const PageRequest& page,
+                                         bool mine_only) {
   Authorize(who, Action::kReadCatalog);
-  return catalog_.ReadValue([&](CatalogTransaction& tx) { return tx.artists().List(page); });
+  return catalog_.ReadValue([&](CatalogTransaction& tx) {
+    return mine_only ? tx.artists().ListByOwner(who.user_id, page) : tx.artists().List(page);
+  });
 }
 
 Artist CatalogService::UpdateArtist(const Principal& who, std::string_view id,

@@ -60,7 +60,8 @@ class CatalogService {
 
   Artist CreateArtist(const Principal& who, const ArtistDraft& draft);
   Artist GetArtist(const Principal& who, std::string_view id);
-  Page<Artist> ListArtists(const Principal& who, const PageRequest& page);
+  // Everyone's artists, or with `mine_only` the caller's own (an artist's studio).
+  Page<Artist> ListArtists(const Principal& who, const PageRequest& page, bool mine_only = false);
   Artist UpdateArtist(const Principal& who, std::string_view id, const ArtistPatch& patch);
   // Deletes the artist with its albums and tracks (their blobs are queued for removal).
   void DeleteArtist(const Principal& who, std::string_view id);

@@ -206,6 +206,38 @@ test('pagination walks every artist exactly once', async () => {
   assert.ok(dflt.json.items.length >= 7 && dflt.json.items.length <= 50);
 });
 
+test('order=newest lists the latest first and pages on down', async () => {
+  const made = [];
+  for (let i = 0; i < 5; i++) made.push((await server.createArtist(artistUser.token, { name: `Newest ${i}` })).id);
+  const seen = [];
+  let cursor = null;
+  do {
+    const q = `?order=newest&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const res = await server.api('GET', `/api/v1/artists${q}`, { token: listener.token });
+    assert.equal(res.status, 200, res.text);
+    seen.push(...res.json.items.map((a) => a.id));
+    cursor = res.json.nextCursor;
+  } while (cursor !== null);
+  assert.deepEqual(seen.slice(0, 5), [...made].reverse(), 'the five newest, newest first');
+  assert.deepEqual(seen, [...seen].sort().reverse(), 'every page continues downwards');
+  const oldest = await server.api('GET', '/api/v1/artists?order=oldest&limit=200', { token: listener.token });
+  assert.deepEqual(oldest.json.items.map((a) => a.id), [...seen].reverse());
+  expectProblem(await server.api('GET', '/api/v1/albums?order=sideways', { token: listener.token }), 400, { field: 'order' });
+});
+
+test('mine=true lists only the caller\'s own artists', async () => {
+  const other = await server.registerUser('artist');
+  const theirs = await server.createArtist(other.token, { name: 'Not yours' });
+  const mine = await server.createArtist(artistUser.token, { name: 'Yours' });
+  const res = await server.api('GET', '/api/v1/artists?mine=true&limit=200', { token: artistUser.token });
+  assert.equal(res.status, 200, res.text);
+  const ids = res.json.items.map((a) => a.id);
+  assert.ok(ids.includes(mine.id));
+  assert.ok(!ids.includes(theirs.id));
+  assert.ok(res.json.items.every((a) => a.ownerId === artistUser.user.id));
+  expectProblem(await server.api('GET', '/api/v1/artists?mine=maybe', { token: artistUser.token }), 400, { field: 'mine' });
+});
+
 test('bad pagination parameters are 400 naming the parameter', async () => {
   const t = listener.token;
   expectProblem(await server.api('GET', '/api/v1/artists?cursor=not-a-real-cursor!!', { token: t }), 400, { field: 'cursor' });

@@ -70,7 +70,7 @@ void SqliteAlbumRepository::Delete(std::string_view id) {
 }
 
 Page<Album> SqliteAlbumRepository::List(const PageRequest& page) {
-  auto query = conn_.Prepare(std::string(kSelect) + "WHERE id > ?1 ORDER BY id LIMIT ?2");
+  auto query = conn_.Prepare(std::string(kSelect) + "WHERE " + KeysetTail(page, 1, 2));
   BindPage(*query, 1, 2, page);
   return CollectPage<Album>(*query, page.limit, ReadAlbum);
 }
@@ -78,7 +78,7 @@ Page<Album> SqliteAlbumRepository::List(const PageRequest& page) {
 Page<Album> SqliteAlbumRepository::ListByArtist(std::string_view artist_id,
                                                 const PageRequest& page) {
   auto query =
-      conn_.Prepare(std::string(kSelect) + "WHERE artist_id = ?3 AND id > ?1 ORDER BY id LIMIT ?2");
+      conn_.Prepare(std::string(kSelect) + "WHERE artist_id = ?3 AND " + KeysetTail(page, 1, 2));
   BindPage(*query, 1, 2, page);
   query->BindText(3, artist_id);
   return CollectPage<Album>(*query, page.limit, ReadAlbum);

@@ -64,8 +64,17 @@ void SqliteArtistRepository::Delete(std::string_view id) {
 }
 
 Page<Artist> SqliteArtistRepository::List(const PageRequest& page) {
-  auto query = conn_.Prepare(std::string(kSelect) + "WHERE id > ?1 ORDER BY id LIMIT ?2");
+  auto query = conn_.Prepare(std::string(kSelect) + "WHERE " + KeysetTail(page, 1, 2));
   BindPage(*query, 1, 2, page);
+  return CollectPage<Artist>(*query, page.limit, ReadArtist);
+}
+
+Page<Artist> SqliteArtistRepository::ListByOwner(std::string_view owner_user_id,
+                                                 const PageRequest& page) {
+  auto query = conn_.Prepare(std::string(kSelect) + "WHERE owner_user_id = ?3 AND " +
+                             KeysetTail(page, 1, 2));
+  BindPage(*query, 1, 2, page);
+  query->BindText(3, owner_user_id);
   return CollectPage<Artist>(*query, page.limit, ReadArtist);
 }
 

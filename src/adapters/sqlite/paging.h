@@ -1,8 +1,10 @@
 #pragma once
 // Keyset pagination shared by the repositories: the SQL reads
-//   ... WHERE id > ?after ORDER BY id LIMIT ?limit_plus_one
+//   ... WHERE id > ?after ORDER BY id LIMIT ?limit_plus_one          (oldest first)
+//   ... WHERE id < ?after ORDER BY id DESC LIMIT ?limit_plus_one     (newest first)
 // and the extra row, when it comes back, only signals that another page exists.
 #include <string>
+#include <string_view>
 
 #include "adapters/sqlite/statement.h"
 #include "domain/error.h"
@@ -10,12 +12,23 @@
 
 namespace cadenza::sqlite {
 
-// Binds the exclusive lower bound ("" when absent: ids are never empty) and limit + 1.
+// "id > ?N ORDER BY id" or "id < ?N ORDER BY id DESC": the tail of a paged query, after its
+// other WHERE terms, with the cursor bound at parameter `after_index`.
+inline std::string KeysetTail(const PageRequest& page, int after_index, int limit_index) {
+  std::string after = "?" + std::to_string(after_index);
+  std::string limit = " LIMIT ?" + std::to_string(limit_index);
+  return page.newest_first ? "id < " + after + " ORDER BY id DESC" + limit
+                           : "id > " + after + " ORDER BY id" + limit;
+}
+
+// Binds the exclusive bound and limit + 1. Without a cursor the bound lies outside every id:
+// "" below them, "~" above them (ids are lowercase hex and dashes, all below '~').
 // Throws Error(kInvalidArgument, field "limit") when the limit is below 1.
 inline void BindPage(Statement& statement, int after_index, int limit_index,
                      const PageRequest& page) {
   if (page.limit < 1) throw InvalidArgument("limit", "limit must be at least 1");
-  statement.BindText(after_index, page.after_id.value_or(std::string()));
+  std::string_view unbounded = page.newest_first ? "~" : "";
+  statement.BindText(after_index, page.after_id.value_or(std::string(unbounded)));
   statement.BindInt(limit_index, static_cast<std::int64_t>(page.limit) + 1);
 }
 

@@ -71,8 +71,8 @@ Page<Playlist> SqlitePlaylistRepository::ListVisibleTo(std::string_view user_id,
                                                        bool include_public,
                                                        const PageRequest& page) {
   auto query = conn_.Prepare(std::string(kSelect) +
-                             "WHERE (owner_user_id = ?3 OR (?4 AND is_public = 1)) AND id > ?1 "
-                             "ORDER BY id LIMIT ?2");
+                             "WHERE (owner_user_id = ?3 OR (?4 AND is_public = 1)) AND " +
+                             KeysetTail(page, 1, 2));
   BindPage(*query, 1, 2, page);
   query->BindText(3, user_id).BindBool(4, include_public);
   return CollectPage<Playlist>(*query, page.limit, ReadPlaylist);

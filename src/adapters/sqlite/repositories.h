@@ -29,6 +29,7 @@ class SqliteArtistRepository final : public ArtistRepository {
   void Update(const Artist& artist) override;
   void Delete(std::string_view id) override;
   Page<Artist> List(const PageRequest& page) override;
+  Page<Artist> ListByOwner(std::string_view owner_user_id, const PageRequest& page) override;
 
  private:
   Connection& conn_;

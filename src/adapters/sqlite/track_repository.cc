@@ -131,7 +131,7 @@ void SqliteTrackRepository::Delete(std::string_view id) {
 }
 
 Page<Track> SqliteTrackRepository::List(const PageRequest& page) {
-  auto query = conn_.Prepare(std::string(kSelect) + "WHERE id > ?1 ORDER BY id LIMIT ?2");
+  auto query = conn_.Prepare(std::string(kSelect) + "WHERE " + KeysetTail(page, 1, 2));
   BindPage(*query, 1, 2, page);
   return CollectPage<Track>(*query, page.limit, ReadTrack);
 }

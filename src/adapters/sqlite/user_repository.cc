@@ -84,7 +84,7 @@ void SqliteUserRepository::Delete(std::string_view id) {
 }
 
 Page<User> SqliteUserRepository::List(const PageRequest& page) {
-  auto query = conn_.Prepare(std::string(kSelect) + "WHERE id > ?1 ORDER BY id LIMIT ?2");
+  auto query = conn_.Prepare(std::string(kSelect) + "WHERE " + KeysetTail(page, 1, 2));
   BindPage(*query, 1, 2, page);
   return CollectPage<User>(*query, page.limit, ReadUser);
 }

@@ -77,6 +77,44 @@ TEST_F(ArtistRepositoryTest, ListPagesInIdOrder) {
   });
 }
 
+TEST_F(ArtistRepositoryTest, NewestFirstPagesDownFromTheCursor) {
+  Write([](CatalogTransaction& tx) {
+    tx.users().Insert(MakeUser("u1", "a@example.com"));
+    for (std::string id : {"ar2", "ar3", "ar1"}) tx.artists().Insert(MakeArtist(id, "u1"));
+  });
+  Read([](CatalogTransaction& tx) {
+    auto first = tx.artists().List(PageRequest{.limit = 2, .newest_first = true});
+    ASSERT_EQ(first.items.size(), 2u);
+    EXPECT_EQ(first.items[0].id, "ar3");
+    EXPECT_EQ(first.items[1].id, "ar2");
+    ASSERT_EQ(first.next_after_id, "ar2");
+    auto second =
+        tx.artists().List(PageRequest{.limit = 2, .after_id = "ar2", .newest_first = true});
+    ASSERT_EQ(second.items.size(), 1u);
+    EXPECT_EQ(second.items[0].id, "ar1");
+    EXPECT_FALSE(second.next_after_id.has_value());
+  });
+}
+
+TEST_F(ArtistRepositoryTest, ListByOwnerShowsOnlyThatOwnersArtists) {
+  Write([](CatalogTransaction& tx) {
+    tx.users().Insert(MakeUser("u1", "a@example.com"));
+    tx.users().Insert(MakeUser("u2", "b@example.com"));
+    tx.artists().Insert(MakeArtist("ar1", "u1"));
+    tx.artists().Insert(MakeArtist("ar2", "u2"));
+    tx.artists().Insert(MakeArtist("ar3", "u1"));
+  });
+  Read([](CatalogTransaction& tx) {
+    auto mine = tx.artists().ListByOwner("u1", PageRequest{.limit = 10});
+    ASSERT_EQ(mine.items.size(), 2u);
+    EXPECT_EQ(mine.items[0].id, "ar1");
+    EXPECT_EQ(mine.items[1].id, "ar3");
+    auto theirs = tx.artists().ListByOwner("u2", PageRequest{.limit = 10, .newest_first = true});
+    ASSERT_EQ(theirs.items.size(), 1u);
+    EXPECT_EQ(theirs.items[0].id, "ar2");
+  });
+}
+
 TEST_F(AlbumRepositoryTest, InsertFindUpdateDelete) {
   SeedAlbum();
   Write([](CatalogTransaction& tx) { tx.artists().Insert(MakeArtist("ar2", "u1")); });
