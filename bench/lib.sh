@@ -50,5 +50,37 @@ wait_ready() { # seconds
   echo "track not ready in time" >&2; return 1
 }
 
+# Starts nginx serving the folder WWW on loopback with sendfile and keep-alive, as a baseline
+# for the same bytes; extra http-block directives may follow. Sets NGINX_URL. Needs
+# BENCH_WORK (a temp folder the caller removes) and stop_servers in the caller's EXIT trap.
+start_nginx() { # www [directives...]
+  local www=$1; shift
+  local port; port=$(free_port)
+  cat > "$BENCH_WORK/nginx.conf" <<CONF
+worker_processes auto;
+pid $BENCH_WORK/nginx.pid;
+error_log $BENCH_WORK/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  keepalive_requests 1000000;
+  $*
+  server { listen 127.0.0.1:$port; root $www; }
+}
+CONF
+  chmod 755 "$BENCH_WORK" && chmod -R a+rX "$www"  # nginx workers drop root
+  nginx -c "$BENCH_WORK/nginx.conf"
+  NGINX_URL="http://127.0.0.1:$port"
+  for _ in $(seq 50); do curl -s -o /dev/null "$NGINX_URL/" && return 0; sleep 0.1; done
+  echo "nginx did not start" >&2; return 1
+}
+
+stop_servers() {
+  [ -n "${CADENZA_PID:-}" ] && kill "$CADENZA_PID" 2>/dev/null && wait "$CADENZA_PID" 2>/dev/null
+  [ -f "${BENCH_WORK:-/nonexistent}/nginx.pid" ] && kill "$(cat "$BENCH_WORK/nginx.pid")" 2>/dev/null
+  return 0
+}
+
 rps() { awk '/Requests\/sec/ {print $2}'; }
 transfer() { awk '/Transfer\/sec/ {print $2}'; }

@@ -7,13 +7,9 @@ source bench/lib.sh
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-200}
 THREADS=${THREADS:-2}
-work=$(mktemp -d)
-cleanup() {
-  [ -n "${CADENZA_PID:-}" ] && kill "$CADENZA_PID" 2>/dev/null && wait "$CADENZA_PID" 2>/dev/null
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+BENCH_WORK=$(mktemp -d)
+work=$BENCH_WORK
+trap 'stop_servers; rm -rf "$work"' EXIT
 
 make_master "$work/master.flac" 60
 start_cadenza "$work/data"
@@ -24,28 +20,12 @@ segment_url="${hls%/master.m3u8}/aac_160/seg-00001.m4s"
 mkdir -p "$work/www"
 curl -sf "$segment_url" -o "$work/www/seg.m4s"
 
-nport=$(free_port)
-cat > "$work/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on;
-  keepalive_requests 1000000;
-  types { audio/mp4 m4s; }
-  server { listen 127.0.0.1:$nport; root $work/www; }
-}
-CONF
-chmod 755 "$work" && chmod -R a+rX "$work/www"  # nginx workers drop root
-nginx -c "$work/nginx.conf"
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nport/seg.m4s" >/dev/null && break; sleep 0.1; done
+start_nginx "$work/www" "types { audio/mp4 m4s; }"
 
-cmp <(curl -sf "http://127.0.0.1:$nport/seg.m4s") "$work/www/seg.m4s"
+cmp <(curl -sf "$NGINX_URL/seg.m4s") "$work/www/seg.m4s"
 size=$(wc -c < "$work/www/seg.m4s")
 cadenza_out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "$segment_url")
-nginx_out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "http://127.0.0.1:$nport/seg.m4s")
+nginx_out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "$NGINX_URL/seg.m4s")
 c=$(rps <<<"$cadenza_out"); n=$(rps <<<"$nginx_out")
 mkdir -p bench/results
 {

@@ -7,13 +7,9 @@ source bench/lib.sh
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
-work=$(mktemp -d)
-cleanup() {
-  [ -n "${CADENZA_PID:-}" ] && kill "$CADENZA_PID" 2>/dev/null && wait "$CADENZA_PID" 2>/dev/null
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+BENCH_WORK=$(mktemp -d)
+work=$BENCH_WORK
+trap 'stop_servers; rm -rf "$work"' EXIT
 
 start_cadenza "$work/data"
 head -c 65536 /dev/urandom > "$work/audio.bin"
@@ -24,28 +20,13 @@ mkdir -p "$work/www"
 sleep 2  # let the (failing) processing of the random bytes settle so the body is stable
 curl -sf "${auth[@]}" "$url" > "$work/www/track.json"
 
-nport=$(free_port)
-cat > "$work/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  default_type application/json;
-  keepalive_requests 1000000;
-  server { listen 127.0.0.1:$nport; root $work/www; }
-}
-CONF
-chmod 755 "$work" && chmod -R a+rX "$work/www"  # nginx workers drop root
-nginx -c "$work/nginx.conf"
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nport/track.json" >/dev/null && break; sleep 0.1; done
+start_nginx "$work/www" "default_type application/json;"
 cmp <(curl -sf "${auth[@]}" "$url") "$work/www/track.json"
-cmp <(curl -sf "http://127.0.0.1:$nport/track.json") "$work/www/track.json"
+cmp <(curl -sf "$NGINX_URL/track.json") "$work/www/track.json"
 
 echo "body: $(wc -c < "$work/www/track.json") bytes; wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
 cadenza_out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "${auth[@]}" "$url")
-nginx_out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "http://127.0.0.1:$nport/track.json")
+nginx_out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "$NGINX_URL/track.json")
 c=$(rps <<<"$cadenza_out"); n=$(rps <<<"$nginx_out")
 mkdir -p bench/results
 {
