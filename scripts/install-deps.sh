@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Cadenza builds and tests with. Idempotent: packages that
-# are already present are skipped, so a developer machine pays for apt only once.
+# Installs the Debian 12 packages Cadenza builds and tests with, and the npm packages of the
+# web app (and, for tests, of the browser tests) from their lock files. Idempotent: packages
+# already present are skipped, so a developer machine pays for apt and npm only once.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 build_packages=(
   build-essential cmake ninja-build pkg-config
@@ -9,10 +11,12 @@ build_packages=(
   libsqlite3-dev libsodium-dev libssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libavformat-dev libavcodec-dev libswresample-dev libswscale-dev libavutil-dev libebur128-dev
+  nodejs brotli
 )
 test_packages=(
-  libgtest-dev libgmock-dev nodejs curl
+  libgtest-dev libgmock-dev curl
   ffmpeg singularity-music
+  chromium fonts-dejavu-core
 )
 bench_packages=(
   wrk nginx-light jq hyperfine
@@ -27,6 +31,8 @@ case "${1:-build}" in
 esac
 
 missing=()
+# Node.js may come from Debian (which packages npm apart) or from NodeSource (npm included).
+command -v npm >/dev/null 2>&1 || want+=(npm)
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
@@ -36,3 +42,23 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# The web app's bundler (Vite) needs Node.js 20.19 or newer; Debian 12's own nodejs is 18.
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+  echo "Node.js $(node --version) is too old to build the web app: install Node.js 20.19+ or 22" \
+       "(e.g. NodeSource's nodejs package), then run this again." >&2
+  exit 1
+fi
+
+# npm packages, exactly as locked. Skipped when node_modules already matches the lock file.
+npm_ci() {
+  local dir=$1
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] ||
+     [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+  fi
+}
+npm_ci web
+case "${1:-build}" in
+  test|bench) npm_ci tests/e2e ;;
+esac

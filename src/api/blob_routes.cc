@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "api/blob_body_source.h"
+#include "api/public_base.h"
 #include "domain/error.h"
 #include "http/response.h"
 #include "services/track_service.h"
@@ -29,7 +30,7 @@ std::string BlobKeyOf(const http::Request& request) {
   return std::string(path.substr(kBlobsPrefix.size()));
 }
 
-http::Response PutBlob(http::Request& request, TrackService& tracks) {
+http::Response PutBlob(http::Request& request, TrackService& tracks, const PublicBase& base) {
   std::string key = BlobKeyOf(request);
   if (!request.body_file) {
     // Nothing was spooled: the body was empty. Still verify first, so the answer to an
@@ -48,7 +49,8 @@ http::Response PutBlob(http::Request& request, TrackService& tracks) {
   }
   StoredUpload stored = tracks.StoreUpload(key, grant, *request.body_file);
   http::Response response = http::Response::Json(
-      200, boost::json::object{{"trackUrl", stored.track_url}, {"sizeBytes", stored.size_bytes}});
+      200, boost::json::object{{"trackUrl", base.Absolute(request, stored.track_url)},
+                               {"sizeBytes", stored.size_bytes}});
   response.SetHeader("ETag", stored.etag);
   return response;
 }
@@ -72,7 +74,7 @@ http::Response GetBlob(http::Request& request, TrackService& tracks) {
 
 }  // namespace
 
-void RegisterBlobRoutes(http::Router& router, TrackService& tracks) {
+void RegisterBlobRoutes(http::Router& router, TrackService& tracks, const PublicBase& base) {
   http::RouteOptions put_options;
   put_options.spool_body = true;
   put_options.spool_dir = tracks.SpoolDirectory().string();
@@ -85,7 +87,7 @@ void RegisterBlobRoutes(http::Router& router, TrackService& tracks) {
   };
   router.Add(
       "PUT", "/blobs/{key...}",
-      [&tracks](http::Request& request) { return PutBlob(request, tracks); },
+      [&tracks, &base](http::Request& request) { return PutBlob(request, tracks, base); },
       std::move(put_options));
   router.Add("GET", "/blobs/{key...}",
              [&tracks](http::Request& request) { return GetBlob(request, tracks); });

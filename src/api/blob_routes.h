@@ -9,8 +9,11 @@ class TrackService;
 
 namespace cadenza::api {
 
+class PublicBase;
+
 // PUT /blobs/{key...}: a signed upload URL's body, spooled to disk, stored in the upload slot.
 // GET|HEAD /blobs/{key...}: a signed stream URL's blob, with Range support from the server.
-void RegisterBlobRoutes(http::Router& router, TrackService& tracks);
+// The trackUrl a PUT answers is absolute on `base`.
+void RegisterBlobRoutes(http::Router& router, TrackService& tracks, const PublicBase& base);
 
 }  // namespace cadenza::api

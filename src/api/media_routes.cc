@@ -83,21 +83,22 @@ void RegisterMediaRoutes(http::Router& router, MediaDelivery& media) {
              [&media](http::Request& request) { return ServeMedia(request, media); });
 }
 
-boost::json::object StreamUrlsJson(const StreamUrls& urls) {
+boost::json::object StreamUrlsJson(const StreamUrls& urls, std::string_view base) {
+  auto absolute = [base](const std::string& url) { return std::string(base) + url; };
   boost::json::object progressive;
-  for (const auto& [name, url] : urls.progressive) progressive[name] = url;
+  for (const auto& [name, url] : urls.progressive) progressive[name] = absolute(url);
   boost::json::value loudness = nullptr;
   if (urls.loudness) {
     loudness = boost::json::object{{"integratedLufs", urls.loudness->integrated_lufs},
                                    {"truePeakDb", urls.loudness->true_peak_db},
                                    {"gainDb", urls.loudness->gain_db}};
   }
-  return boost::json::object{{"trackUrl", urls.hls},
+  return boost::json::object{{"trackUrl", absolute(urls.hls)},
                              {"albumId", urls.album_id},
                              {"title", urls.title},
                              {"expiresAt", FormatRfc3339(urls.expires_at)},
-                             {"hls", urls.hls},
-                             {"dash", urls.dash},
+                             {"hls", absolute(urls.hls)},
+                             {"dash", absolute(urls.dash)},
                              {"progressive", std::move(progressive)},
                              {"loudness", std::move(loudness)}};
 }

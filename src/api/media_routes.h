@@ -21,7 +21,8 @@ void RegisterMediaRoutes(http::Router& router, MediaDelivery& media);
 
 // The body of GET /api/v1/tracks/{id}/stream: {trackUrl (the HLS master, the adaptive
 // default), albumId, title, expiresAt, hls, dash, progressive: {"mp3_96": url, ...},
-// loudness: {integratedLufs, truePeakDb, gainDb} or null when it was not measured}.
-boost::json::object StreamUrlsJson(const StreamUrls& urls);
+// loudness: {integratedLufs, truePeakDb, gainDb} or null when it was not measured}, with
+// `base` (see PublicBase) in front of the root-relative URLs the service issued.
+boost::json::object StreamUrlsJson(const StreamUrls& urls, std::string_view base);
 
 }  // namespace cadenza::api

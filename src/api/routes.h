@@ -15,6 +15,8 @@ class TrackService;
 
 namespace cadenza::api {
 
+class PublicBase;
+
 // POST /api/v1/auth/register, POST /api/v1/auth/login, GET/PATCH/DELETE /api/v1/users/me.
 void RegisterAccountRoutes(http::Router& router, AccountService& accounts);
 
@@ -25,9 +27,9 @@ void RegisterCatalogRoutes(http::Router& router, AccountService& accounts, Catal
 void RegisterPlaylistRoutes(http::Router& router, AccountService& accounts, PlaylistService& playlists);
 
 // /api/v1/tracks... (upload-url, update-url, CRUD, stream and original URLs) and
-// /blobs/{key...} (signed PUT/GET).
+// /blobs/{key...} (signed PUT/GET). The URLs handed out are absolute on `base`.
 void RegisterTrackRoutes(http::Router& router, AccountService& accounts, TrackService& tracks,
-                         MediaDelivery& media);
+                         MediaDelivery& media, const PublicBase& base);
 
 // GET /healthz, GET /readyz, GET /api/v1/openapi.json.
 struct ReadinessChecks {

@@ -33,7 +33,8 @@ void RegisterSystemRoutes(http::Router& router, ReadinessChecks checks) {
     return response;
   });
 
-  router.Add("GET", "/", [](http::Request&) {
+  // The service index lives under the API prefix: GET / is the web app.
+  router.Add("GET", "/api/v1", [](http::Request&) {
     return http::Response::Json(200, boost::json::object{{"name", "Cadenza"},
                                                          {"api", "/api/v1"},
                                                          {"openapi", "/api/v1/openapi.json"}});

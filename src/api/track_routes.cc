@@ -8,6 +8,7 @@
 #include "api/common.h"
 #include "api/dto.h"
 #include "api/media_routes.h"
+#include "api/public_base.h"
 #include "api/routes.h"
 #include "domain/time.h"
 #include "http/response.h"
@@ -20,9 +21,9 @@ namespace {
 
 constexpr TextRule kTrackUrlRule{.min_chars = 1, .max_chars = 2048};
 
-boost::json::object TicketJson(const UploadTicket& ticket) {
-  return {{"uploadUrl", ticket.upload_url},
-          {"trackUrl", ticket.track_url},
+boost::json::object TicketJson(const UploadTicket& ticket, std::string_view base) {
+  return {{"uploadUrl", std::string(base) + ticket.upload_url},
+          {"trackUrl", std::string(base) + ticket.track_url},
           {"method", ticket.method},
           {"expiresAt", FormatRfc3339(ticket.expires_at)},
           {"maxBytes", ticket.max_bytes}};
@@ -31,14 +32,14 @@ boost::json::object TicketJson(const UploadTicket& ticket) {
 std::string TrackLocation(const Track& track) { return "/api/v1/tracks/" + track.id; }
 
 http::Response CreateTrack(http::Request& request, AccountService& accounts,
-                           TrackService& tracks) {
+                           TrackService& tracks, const PublicBase& base) {
   Principal caller = Authenticate(request, accounts);
   boost::json::object body = ParseJsonObject(request);
   RejectUnknownFields(body, {"albumId", "title", "trackUrl", "trackNumber"});
   NewTrack track;
   track.album_id = RequiredId(body, "albumId");
   track.title = OptionalText(body, "title");  // absent: filled from the file's tags
-  track.track_url = RequiredText(body, "trackUrl", kTrackUrlRule);
+  track.track_url = base.RootRelative(request, RequiredText(body, "trackUrl", kTrackUrlRule));
   if (auto number = OptionalInt(body, "trackNumber", 1, 999)) {
     track.track_number = static_cast<int>(*number);
   }
@@ -49,7 +50,7 @@ http::Response CreateTrack(http::Request& request, AccountService& accounts,
 }
 
 http::Response PatchTrack(http::Request& request, AccountService& accounts,
-                          TrackService& tracks) {
+                          TrackService& tracks, const PublicBase& base) {
   Principal caller = Authenticate(request, accounts);
   std::string id = PathId(request);
   boost::json::object body = ParseJsonObject(request);
@@ -58,6 +59,7 @@ http::Response PatchTrack(http::Request& request, AccountService& accounts,
   if (body.contains("albumId")) patch.album_id = RequiredId(body, "albumId");
   patch.title = OptionalText(body, "title");
   patch.track_url = OptionalText(body, "trackUrl", kTrackUrlRule);
+  if (patch.track_url) patch.track_url = base.RootRelative(request, *patch.track_url);
   const boost::json::value* number = body.if_contains("trackNumber");
   if (number != nullptr && number->is_null()) {
     patch.clear_track_number = true;
@@ -70,15 +72,16 @@ http::Response PatchTrack(http::Request& request, AccountService& accounts,
 }  // namespace
 
 void RegisterTrackRoutes(http::Router& router, AccountService& accounts, TrackService& tracks,
-                         MediaDelivery& media) {
+                         MediaDelivery& media, const PublicBase& base) {
   // Fixed paths before "/api/v1/tracks/{id}", so they win whatever order the router tries.
   router.Add("GET", "/api/v1/tracks/upload-url", [&](http::Request& request) {
     Principal caller = Authenticate(request, accounts);
-    return http::Response::Json(200, TicketJson(tracks.IssueUploadUrl(caller)));
+    return http::Response::Json(200, TicketJson(tracks.IssueUploadUrl(caller), base.For(request)));
   });
   router.Add("GET", "/api/v1/tracks/update-url/{id}", [&](http::Request& request) {
     Principal caller = Authenticate(request, accounts);
-    return http::Response::Json(200, TicketJson(tracks.IssueUpdateUrl(caller, PathId(request))));
+    UploadTicket ticket = tracks.IssueUpdateUrl(caller, PathId(request));
+    return http::Response::Json(200, TicketJson(ticket, base.For(request)));
   });
   router.Add("GET", "/api/v1/tracks", [&](http::Request& request) {
     Principal caller = Authenticate(request, accounts);
@@ -88,14 +91,14 @@ void RegisterTrackRoutes(http::Router& router, AccountService& accounts, TrackSe
     return http::Response::Json(200, PageBody(std::move(items), page.next_after_id));
   });
   router.Add("POST", "/api/v1/tracks", [&](http::Request& request) {
-    return CreateTrack(request, accounts, tracks);
+    return CreateTrack(request, accounts, tracks, base);
   });
   router.Add("GET", "/api/v1/tracks/{id}", [&](http::Request& request) {
     Principal caller = Authenticate(request, accounts);
     return http::Response::Json(200, ToJson(tracks.Get(caller, PathId(request))));
   });
   router.Add("PATCH", "/api/v1/tracks/{id}", [&](http::Request& request) {
-    return PatchTrack(request, accounts, tracks);
+    return PatchTrack(request, accounts, tracks, base);
   });
   router.Add("DELETE", "/api/v1/tracks/{id}", [&](http::Request& request) {
     Principal caller = Authenticate(request, accounts);
@@ -105,17 +108,18 @@ void RegisterTrackRoutes(http::Router& router, AccountService& accounts, TrackSe
   });
   router.Add("GET", "/api/v1/tracks/{id}/stream", [&](http::Request& request) {
     Principal caller = Authenticate(request, accounts);
-    return http::Response::Json(200, StreamUrlsJson(media.IssueStreamUrls(caller, PathId(request))));
+    StreamUrls urls = media.IssueStreamUrls(caller, PathId(request));
+    return http::Response::Json(200, StreamUrlsJson(urls, base.For(request)));
   });
   router.Add("GET", "/api/v1/tracks/{id}/original", [&](http::Request& request) {
     Principal caller = Authenticate(request, accounts);
     OriginalTicket ticket = tracks.IssueOriginalUrl(caller, PathId(request));
     return http::Response::Json(200, boost::json::object{
-                                         {"url", ticket.url},
+                                         {"url", base.Absolute(request, ticket.url)},
                                          {"sizeBytes", ticket.size_bytes},
                                          {"expiresAt", FormatRfc3339(ticket.expires_at)}});
   });
-  RegisterBlobRoutes(router, tracks);
+  RegisterBlobRoutes(router, tracks, base);
 }
 
 }  // namespace cadenza::api

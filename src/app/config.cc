@@ -128,6 +128,7 @@ const std::map<std::string, Setter>& Setters() {
       {"max_sample_rate", [](Config& c, const std::string& v) { c.max_sample_rate = static_cast<int>(ParseInteger(v, 8000, 768000)); }},
       {"probe_size", [](Config& c, const std::string& v) { c.probe_size = ParseSize(v); }},
       {"job_lease", [](Config& c, const std::string& v) { c.job_lease = ParseDuration(v); }},
+      {"web_dir", [](Config& c, const std::string& v) { c.web_dir = v; }},
       {"log_level", [](Config& c, const std::string& v) {
          static const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
          if (std::find(levels.begin(), levels.end(), v) == levels.end()) {
@@ -214,12 +215,6 @@ Config BuildConfig(const std::vector<std::pair<std::string, Settings>>& sources_
   if (config.worker_threads == 0) {
     // Handlers block on SQLite and Argon2id; a few threads per core keep the I/O threads free.
     config.worker_threads = std::max(4, static_cast<int>(std::thread::hardware_concurrency()) * 2);
-  }
-  if (config.public_url.empty()) {
-    std::string host = config.listen_host;
-    if (host == "0.0.0.0" || host == "::") host = "localhost";
-    if (host.find(':') != std::string::npos) host = "[" + host + "]";
-    config.public_url = "http://" + host + ":" + std::to_string(config.listen_port);
   }
   return config;
 }

@@ -16,7 +16,8 @@ struct Config {
   std::filesystem::path data_dir = "./data";
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8080;
-  std::string public_url;  // derived from listen when not set
+  // Empty: URLs handed out are built on the origin each client used (api/public_base.h).
+  std::string public_url;
   int io_threads = 1;
   int worker_threads = 0;  // 0: derived from the machine's cores
   std::chrono::seconds token_ttl{3600};
@@ -27,6 +28,9 @@ struct Config {
   std::chrono::seconds janitor_interval{60};
   std::chrono::seconds shutdown_grace{20};
   std::string log_level = "info";
+  // The built web app served at / (a folder as `npm --prefix web run build` writes it, with
+  // optional .gz/.br siblings); empty = the one embedded in the binary at build time.
+  std::filesystem::path web_dir;
 
   // Process roles: "api" (account, catalogue, playlist and track routes), "media" (blob and
   // streaming routes), "worker" (the embedded transcoding worker). Setting `roles`, a comma

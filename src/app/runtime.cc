@@ -19,7 +19,11 @@
 #include "api/blob_routes.h"
 #include "api/cover_routes.h"
 #include "api/media_routes.h"
+#include "api/public_base.h"
 #include "api/routes.h"
+#include "api/web_routes.h"
+#include "app/embedded_web_app.h"
+#include "http/static_assets.h"
 #include "services/account_service.h"
 #include "services/blob_janitor.h"
 #include "services/catalog_service.h"
@@ -59,6 +63,24 @@ IngestOptions IngestOptionsFrom(const Config& config) {
   options.limits = MediaLimitsFrom(config);
   options.log = [](std::string_view message) { spdlog::info("ingest: {}", message); };
   return options;
+}
+
+// The web app from web_dir when set, else the embedded one. A folder without index.html is
+// refused: serving it would answer every page with a 404.
+std::shared_ptr<const http::StaticAssets> LoadWebApp(const Config& config) {
+  if (config.web_dir.empty()) return http::StaticAssets::FromEmbedded(EmbeddedWebApp());
+  std::shared_ptr<const http::StaticAssets> app;
+  try {
+    app = http::StaticAssets::LoadFolder(config.web_dir, crypto::Sha256Hex);
+  } catch (const std::exception& error) {
+    throw std::runtime_error("web_dir: " + std::string(error.what()));
+  }
+  if (app->Find("index.html") == nullptr) {
+    throw std::runtime_error("web_dir " + config.web_dir.string() +
+                             " has no index.html: point it at a built web app");
+  }
+  spdlog::info("serving the web app from {} ({} files)", config.web_dir.string(), app->size());
+  return app;
 }
 
 }  // namespace
@@ -105,7 +127,8 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
       std::make_unique<CatalogService>(*catalog_, *blob_store_, *images_, *ids_, clock_);
   playlists_ = std::make_unique<PlaylistService>(*catalog_, *ids_, clock_);
   TrackOptions track_options;
-  track_options.public_url = config_.public_url;
+  // Services issue root-relative URLs; the API puts the public base in front (api/public_base.h).
+  track_options.public_url = "";
   track_options.upload_ttl = config_.upload_url_ttl;
   track_options.stream_ttl = config_.stream_url_ttl;
   track_options.max_upload_bytes = config_.max_upload_bytes;
@@ -113,9 +136,10 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
                                            track_options);
   media_signer_ = std::make_unique<MediaTokenSigner>(media_secret, clock_);
   MediaDeliveryOptions media_options;
-  media_options.public_url = config_.public_url;
+  media_options.public_url = "";
   media_options.token_ttl = config_.stream_url_ttl;
   media_ = std::make_unique<MediaDelivery>(*catalog_, *blob_store_, *media_signer_, clock_, media_options);
+  public_base_ = std::make_unique<api::PublicBase>(config_.public_url);
   JanitorOptions janitor_options;
   janitor_options.claim_grace = config_.upload_claim_grace;
   janitor_ = std::make_unique<BlobJanitor>(*catalog_, *blob_store_, clock_, janitor_options);
@@ -136,9 +160,11 @@ std::shared_ptr<const http::Router> Runtime::BuildRouter() {
     api::RegisterAccountRoutes(*router, *accounts_);
     api::RegisterCatalogRoutes(*router, *accounts_, *catalog_service_);
     api::RegisterPlaylistRoutes(*router, *accounts_, *playlists_);
-    api::RegisterTrackRoutes(*router, *accounts_, *tracks_, *media_);  // mounts /blobs as well
+    api::RegisterWebRoutes(*router, LoadWebApp(config_));  // the app is this API's client
+    // Mounts /blobs as well.
+    api::RegisterTrackRoutes(*router, *accounts_, *tracks_, *media_, *public_base_);
   } else if (config_.role_media) {
-    api::RegisterBlobRoutes(*router, *tracks_);
+    api::RegisterBlobRoutes(*router, *tracks_, *public_base_);
   }
   if (config_.role_media) {
     api::RegisterMediaRoutes(*router, *media_);

@@ -26,6 +26,10 @@ class TrackService;
 class UrlSigner;
 }  // namespace cadenza
 
+namespace cadenza::api {
+class PublicBase;
+}  // namespace cadenza::api
+
 namespace cadenza::app {
 
 // The limits applied to uploaded audio, from the max_* settings.
@@ -48,8 +52,9 @@ class Runtime {
   IngestWorker& worker() { return *worker_; }
 
   // The routes of this process's roles: the system routes always; "api" adds the account,
-  // catalogue, playlist and track routes (the track routes mount /blobs too); "media" adds
-  // the /blobs routes when "api" has not already.
+  // catalogue, playlist and track routes (the track routes mount /blobs too) and the web app
+  // (from web_dir, else embedded; throws std::runtime_error for a web_dir that is not a
+  // built web app); "media" adds the /blobs routes when "api" has not already.
   std::shared_ptr<const http::Router> BuildRouter();
 
  private:
@@ -68,6 +73,7 @@ class Runtime {
   std::unique_ptr<TrackService> tracks_;
   std::unique_ptr<MediaTokenSigner> media_signer_;
   std::unique_ptr<MediaDelivery> media_;
+  std::unique_ptr<api::PublicBase> public_base_;
   std::unique_ptr<BlobJanitor> janitor_;
   std::unique_ptr<Transcoder> transcoder_;
   std::unique_ptr<IngestWorker> worker_;

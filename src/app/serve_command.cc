@@ -2,7 +2,12 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <system_error>
 
 #include "app/commands.h"
 #include "app/periodic_task.h"
@@ -67,8 +72,10 @@ int RunServe(const Config& config) {
   options.shutdown_grace = config.shutdown_grace;
   http::Server server(options, runtime.BuildRouter());
   server.Start();
-  spdlog::info("cadenza listening on {}:{} (public URL {}), data in {}", config.listen_host,
-               server.port(), config.public_url, config.data_dir.string());
+  spdlog::info("cadenza listening on http://{}:{} (public URL {}), data in {}",
+               config.listen_host, server.port(),
+               config.public_url.empty() ? "from each request's Host" : config.public_url,
+               config.data_dir.string());
 
   {
     PeriodicTask janitor("blob janitor", config.janitor_interval,
@@ -115,7 +122,22 @@ int RunMigrate(const Config& config) {
 }
 
 int RunRoutes(const Config& config) {
-  Runtime runtime(config);
+  // The routes do not depend on any data: build them over a throwaway data folder so that
+  // listing them never creates or migrates a real one.
+  std::string scratch = (std::filesystem::temp_directory_path() / "cadenza-routes-XXXXXX").string();
+  if (mkdtemp(scratch.data()) == nullptr) {
+    throw std::system_error(errno, std::generic_category(), "mkdtemp " + scratch);
+  }
+  struct RemoveOnExit {
+    std::filesystem::path path;
+    ~RemoveOnExit() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  } remove_on_exit{scratch};
+  Config throwaway = config;
+  throwaway.data_dir = scratch;
+  Runtime runtime(throwaway);
   std::shared_ptr<const http::Router> router = runtime.BuildRouter();
   for (const auto& route : router->routes()) {
     std::printf("%s %s\n", route.method.c_str(), route.pattern.c_str());

@@ -100,6 +100,12 @@ std::optional<std::vector<int>> MatchPattern(const std::vector<Segment>& pattern
   return specificity;
 }
 
+std::string JoinSegments(const std::vector<std::string>& segments) {
+  std::string path;
+  for (const auto& segment : segments) path += "/" + segment;
+  return path;
+}
+
 bool MethodMatches(std::string_view route_method, std::string_view method) {
   return route_method == method || (method == "HEAD" && route_method == "GET");
 }
@@ -113,6 +119,12 @@ void Router::Add(std::string method, std::string pattern, Handler handler, Route
   patterns_.push_back(std::move(parsed));
   routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler),
                           std::move(options)});
+}
+
+void Router::SetFallback(std::function<bool(std::string_view path)> claims, Handler handler) {
+  if (!claims || !handler) throw std::invalid_argument("a fallback needs a predicate and a handler");
+  fallback_claims_ = std::move(claims);
+  fallback_ = Route{"GET", "", std::move(handler), RouteOptions{}};
 }
 
 Router::Match Router::Find(std::string_view method, std::string_view path,
@@ -152,6 +164,15 @@ Router::Match Router::Find(std::string_view method, std::string_view path,
   if (match.route) {
     match.allowed_methods.clear();
     request.path_params = std::move(best_params);
+    return match;
+  }
+  if (match.allowed_methods.empty() && fallback_ && fallback_claims_(JoinSegments(segments))) {
+    if (MethodMatches(fallback_->method, method)) {
+      match.route = &*fallback_;
+      request.path_params.clear();
+      return match;
+    }
+    match.allowed_methods = {"GET", "HEAD"};
     return match;
   }
   std::sort(match.allowed_methods.begin(), match.allowed_methods.end());

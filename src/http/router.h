@@ -53,6 +53,13 @@ class Router {
   // Thread-safe for concurrent Find calls once all routes are added.
   Match Find(std::string_view method, std::string_view path, Request& request) const;
 
+  // Answers GET (and HEAD) for paths no route matches that `claims` accepts: a single-page
+  // app's files and its client-side routes, which no pattern can enumerate. `claims` gets the
+  // decoded path ("/albums/x") and must be thread-safe. Routes always win over the fallback,
+  // and any other method on a claimed path gets 405 with `Allow: GET, HEAD`. Not listed by
+  // routes(). Call once, before the router is shared.
+  void SetFallback(std::function<bool(std::string_view path)> claims, Handler handler);
+
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
@@ -64,6 +71,8 @@ class Router {
 
   std::vector<Route> routes_;
   std::vector<std::vector<PatternSegment>> patterns_;  // parallel to routes_
+  std::function<bool(std::string_view)> fallback_claims_;
+  std::optional<Route> fallback_;
 };
 
 }  // namespace cadenza::http

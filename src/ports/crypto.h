@@ -10,6 +10,10 @@ namespace cadenza::crypto {
 // HMAC-SHA256 of `message` under `key`; 32 raw bytes.
 std::string HmacSha256(std::string_view key, std::string_view message);
 
+// SHA-256 of `bytes` as 64 lowercase hex digits: content fingerprints (entity tags), not
+// secrets.
+std::string Sha256Hex(std::string_view bytes);
+
 // Compares in time that depends only on the lengths.
 bool ConstantTimeEqual(std::string_view a, std::string_view b);
 

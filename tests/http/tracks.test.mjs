@@ -82,6 +82,39 @@ test('upload-url returns a signed PUT URL and the trackUrl to claim', async () =
   assert.notEqual(second.json.trackUrl, u.trackUrl, 'each upload gets its own key');
 });
 
+test('without --public-url, handed-out URLs follow the Host the client used', async () => {
+  const port = new URL(server.url).port;
+  const asked = await rawRequest(server.url, {
+    path: '/api/v1/tracks/upload-url',
+    headers: { host: `localhost:${port}`, authorization: `Bearer ${owner.token}` },
+  });
+  assert.equal(asked.status, 200, asked.text);
+  assert.ok(asked.json.uploadUrl.startsWith(`http://localhost:${port}/blobs/originals/`), asked.json.uploadUrl);
+  // The trackUrl comes back through the same origin and is claimed as issued.
+  const put = await rawRequest(server.url, {
+    method: 'PUT',
+    path: new URL(asked.json.uploadUrl).pathname + new URL(asked.json.uploadUrl).search,
+    headers: { host: `localhost:${port}` },
+    body: uniqueWav(),
+  });
+  assert.equal(put.status, 200, put.text);
+  assert.equal(put.json.trackUrl, asked.json.trackUrl);
+  const created = await rawRequest(server.url, {
+    method: 'POST',
+    path: '/api/v1/tracks',
+    headers: { host: `localhost:${port}`, authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ albumId: album.id, trackUrl: asked.json.trackUrl }),
+  });
+  assert.equal(created.status, 201, created.text);
+  // A Host that is not a plain host[:port] is never echoed: the URLs stay root-relative.
+  const odd = await rawRequest(server.url, {
+    path: '/api/v1/tracks/upload-url',
+    headers: { host: 'evil.example/x', authorization: `Bearer ${owner.token}` },
+  });
+  assert.equal(odd.status, 200, odd.text);
+  assert.ok(odd.json.uploadUrl.startsWith('/blobs/originals/'), odd.json.uploadUrl);
+});
+
 test('seed flow: PUT bytes, POST /tracks, GET, original exact bytes, Range and HEAD, then stream', async () => {
   const wav = uniqueStereoWav();
   const urlRes = await server.api('GET', '/api/v1/tracks/upload-url', { token: owner.token });

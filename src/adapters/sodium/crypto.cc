@@ -33,6 +33,15 @@ std::string HmacSha256(std::string_view key, std::string_view message) {
   return std::string(reinterpret_cast<const char*>(mac), sizeof mac);
 }
 
+std::string Sha256Hex(std::string_view bytes) {
+  sodium::EnsureInitialized();
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, Bytes(bytes), bytes.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return std::string(hex, sizeof hex - 1);
+}
+
 bool ConstantTimeEqual(std::string_view a, std::string_view b) {
   sodium::EnsureInitialized();
   // Lengths differing: still walk all of `a` (against itself), so the time depends on the

@@ -12,7 +12,7 @@ TEST(ConfigTest, DefaultsServeLocalhostWithDataUnderDotData) {
   EXPECT_EQ(c.data_dir, "./data");
   EXPECT_EQ(c.listen_host, "127.0.0.1");
   EXPECT_EQ(c.listen_port, 8080);
-  EXPECT_EQ(c.public_url, "http://127.0.0.1:8080");
+  EXPECT_EQ(c.public_url, "") << "unset: URLs follow the origin each client used";
   EXPECT_GE(c.worker_threads, 4);
 }
 
@@ -24,9 +24,8 @@ TEST(ConfigTest, LaterSourcesWin) {
   EXPECT_EQ(c.token_ttl, std::chrono::minutes(15));
 }
 
-TEST(ConfigTest, PublicUrlFollowsListenUnlessSet) {
-  EXPECT_EQ(BuildConfig({{"flags", {{"listen", "0.0.0.0:81"}}}}).public_url, "http://localhost:81");
-  EXPECT_EQ(BuildConfig({{"flags", {{"listen", "[::1]:82"}}}}).public_url, "http://[::1]:82");
+TEST(ConfigTest, PublicUrlIsKeptWithoutItsTrailingSlash) {
+  EXPECT_EQ(BuildConfig({{"flags", {{"listen", "0.0.0.0:81"}}}}).public_url, "");
   EXPECT_EQ(BuildConfig({{"flags", {{"public_url", "https://music.example.org/"}}}}).public_url,
             "https://music.example.org");
 }

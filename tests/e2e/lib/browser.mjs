@@ -1,0 +1,166 @@
+// Headless Chromium (Debian's) driven by playwright-core, and the guard every browser context
+// of the suite runs under: a page that logs a console error, throws, loses a request, gets an
+// HTTP error, or reaches for anything outside the server's origin fails its test.
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+import { failureShot } from './artifacts.mjs';
+import { eventually } from './poll.mjs';
+
+export const kChromiumPath = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
+export const kChromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+  '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+// A browser with a temporary profile of its own (launch() creates and removes it).
+export function launchBrowser() {
+  return chromium.launch({ executablePath: kChromiumPath, args: kChromiumArgs, headless: true });
+}
+
+// How long a page must have fetched nothing to count as done loading (Playwright's own
+// "networkidle" uses the same figure).
+const kQuietMs = 500;
+
+// A media segment or init segment: `/media/<token>/<track>/<rendition>/<file>`.
+const kSegmentPath = /^\/media\/[^/]+\/[^/]+\/[^/]+\/[^/]+\.(m4s|mp4)$/;
+
+export function renditionOf(url) {
+  const m = /^\/media\/[^/]+\/[^/]+\/([^/]+)\/[^/]+$/.exec(new URL(url).pathname);
+  return m ? m[1] : null;
+}
+
+export class ContextGuard {
+  constructor(origin) {
+    this.origin = origin;
+    this.problems = [];
+    this.excused = [];
+    this.requests = [];          // every request URL the pages made, in order
+    this.pending = new Map();    // request -> start time, until it finishes or fails
+    this.seeks = [];             // times at which the test moved the playhead
+    this.active = true;
+    this.lastActivity = Date.now();
+  }
+
+  isLocal(url) {
+    if (url.startsWith('data:') || url.startsWith('blob:')) return true;
+    try { return new URL(url).origin === this.origin; } catch { return false; }
+  }
+
+  report(what) {
+    if (this.active) this.problems.push(what);
+  }
+
+  async attach(context) {
+    // Interception is what keeps a foreign request from leaving the machine at all; the
+    // events below only observe.
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (this.isLocal(url)) return route.continue();
+      this.report(`request to another origin: ${route.request().method()} ${url}`);
+      return route.abort('blockedbyclient');
+    });
+    context.on('request', (req) => {
+      this.requests.push(req.url());
+      this.pending.set(req, Date.now());
+      this.lastActivity = Date.now();
+    });
+    context.on('requestfinished', (req) => {
+      this.pending.delete(req);
+      this.lastActivity = Date.now();
+    });
+    context.on('requestfailed', (req) => this.onFailed(req));
+    context.on('response', (res) => {
+      if (res.status() >= 400) {
+        this.report(`HTTP ${res.status()} for ${res.request().method()} ${res.url()}`);
+      }
+    });
+    context.on('page', (page) => this.watch(page));
+    for (const page of context.pages()) this.watch(page);
+    return this;
+  }
+
+  watch(page) {
+    page.on('console', (msg) => {
+      if (msg.type() !== 'error') return;
+      const at = msg.location();
+      this.report(`console error on ${page.url()}: ${msg.text()}`
+        + (at?.url ? ` (${at.url}:${at.lineNumber})` : ''));
+    });
+    page.on('pageerror', (err) => this.report(`uncaught exception on ${page.url()}: ${err.stack ?? err}`));
+  }
+
+  // The one failure that is not a fault: moving the playhead makes hls.js cancel the segment
+  // it was fetching for the old position. Only a segment fetch already in flight when the test
+  // seeked, cancelled (ERR_ABORTED) after it, is excused; every such case is listed.
+  onFailed(req) {
+    const started = this.pending.get(req) ?? Date.now();
+    this.pending.delete(req);
+    this.lastActivity = Date.now();
+    const failure = req.failure()?.errorText ?? 'unknown error';
+    const now = Date.now();
+    const url = new URL(req.url(), this.origin);
+    const cancelledBySeek = failure === 'net::ERR_ABORTED' && kSegmentPath.test(url.pathname)
+      && this.seeks.some((t) => started <= t && t <= now);
+    if (cancelledBySeek) {
+      this.excused.push(`${req.method()} ${req.url()} ${failure} (in flight at a seek)`);
+      return;
+    }
+    this.report(`request failed: ${req.method()} ${req.url()} ${failure}`);
+  }
+
+  noteSeek() {
+    this.seeks.push(Date.now());
+  }
+
+  // Waits until the context has had no request in flight for a while, as a person would before
+  // leaving a page: a navigation or reload would otherwise cancel what the page (or the
+  // browser, for the page's icon, just after the load event) is still fetching, and a cancelled
+  // request counts as a failure.
+  async quiet(timeoutMs = 30_000) {
+    await eventually(() => {
+      assert.deepEqual([...this.pending.keys()].map((r) => r.url()), [], 'requests in flight');
+      assert.ok(Date.now() - this.lastActivity >= kQuietMs, 'recent network activity');
+    }, { timeoutMs, message: 'network quiet' });
+  }
+
+  assertClean(what) {
+    assert.deepEqual(this.problems, [], `${what}: the pages had problems:\n${this.problems.join('\n')}`);
+  }
+
+  // Stops judging: closing a context cancels whatever it still had in flight.
+  stop() {
+    this.active = false;
+  }
+}
+
+const kActionTimeoutMs = 15_000;
+
+// A new context whose pages are guarded; `storageState` may carry a session.
+export async function guardedContext(browser, origin, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
+  context.setDefaultTimeout(kActionTimeoutMs);
+  const guard = await new ContextGuard(origin).attach(context);
+  return { context, guard };
+}
+
+// Runs `fn({page, context, guard})` in a fresh guarded context (`initScripts` run in every page
+// before the app). On failure the page is photographed and what the guard saw so far is added
+// to the error, since a console error is often the cause of a missing element; `name` names
+// the screenshot. The guard's verdict itself is for `fn` to assert when it is done.
+export async function inBrowser(browser, origin, { name, t, initScripts = [] }, fn) {
+  const { context, guard } = await guardedContext(browser, origin);
+  for (const script of initScripts) await context.addInitScript(script);
+  const page = await context.newPage();
+  try {
+    return await fn({ page, context, guard });
+  } catch (err) {
+    await failureShot(page, name);
+    if (guard.problems.length > 0) {
+      err.message += `\nThe pages also had these problems:\n${guard.problems.join('\n')}`;
+    }
+    throw err;
+  } finally {
+    for (const line of guard.excused) t?.diagnostic(`excused: ${line}`);
+    guard.stop();
+    await context.close();
+  }
+}

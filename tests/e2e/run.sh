@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the browser tests: headless Chromium (/usr/bin/chromium) against a real `cadenza serve`.
+#   CADENZA_BIN   the cadenza binary (required); by default it must serve the web app at /
+#   E2E_WEB_DIR   a built web app folder to serve with --web-dir instead of the embedded one
+#   E2E_VITE=1    serve the app from Vite's dev server over web/ (development)
+#   E2E_ARTIFACTS where screenshots go (default ./e2e-artifacts)
+# One test file at a time: each starts its own server and browser on a 2-core machine.
+set -euo pipefail
+cd "$(dirname "$0")"
+if [ ! -d node_modules/playwright-core ]; then
+  npm ci --no-audit --no-fund
+fi
+if [ $# -eq 0 ]; then set -- .; fi
+exec node --test --test-concurrency=1 "$@"
