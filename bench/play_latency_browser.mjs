@@ -52,6 +52,15 @@ function probe() {
   window.__bench = { click: null, playing: [] };
   document.addEventListener('click', (e) => { if (e.isTrusted && window.__bench.click === null) window.__bench.click = performance.now(); }, true);
   document.addEventListener('playing', () => window.__bench.playing.push(performance.now()), true);
+  // The media element's progress towards playing (media events reach capture listeners).
+  window.__bench.mediaEvents = [];
+  for (const type of ['loadstart', 'loadedmetadata', 'loadeddata', 'canplay', 'play', 'waiting', 'stalled']) {
+    document.addEventListener(type, () => window.__bench.mediaEvents.push([type, performance.now()]), true);
+  }
+  // Main-thread tasks over 50 ms (rendering, parsing): what delays the next request.
+  window.__bench.longTasks = [];
+  new PerformanceObserver((list) => window.__bench.longTasks.push(...list.getEntries()))
+    .observe({ type: 'longtask', buffered: true });
 }
 
 async function timeToPlaying(page, what) {
@@ -86,10 +95,36 @@ async function runApp(browser, storageState, track) {
     const row = page.getByTestId('track-row').and(page.locator(`[data-track-id="${track.id}"]`));
     await row.waitFor({ state: 'visible', timeout: kPlayTimeoutMs });
     await row.getByTestId('track-play').click();
-    return await timeToPlaying(page, `app, track ${track.id}`);
+    const elapsed = await timeToPlaying(page, `app, track ${track.id}`);
+    if (process.env.BENCH_TRACE) await printTrace(page);
+    return elapsed;
   } finally {
     await context.close();
   }
+}
+
+// BENCH_TRACE=1: where the time went, as the browser's resource timing saw it (ms after the
+// click: request start -> response end) with the playing event last.
+async function printTrace(page) {
+  const lines = await page.evaluate(() => {
+    const click = window.__bench.click;
+    const rows = performance.getEntriesByType('resource')
+      .filter((e) => e.startTime >= click)
+      .map((e) => `  ${(e.startTime - click).toFixed(1).padStart(7)} -> ${(e.responseEnd - click).toFixed(1).padStart(7)}  ${new URL(e.name).pathname.replace(/\/media\/[^/]+\//, '/media/<token>/')}`);
+    for (const task of window.__bench.longTasks.filter((t) => t.startTime + t.duration >= click)) {
+      rows.push(`  ${(task.startTime - click).toFixed(1).padStart(7)} -> ${(task.startTime + task.duration - click).toFixed(1).padStart(7)}  (main thread busy)`);
+    }
+    for (const [type, at] of window.__bench.mediaEvents.filter(([, at]) => at >= click)) {
+      rows.push(`  ${(at - click).toFixed(1).padStart(7)}             ${type}`);
+    }
+    for (const mark of performance.getEntriesByType('mark').filter((m) => m.startTime >= click)) {
+      rows.push(`  ${(mark.startTime - click).toFixed(1).padStart(7)}             mark ${mark.name}`);
+    }
+    rows.sort((a, b) => parseFloat(a) - parseFloat(b));
+    rows.push(`  ${(window.__bench.playing[0] - click).toFixed(1).padStart(7)}             playing`);
+    return rows;
+  });
+  console.log(lines.join('\n'));
 }
 
 async function runBaseline(browser, token, track) {

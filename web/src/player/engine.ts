@@ -20,6 +20,12 @@ export function loadHls(): Promise<HlsClass> {
 
 let audio: HTMLAudioElement | null = null;
 let hls: Hls | null = null;
+/**
+ * An hls.js instance already attached to the element and waiting for a source. Building one
+ * and opening its MediaSource take tens of milliseconds on a slow machine, so that happens
+ * while the listener browses, not between the click on play and the first sound.
+ */
+let warm: Hls | null = null;
 let audioContext: AudioContext | null = null;
 let gainNode: GainNode | null = null;
 let currentStream: StreamUrls | null = null;
@@ -124,6 +130,8 @@ export function attachAudio(element: HTMLAudioElement | null): void {
   if (audio) {
     // A new element (after logging out and in again): the old graph is tied to the old one.
     teardownSource();
+    warm?.destroy();
+    warm = null;
     void audioContext?.close().catch(() => undefined);
     audioContext = null;
     gainNode = null;
@@ -140,7 +148,43 @@ export function attachAudio(element: HTMLAudioElement | null): void {
   element.addEventListener('seeked', onTimeUpdate);
   element.addEventListener('ended', onEnded);
   element.addEventListener('error', onElementError);
-  void loadHls();
+  prepareWarm();
+}
+
+function createHls(HlsCtor: HlsClass): Hls {
+  return new HlsCtor({
+    lowLatencyMode: false,
+    // Audio arrives as fMP4 that needs no transmuxing: a worker would only add its start-up
+    // (parsing hls.js a second time) to the time before the first sound.
+    enableWorker: false,
+    // Audio renditions are small; a first estimate near the middle rung starts at 160 kbps.
+    abrEwmaDefaultEstimate: 250_000,
+    startFragPrefetch: true,
+    // Audio is small, so hls.js would otherwise fetch up to ten minutes ahead; a minute is
+    // plenty to ride out a network hiccup and keeps skipping cheap.
+    maxBufferLength: 30,
+    maxMaxBufferLength: 60,
+    backBufferLength: 30,
+    xhrSetup: async (xhr: XMLHttpRequest, url: string) => {
+      xhr.open('GET', await withFreshToken(url), true);
+    },
+  });
+}
+
+function prepareWarm(): void {
+  if (warm || !audio) return;
+  void loadHls()
+    .then((HlsCtor) => {
+      if (warm || hls || !audio || !HlsCtor.isSupported()) return;
+      warm = createHls(HlsCtor);
+      warm.attachMedia(audio);
+    })
+    .catch(() => undefined);
+}
+
+/** Whether the element has something to play (not just a warm instance's empty MediaSource). */
+function hasSource(): boolean {
+  return hls !== null || (warm === null && !!audio?.getAttribute('src'));
 }
 
 function setPlaying(playing: boolean): void {
@@ -181,21 +225,22 @@ function onEnded(): void {
 
 function onElementError(): void {
   // hls.js reports its own errors; this is for native HLS and progressive playback.
-  if (hls || !audio?.error || !audio.getAttribute('src')) return;
+  if (hls || warm || !audio?.error || !audio.getAttribute('src')) return;
   setLoading(false);
   toast('This track could not be played.', 'error');
 }
 
 function teardownSource(): void {
   if (hls) {
-    hls.destroy();
+    hls.destroy();  // detaches the element too
     hls = null;
-  }
-  if (audio?.getAttribute('src')) {
+  } else if (!warm && audio?.getAttribute('src')) {
     audio.pause();
     audio.removeAttribute('src');
     audio.load();
   }
+  // The next track's instance gets ready while this one's detach settles.
+  setTimeout(prepareWarm, 0);
 }
 
 async function attachSource(stream: StreamUrls, startAt: number): Promise<void> {
@@ -203,32 +248,23 @@ async function attachSource(stream: StreamUrls, startAt: number): Promise<void> 
   const HlsCtor = await loadHls().catch(() => null);
   if (HlsCtor?.isSupported()) {
     mediaErrorRecoveries = 0;
-    const instance = new HlsCtor({
-      lowLatencyMode: false,
-      enableWorker: true,
-      startPosition: startAt > 0 ? startAt : -1,
-      // Audio renditions are small; a first estimate near the middle rung starts at 160 kbps.
-      abrEwmaDefaultEstimate: 250_000,
-      startFragPrefetch: true,
-      // Audio is small, so hls.js would otherwise fetch up to ten minutes ahead; a minute is
-      // plenty to ride out a network hiccup and keeps skipping cheap.
-      maxBufferLength: 30,
-      maxMaxBufferLength: 60,
-      backBufferLength: 30,
-      xhrSetup: async (xhr: XMLHttpRequest, url: string) => {
-        xhr.open('GET', await withFreshToken(url), true);
-      },
-    });
+    const instance = warm ?? createHls(HlsCtor);
+    const attached = instance === warm;
+    warm = null;
+    // Read by hls.js when the manifest has been parsed, so it may be set on a warm instance.
+    instance.config.startPosition = startAt > 0 ? startAt : -1;
     hls = instance;
     instance.on(HlsCtor.Events.FRAG_CHANGED, (_event: string, data: FragChangedData) => {
       const quality = qualityFromLevel(instance.levels[data.frag.level]);
       if (quality) player.update((state) => ({ ...state, quality }));
     });
     instance.on(HlsCtor.Events.ERROR, (_event: string, data: ErrorData) => onHlsError(instance, HlsCtor, data));
-    instance.attachMedia(audio);
+    if (!attached) instance.attachMedia(audio);
     instance.loadSource(stream.hls);
     return;
   }
+  warm?.destroy();  // native or progressive playback owns the element's src
+  warm = null;
   if (audio.canPlayType('application/vnd.apple.mpegurl')) {
     // Native HLS (Safari) picks the rendition itself and does not tell which.
     player.update((state) => ({ ...state, quality: makeQuality('aac', null) }));
@@ -291,6 +327,9 @@ async function load(index: number, autoplay: boolean, startAt = 0): Promise<void
 
 /** Replaces the queue with the playable ones of `tracks` and plays from `tracks[start]`. */
 export function playTracks(tracks: readonly Track[], start = 0): void {
+  // The stream URLs first: the request is on its way while the rest of the click is handled.
+  const first = tracks[start];
+  if (first?.status === 'ready') void streamFor(first.id).catch(() => undefined);
   ensureAudioGraph();
   const queue = queueOps.queueFrom(tracks, start);
   if (queue.current < 0) return;
@@ -321,7 +360,7 @@ export function togglePlay(): void {
     audio.pause();
     return;
   }
-  if (!currentStream || !audio.getAttribute('src')) {
+  if (!currentStream || !hasSource()) {
     // Nothing loaded (a failed load, or playback was stopped): start the current entry again.
     void load(queue.current, true, position.get().time);
     return;
@@ -368,7 +407,7 @@ export function seek(seconds: number): void {
   if (!audio) return;
   const duration = knownDuration();
   const target = Math.max(0, duration > 0 ? Math.min(seconds, duration - 0.25) : seconds);
-  if (audio.getAttribute('src')) audio.currentTime = target;
+  if (hasSource()) audio.currentTime = target;
   position.set({ time: target, duration });
 }
 
