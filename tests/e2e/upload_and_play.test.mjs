@@ -111,6 +111,10 @@ test('an artist publishes an album in the studio; a broken upload fails with its
     assert.ok(failed.error, `the server gives a reason: ${JSON.stringify(failed)}`);
     const failedRow = byTestId(page, 'studio-track', { trackId: failed.id });
     assert.equal((await failedRow.getByTestId('studio-track-error').textContent()).trim(), failed.error);
+    // Tracks are created untitled so that the files' own tags name them; a file that never got
+    // that far is named after the file instead.
+    assert.equal(failed.title, 'Damaged', 'the failed upload carries its file name');
+    assert.equal(await failedRow.getByTestId('studio-track-title').inputValue(), 'Damaged');
 
     const ready = album.tracks.filter((track) => track.status === 'ready');
     // The files are named after their songs and tagged with them: either way, the titles.

@@ -146,8 +146,9 @@ export async function guardedContext(browser, origin, options = {}) {
 // before the app). On failure the page is photographed and what the guard saw so far is added
 // to the error, since a console error is often the cause of a missing element; `name` names
 // the screenshot. The guard's verdict itself is for `fn` to assert when it is done.
-export async function inBrowser(browser, origin, { name, t, initScripts = [] }, fn) {
-  const { context, guard } = await guardedContext(browser, origin);
+// `contextOptions` go to browser.newContext (e.g. a phone's viewport).
+export async function inBrowser(browser, origin, { name, t, initScripts = [], contextOptions = {} }, fn) {
+  const { context, guard } = await guardedContext(browser, origin, contextOptions);
   for (const script of initScripts) await context.addInitScript(script);
   const page = await context.newPage();
   try {

@@ -17,7 +17,7 @@ import { reportError, toast } from '../lib/toast';
 import { useLoad } from '../lib/use-load';
 import { usePoll } from '../lib/use-poll';
 import { checkUploadable, putFile } from '../studio/put-file';
-import { clearFinishedUploads, dismissUpload, startUploads, uploads, type UploadItem } from '../studio/uploads';
+import { clearFinishedUploads, dismissUpload, settleTitles, startUploads, uploads, type UploadItem } from '../studio/uploads';
 
 function statusText(track: Track): string {
   if (track.status === 'ready') return 'Ready';
@@ -338,6 +338,7 @@ export function StudioAlbumPage({ id }: { id: string }) {
   const processing = !!album?.tracks.some((track) => track.status === 'processing');
   usePoll(processing, 1000, async () => {
     const fresh = await catalog.album(id);
+    fresh.tracks = await settleTitles(fresh.tracks);
     setData((current) => {
       if (!current) return { ...fresh, tracks: sortTracks(fresh.tracks) };
       // Keep tracks created since the request left (the poll answer may predate them).

@@ -16,6 +16,30 @@ export interface UploadItem {
   track: Track | null;
 }
 
+/**
+ * Tracks are created without a title so that the server takes the file's own title tag (and
+ * track number) once processing succeeds. A file without a title tag would stay "Untitled":
+ * its file name, kept here, becomes the title then (see settleTitles).
+ */
+const UNTITLED = 'Untitled';
+const fileNameTitles = new Map<string, string>();
+
+/**
+ * For each track that finished processing still untitled, sets the title to the name of the
+ * file it came from; returns the tracks as they are now.
+ */
+export async function settleTitles(tracks: readonly Track[]): Promise<Track[]> {
+  return Promise.all(
+    tracks.map(async (track) => {
+      const fallback = fileNameTitles.get(track.id);
+      if (fallback === undefined || track.status === 'processing') return track;
+      fileNameTitles.delete(track.id);
+      if (track.title !== UNTITLED) return track;
+      return studio.updateTrack(track.id, { title: fallback });
+    }),
+  );
+}
+
 /** Uploads outlive the page that started them: leaving the album page does not stop them. */
 export const uploads = createStore<UploadItem[]>([]);
 
@@ -76,7 +100,8 @@ async function upload(item: UploadItem, file: File): Promise<void> {
     if (refusal) throw new Error(refusal);
     await putFile(slot.uploadUrl, file, (loaded, total) => change(item.id, { loaded, total }));
     change(item.id, { state: 'creating' });
-    const track = await studio.createTrack({ albumId: item.albumId, trackUrl: slot.trackUrl, title: fileTitle(file.name) });
+    const track = await studio.createTrack({ albumId: item.albumId, trackUrl: slot.trackUrl });
+    fileNameTitles.set(track.id, fileTitle(file.name));
     change(item.id, { state: 'done', track });
   } catch (error) {
     change(item.id, { state: 'failed', error: errorText(error) ?? 'Log in again to upload.' });
