@@ -24,15 +24,21 @@ start_cadenza() { # data_dir [extra serve flags...]
 }
 
 # Registers an artist, creates an artist and album, uploads FILE through the signed-URL flow.
-# Sets TOKEN and TRACK_ID.
+# Sets TOKEN, ALBUM_ID and TRACK_ID. With ALBUM_ID (and its TOKEN) already set, the track joins
+# that album instead.
 upload_track() { # file
   local api=$CADENZA_URL/api/v1 json=(-H 'Content-Type: application/json')
-  TOKEN=$(curl -sf "${json[@]}" "$api/auth/register" \
-    -d "{\"email\":\"bench$RANDOM@example.org\",\"password\":\"bench-password\",\"displayName\":\"Bench\",\"role\":\"artist\"}" | jq -r .accessToken)
+  if [ -z "${ALBUM_ID:-}" ]; then
+    TOKEN=$(curl -sf "${json[@]}" "$api/auth/register" \
+      -d "{\"email\":\"bench$RANDOM@example.org\",\"password\":\"bench-password\",\"displayName\":\"Bench\",\"role\":\"artist\"}" | jq -r .accessToken)
+  fi
   local auth=(-H "Authorization: Bearer $TOKEN")
   local artist album slot
-  artist=$(curl -sf "${json[@]}" "${auth[@]}" "$api/artists" -d '{"name":"Bench Artist"}' | jq -r .id)
-  album=$(curl -sf "${json[@]}" "${auth[@]}" "$api/albums" -d "{\"artistId\":\"$artist\",\"title\":\"Bench Album\"}" | jq -r .id)
+  if [ -z "${ALBUM_ID:-}" ]; then
+    artist=$(curl -sf "${json[@]}" "${auth[@]}" "$api/artists" -d '{"name":"Bench Artist"}' | jq -r .id)
+    ALBUM_ID=$(curl -sf "${json[@]}" "${auth[@]}" "$api/albums" -d "{\"artistId\":\"$artist\",\"title\":\"Bench Album\"}" | jq -r .id)
+  fi
+  album=$ALBUM_ID
   slot=$(curl -sf "${auth[@]}" "$api/tracks/upload-url")
   curl -sf -T "$1" "$(jq -r .uploadUrl <<<"$slot")" >/dev/null
   TRACK_ID=$(curl -sf "${json[@]}" "${auth[@]}" "$api/tracks" \

@@ -2,7 +2,8 @@
 // <audio> element's `playing` event, in headless Chromium, against a running server.
 //
 // app:      the web app's album page, click on track-play (the app asks for the stream URLs,
-//           sets up hls.js and its audio graph, and plays).
+//           sets up hls.js and its audio graph, and plays); then, on the same page, a click on
+//           another track of the album (what a listener meets after the first play).
 // baseline: a bare page on the same origin that, on click, asks for the same stream URLs and
 //           plays the same HLS master with the same hls.js build as the app (web/node_modules),
 //           default settings, nothing else.
@@ -50,7 +51,12 @@ async function api(method, target, { token, json } = {}) {
 // `playing` event of any media element in the document.
 function probe() {
   window.__bench = { click: null, playing: [] };
-  document.addEventListener('click', (e) => { if (e.isTrusted && window.__bench.click === null) window.__bench.click = performance.now(); }, true);
+  window.__bench.clicks = [];
+  document.addEventListener('click', (e) => {
+    if (!e.isTrusted) return;
+    window.__bench.clicks.push(performance.now());
+    if (window.__bench.click === null) window.__bench.click = performance.now();
+  }, true);
   document.addEventListener('playing', () => window.__bench.playing.push(performance.now()), true);
   // The media element's progress towards playing (media events reach capture listeners).
   window.__bench.mediaEvents = [];
@@ -63,10 +69,17 @@ function probe() {
     .observe({ type: 'longtask', buffered: true });
 }
 
-async function timeToPlaying(page, what) {
-  await page.waitForFunction(() => window.__bench.playing.length > 0, null, { timeout: kPlayTimeoutMs })
+// From the `nth` click (0: the first) to the first `playing` event after it.
+async function timeToPlaying(page, what, nth = 0) {
+  await page.waitForFunction((n) => {
+    const clicked = window.__bench.clicks[n];
+    return clicked !== undefined && window.__bench.playing.some((at) => at > clicked);
+  }, nth, { timeout: kPlayTimeoutMs })
     .catch((err) => { throw new Error(`${what}: no playing event: ${err.message.split('\n')[0]}`); });
-  return page.evaluate(() => window.__bench.playing[0] - window.__bench.click);
+  return page.evaluate((n) => {
+    const clicked = window.__bench.clicks[n];
+    return window.__bench.playing.find((at) => at > clicked) - clicked;
+  }, nth);
 }
 
 function baselinePage(token, trackId) {
@@ -86,7 +99,9 @@ document.getElementById('play').addEventListener('click', async () => {
 </script></body></html>`;
 }
 
-async function runApp(browser, storageState, track) {
+// The first play of a fresh page (cold: the click is the page's first gesture), then, a second
+// later on the same page, a click on another track of the album (in session).
+async function runApp(browser, storageState, track, other) {
   const context = await browser.newContext({ storageState });
   try {
     await context.addInitScript(probe);
@@ -95,9 +110,13 @@ async function runApp(browser, storageState, track) {
     const row = page.getByTestId('track-row').and(page.locator(`[data-track-id="${track.id}"]`));
     await row.waitFor({ state: 'visible', timeout: kPlayTimeoutMs });
     await row.getByTestId('track-play').click();
-    const elapsed = await timeToPlaying(page, `app, track ${track.id}`);
+    const cold = await timeToPlaying(page, `app, track ${track.id}`);
     if (process.env.BENCH_TRACE) await printTrace(page);
-    return elapsed;
+    await page.waitForTimeout(1000);
+    const otherRow = page.getByTestId('track-row').and(page.locator(`[data-track-id="${other.id}"]`));
+    await otherRow.getByTestId('track-play').click();
+    const inSession = await timeToPlaying(page, `app, then track ${other.id}`, 1);
+    return { cold, inSession };
   } finally {
     await context.close();
   }
@@ -185,22 +204,29 @@ try {
   await login.close();
 
   const app = [];
+  const inSession = [];
   const baseline = [];
   for (let i = 0; i < runs; i++) {
     const track = tracks[i % tracks.length];
     const order = i % 2 === 0 ? ['app', 'baseline'] : ['baseline', 'app'];
     for (const which of order) {
-      if (which === 'app') app.push(await runApp(browser, storageState, track));
+      if (which === 'app') {
+        const times = await runApp(browser, storageState, track, tracks[(i + 1) % tracks.length]);
+        app.push(times.cold);
+        inSession.push(times.inSession);
+      }
       else baseline.push(await runBaseline(browser, accessToken, track));
     }
-    console.log(`run ${i + 1}/${runs}: app ${fmt(app.at(-1))}, baseline ${fmt(baseline.at(-1))}`);
+    console.log(`run ${i + 1}/${runs}: app ${fmt(app.at(-1))} (then ${fmt(inSession.at(-1))}), baseline ${fmt(baseline.at(-1))}`);
   }
   const a = summary(app);
   const b = summary(baseline);
+  const w = summary(inSession);
   console.log(`click on play -> audio playing, ${runs} runs over ${tracks.length} tracks, fresh context each run (Chromium ${browser.version()})`);
   console.log(`app (web app, track-play):     median ${fmt(a.median)}, min ${fmt(a.min)}, max ${fmt(a.max)}`);
   console.log(`baseline (bare ${kHlsBuild} ${hlsVersion}):  median ${fmt(b.median)}, min ${fmt(b.min)}, max ${fmt(b.max)}`);
   console.log(`ratio app/baseline (medians): ${(a.median / b.median).toFixed(2)}`);
+  console.log(`app, a second track on the same page: median ${fmt(w.median)}, min ${fmt(w.min)}, max ${fmt(w.max)}`);
 } finally {
   await browser.close();
 }
