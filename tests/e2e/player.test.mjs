@@ -191,7 +191,7 @@ test('album-play plays the album from track 1; next and previous move through it
   });
 });
 
-test('the queue lists the album, takes a queued track, drops one, and is reordered by dragging', { timeout: 120_000 }, async (t) => {
+test('the queue lists the album, takes a queued track, drops one, and is reordered by dragging and by its buttons', { timeout: 120_000 }, async (t) => {
   const [first, second, third] = album.tracks;
   await inContext({ name: 'player-queue', t }, async ({ page, guard }) => {
     await logIn(page, stack.baseUrl, listener);
@@ -220,7 +220,15 @@ test('the queue lists the album, takes a queued track, drops one, and is reorder
       { message: 'the dragged entry moves to where it was dropped' });
     assert.equal(await title(page), first.title, 'the current track stays current wherever it moved');
 
-    // The new order is the one played: next after track 1 is now track 3.
+    // The buttons do the same without a mouse: down twice takes the first entry to the end.
+    await items.nth(0).getByTestId('queue-down').click();
+    await eventually(async () => assert.deepEqual(await queueIds(page), [first.id, second.id, third.id]),
+      { message: 'queue-down moves an entry one place down' });
+    await items.nth(2).getByTestId('queue-up').click();
+    await eventually(async () => assert.deepEqual(await queueIds(page), [first.id, third.id, second.id]),
+      { message: 'queue-up moves an entry one place up' });
+
+    // The order shown is the one played: next after track 1 is track 3.
     const since = await playingCount(page);
     changingTrack(guard);
     await page.getByTestId('player-next').click();

@@ -13,11 +13,13 @@ function QueueItem({
   index,
   isCurrent,
   isPast,
+  isLast,
   dragProps,
   dragClass,
 }: {
   entry: QueueEntry;
   index: number;
+  isLast: boolean;
   isCurrent: boolean;
   isPast: boolean;
   dragProps: DragItemProps;
@@ -42,6 +44,27 @@ function QueueItem({
         </span>
       </button>
       <span class="queue-duration">{formatDurationMs(entry.track.durationMs)}</span>
+      {/* Buttons as well as dragging: touch screens and keyboards have no HTML5 drag and drop. */}
+      <button
+        class="icon-button"
+        data-testid="queue-up"
+        aria-label={`Move ${entry.track.title} up`}
+        title="Move up"
+        disabled={index === 0}
+        onClick={() => moveInQueue(index, index - 1)}
+      >
+        <Icon name="up" size={16} />
+      </button>
+      <button
+        class="icon-button"
+        data-testid="queue-down"
+        aria-label={`Move ${entry.track.title} down`}
+        title="Move down"
+        disabled={isLast}
+        onClick={() => moveInQueue(index, index + 1)}
+      >
+        <Icon name="down" size={16} />
+      </button>
       <button
         class="icon-button"
         data-testid="queue-remove"
@@ -77,6 +100,7 @@ export function QueuePanel() {
               index={index}
               isCurrent={index === queue.current}
               isPast={index < queue.current}
+              isLast={index === queue.entries.length - 1}
               dragProps={drag.itemProps(index)}
               dragClass={drag.itemClass(index)}
             />
