@@ -122,6 +122,25 @@ async function runApp(browser, storageState, track, other) {
   }
 }
 
+// A listener's first play after arriving on the home page: a click on the album's card (the
+// page's first gesture), then on track-play.
+async function runAppFromHome(browser, storageState, track) {
+  const context = await browser.newContext({ storageState });
+  try {
+    await context.addInitScript(probe);
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/`);
+    const card = page.getByTestId('album-card').and(page.locator(`[data-album-id="${track.albumId}"]`));
+    await card.first().click({ timeout: kPlayTimeoutMs });
+    const row = page.getByTestId('track-row').and(page.locator(`[data-track-id="${track.id}"]`));
+    await row.waitFor({ state: 'visible', timeout: kPlayTimeoutMs });
+    await row.getByTestId('track-play').click();
+    return await timeToPlaying(page, `app from home, track ${track.id}`, 1);
+  } finally {
+    await context.close();
+  }
+}
+
 // BENCH_TRACE=1: where the time went, as the browser's resource timing saw it (ms after the
 // click: request start -> response end) with the playing event last.
 async function printTrace(page) {
@@ -205,6 +224,7 @@ try {
 
   const app = [];
   const inSession = [];
+  const fromHome = [];
   const baseline = [];
   for (let i = 0; i < runs; i++) {
     const track = tracks[i % tracks.length];
@@ -214,19 +234,22 @@ try {
         const times = await runApp(browser, storageState, track, tracks[(i + 1) % tracks.length]);
         app.push(times.cold);
         inSession.push(times.inSession);
+        fromHome.push(await runAppFromHome(browser, storageState, track));
       }
       else baseline.push(await runBaseline(browser, accessToken, track));
     }
-    console.log(`run ${i + 1}/${runs}: app ${fmt(app.at(-1))} (then ${fmt(inSession.at(-1))}), baseline ${fmt(baseline.at(-1))}`);
+    console.log(`run ${i + 1}/${runs}: app ${fmt(app.at(-1))} (then ${fmt(inSession.at(-1))}; from home ${fmt(fromHome.at(-1))}), baseline ${fmt(baseline.at(-1))}`);
   }
   const a = summary(app);
   const b = summary(baseline);
   const w = summary(inSession);
+  const h = summary(fromHome);
   console.log(`click on play -> audio playing, ${runs} runs over ${tracks.length} tracks, fresh context each run (Chromium ${browser.version()})`);
   console.log(`app (web app, track-play):     median ${fmt(a.median)}, min ${fmt(a.min)}, max ${fmt(a.max)}`);
   console.log(`baseline (bare ${kHlsBuild} ${hlsVersion}):  median ${fmt(b.median)}, min ${fmt(b.min)}, max ${fmt(b.max)}`);
   console.log(`ratio app/baseline (medians): ${(a.median / b.median).toFixed(2)}`);
   console.log(`app, a second track on the same page: median ${fmt(w.median)}, min ${fmt(w.min)}, max ${fmt(w.max)}`);
+  console.log(`app, first play after opening the album from home: median ${fmt(h.median)}, min ${fmt(h.min)}, max ${fmt(h.max)}`);
 } finally {
   await browser.close();
 }

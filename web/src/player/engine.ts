@@ -149,6 +149,18 @@ export function attachAudio(element: HTMLAudioElement | null): void {
   element.addEventListener('ended', onEnded);
   element.addEventListener('error', onElementError);
   prepareWarm();
+  // The audio graph is built as early as the browser allows it (once the page has had a user
+  // gesture: signing in, or the first click or key anywhere): starting the browser's audio
+  // output takes tens of milliseconds, better spent while the listener browses than between a
+  // click on play and the first sound. Built before any gesture it would start suspended, with
+  // a console warning.
+  if (navigator.userActivation?.hasBeenActive) {
+    ensureAudioGraph();
+  } else {
+    for (const type of ['pointerdown', 'keydown']) {
+      window.addEventListener(type, ensureAudioGraph, { capture: true, once: true, passive: true });
+    }
+  }
 }
 
 function createHls(HlsCtor: HlsClass): Hls {
