@@ -1,7 +1,8 @@
 import { defineConfig } from 'vite';
 
 // The dev server forwards every server-owned path to a running `cadenza serve`, so that the
-// browser sees one origin (start that server with --public-url set to this dev server's origin).
+// browser sees one origin. The proxy keeps the browser's Host header (changeOrigin: false), so
+// the server builds the upload and media URLs it hands out on this dev server's origin.
 const api = process.env.CADENZA_API ?? 'http://127.0.0.1:8080';
 const proxied = ['/api', '/media', '/blobs', '/covers', '/healthz'];
 
