@@ -238,7 +238,7 @@ test('the studio renames the album and its tracks, renumbers, reorders by draggi
       { message: 'the dragged row takes the place it was dropped on' });
     await eventually(async () => {
       const tracks = await albumTracks();
-      assert.deepEqual(tracks.map((t2) => [t2.id, t2.trackNumber]), dragged.map((id, i) => [id, i + 1]));
+      assert.deepEqual(tracks.map((albumTrack) => [albumTrack.id, albumTrack.trackNumber]), dragged.map((id, i) => [id, i + 1]));
     }, { message: 'the server numbers the tracks 1..3 in the new order' });
     // Controlled inputs: what they show is their value property, not an attribute.
     await eventually(async () => assert.deepEqual(
@@ -271,7 +271,7 @@ test('the studio renames the album and its tracks, renumbers, reorders by draggi
       { message: 'the deleted track leaves the list' });
     const gone = await stack.server.api('GET', `/api/v1/tracks/${second.id}`, { token: artist.token });
     assert.equal(gone.status, 404, `GET the deleted track: ${gone.status} ${gone.text}`);
-    assert.deepEqual((await albumTracks()).map((t2) => t2.id), [third.id, first.id], 'the album keeps the other two');
+    assert.deepEqual((await albumTracks()).map((albumTrack) => albumTrack.id), [third.id, first.id], 'the album keeps the other two');
     await samePage();
     guard.assertClean('artist');
   });
