@@ -7,12 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
 
-import { waitForStatus } from '../http/lib/server.mjs';
 import {
   attributeList, attributeRecords, audioState, byTestId, installMediaProbe, logIn, markPage, mediaEvents, playsOn,
   visible,
 } from './lib/app.mjs';
 import { inBrowser, launchBrowser } from './lib/browser.mjs';
+import { publishAlbum } from './lib/catalog.mjs';
 import { cutSong } from './lib/fixtures.mjs';
 import { eventually } from './lib/poll.mjs';
 import { startStack, test } from './lib/stack.mjs';
@@ -47,8 +47,8 @@ before(async () => {
   artist = await stack.server.registerUser('artist');
   listener = await stack.server.registerUser('listener');
   [listenedAlbum, studioAlbum] = await Promise.all([
-    publishAlbum(songFiles, { artistName: `Lumen ${process.pid}`, albumTitle: `Night Shift ${process.pid}` }),
-    publishAlbum(songFiles, { artistName: `Quarry ${process.pid}`, albumTitle: `Rough Cut ${process.pid}` }),
+    publishAlbum(stack.server, artist, songFiles, kSongs, { artistName: `Lumen ${process.pid}`, albumTitle: `Night Shift ${process.pid}` }),
+    publishAlbum(stack.server, artist, songFiles, kSongs, { artistName: `Quarry ${process.pid}`, albumTitle: `Rough Cut ${process.pid}` }),
   ]);
 });
 
@@ -57,21 +57,6 @@ after(async () => {
   await stack?.close();
   if (workDir) await fs.rm(workDir, { recursive: true, force: true });
 });
-
-// An album of the given files as tracks 1..n by a new artist of `artist`, every track ready.
-async function publishAlbum(files, { artistName, albumTitle }) {
-  const { server } = stack;
-  const { id: artistId } = await server.createArtist(artist.token, { name: artistName });
-  const { id: albumId } = await server.createAlbum(artist.token, artistId, { title: albumTitle });
-  const created = [];
-  for (const [i, file] of files.entries()) {
-    const { track } = await server.uploadTrack(artist.token, albumId, await fs.readFile(file),
-      { title: kSongs[i], trackNumber: i + 1 });
-    created.push(track);
-  }
-  await Promise.all(created.map((track) => waitForStatus(server, artist.token, track.id, 'ready', kProcessingTimeoutMs)));
-  return { artistId, artistName, albumId, albumTitle, tracks: created.map(({ id, title }) => ({ id, title })) };
-}
 
 // An API call that must succeed; answers the JSON body.
 async function apiOk(token, method, target, json) {

@@ -8,13 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
 
-import { waitForStatus } from '../http/lib/server.mjs';
 import { screenshot } from './lib/artifacts.mjs';
 import {
   attributeList, audioState, byTestId, installMediaProbe, logIn, markPage, mediaEvents, playsOn, storedSession,
   visible,
 } from './lib/app.mjs';
 import { inBrowser, launchBrowser } from './lib/browser.mjs';
+import { publishAlbum } from './lib/catalog.mjs';
 import { cutSong } from './lib/fixtures.mjs';
 import { eventually } from './lib/poll.mjs';
 import { startStack, test } from './lib/stack.mjs';
@@ -23,7 +23,6 @@ import { startStack, test } from './lib/stack.mjs';
 // scenario is still working with it.
 const kSongs = ['Through Space', 'Coherence', 'Deprecation'];
 const kSongSeconds = 20;
-const kProcessingTimeoutMs = 180_000;
 // Previous restarts the track when it has played longer than this, and goes back otherwise
 // (web/src/player/engine.ts).
 const kRestartAfterS = 3;
@@ -44,7 +43,9 @@ before(async () => {
   const songFiles = await Promise.all(kSongs.map((song) => cutSong(workDir, song, { seconds: kSongSeconds })));
   stack = await startStack();
   browser = await launchBrowser();
-  album = await publishAlbum(stack.server, songFiles);
+  const artist = await stack.server.registerUser('artist');
+  album = await publishAlbum(stack.server, artist, songFiles, kSongs,
+    { artistName: `Orbit ${process.pid}`, albumTitle: `Far Side ${process.pid}` });
   const { email, password } = await stack.server.registerUser('listener');
   listener = { email, password };
 });
@@ -54,27 +55,6 @@ after(async () => {
   await stack?.close();
   if (workDir) await fs.rm(workDir, { recursive: true, force: true });
 });
-
-// An artist's album of the given files as tracks 1..n, published through the signed-URL upload
-// flow and processed until every track is ready.
-async function publishAlbum(server, files) {
-  const artist = await server.registerUser('artist');
-  const { id: artistId } = await server.createArtist(artist.token, { name: `Orbit ${process.pid}` });
-  const albumTitle = `Far Side ${process.pid}`;
-  const { id: albumId } = await server.createAlbum(artist.token, artistId, { title: albumTitle });
-  const created = [];
-  for (const [i, file] of files.entries()) {
-    const { track } = await server.uploadTrack(artist.token, albumId, await fs.readFile(file),
-      { title: kSongs[i], trackNumber: i + 1 });
-    created.push(track);
-  }
-  await Promise.all(created.map((track) => waitForStatus(server, artist.token, track.id, 'ready', kProcessingTimeoutMs)));
-  const res = await server.api('GET', `/api/v1/albums/${albumId}`, { token: artist.token });
-  assert.equal(res.status, 200, `GET /api/v1/albums/${albumId}: ${res.text}`);
-  assert.deepEqual(res.json.tracks.map((track) => track.id), created.map((track) => track.id),
-    'the album lists its tracks by track number');
-  return { albumId, albumTitle, tracks: created.map(({ id, title }) => ({ id, title })) };
-}
 
 async function apiAs(token, method, target) {
   const res = await stack.server.api(method, target, { token });

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "unit/support/catalog_seed.h"
 #include "unit/support/test_fixtures.h"
 #include "adapters/ffmpeg/ffmpeg_transcoder.h"
 #include "adapters/localfs/local_blob_store.h"
@@ -153,34 +154,9 @@ class IngestFixture : public ::testing::Test {
     return options;
   }
 
-  Principal AddUser(Role role) {
-    User user;
-    user.id = ids_.Next();
-    user.email = user.id + "@example.test";
-    user.password_hash = "$argon2id$unused";
-    user.display_name = "user";
-    user.role = role;
-    user.created_at = user.updated_at = clock_.Now();
-    catalog_->Write([&](CatalogTransaction& tx) { tx.users().Insert(user); });
-    return Principal{user.id, role};
-  }
-
+  Principal AddUser(Role role) { return test_support::SeedUser(*catalog_, ids_, clock_, role); }
   Album AddAlbum(const Principal& owner) {
-    Artist artist;
-    artist.id = ids_.Next();
-    artist.owner_user_id = owner.user_id;
-    artist.name = "artist";
-    artist.created_at = artist.updated_at = clock_.Now();
-    Album album;
-    album.id = ids_.Next();
-    album.artist_id = artist.id;
-    album.title = "album";
-    album.created_at = album.updated_at = clock_.Now();
-    catalog_->Write([&](CatalogTransaction& tx) {
-      tx.artists().Insert(artist);
-      tx.albums().Insert(album);
-    });
-    return album;
+    return test_support::SeedAlbum(*catalog_, ids_, clock_, owner);
   }
 
   static std::string KeyOf(std::string_view url) {

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "unit/support/catalog_seed.h"
 #include "unit/support/test_fixtures.h"
 #include "adapters/localfs/local_blob_store.h"
 #include "adapters/sqlite/sqlite_catalog.h"
@@ -124,34 +125,9 @@ class TrackFixture : public ::testing::Test {
     return options;
   }
 
-  Principal AddUser(Role role) {
-    User user;
-    user.id = ids_.Next();
-    user.email = user.id + "@example.test";
-    user.password_hash = "$argon2id$unused";
-    user.display_name = "user " + user.id.substr(0, 8);
-    user.role = role;
-    user.created_at = user.updated_at = clock_.Now();
-    catalog_->Write([&](CatalogTransaction& tx) { tx.users().Insert(user); });
-    return Principal{user.id, role};
-  }
-
+  Principal AddUser(Role role) { return test_support::SeedUser(*catalog_, ids_, clock_, role); }
   Album AddAlbum(const Principal& owner) {
-    Artist artist;
-    artist.id = ids_.Next();
-    artist.owner_user_id = owner.user_id;
-    artist.name = "artist " + artist.id.substr(0, 8);
-    artist.created_at = artist.updated_at = clock_.Now();
-    Album album;
-    album.id = ids_.Next();
-    album.artist_id = artist.id;
-    album.title = "album " + album.id.substr(0, 8);
-    album.created_at = album.updated_at = clock_.Now();
-    catalog_->Write([&](CatalogTransaction& tx) {
-      tx.artists().Insert(artist);
-      tx.albums().Insert(album);
-    });
-    return album;
+    return test_support::SeedAlbum(*catalog_, ids_, clock_, owner);
   }
 
   // A spooled request body, as the HTTP layer leaves it in the spool folder.
