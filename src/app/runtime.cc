@@ -127,8 +127,6 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
       std::make_unique<CatalogService>(*catalog_, *blob_store_, *images_, *ids_, clock_);
   playlists_ = std::make_unique<PlaylistService>(*catalog_, *ids_, clock_);
   TrackOptions track_options;
-  // Services issue root-relative URLs; the API puts the public base in front (api/public_base.h).
-  track_options.public_url = "";
   track_options.upload_ttl = config_.upload_url_ttl;
   track_options.stream_ttl = config_.stream_url_ttl;
   track_options.max_upload_bytes = config_.max_upload_bytes;
@@ -136,7 +134,6 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
                                            track_options);
   media_signer_ = std::make_unique<MediaTokenSigner>(media_secret, clock_);
   MediaDeliveryOptions media_options;
-  media_options.public_url = "";
   media_options.token_ttl = config_.stream_url_ttl;
   media_ = std::make_unique<MediaDelivery>(*catalog_, *blob_store_, *media_signer_, clock_, media_options);
   public_base_ = std::make_unique<api::PublicBase>(config_.public_url);

@@ -99,12 +99,10 @@ MediaDelivery::MediaDelivery(Catalog& catalog, BlobStore& blobs, const MediaToke
       signer_(signer),
       clock_(clock),
       options_(std::move(options)),
-      renditions_(options_.cached_tracks) {
-  while (options_.public_url.ends_with('/')) options_.public_url.pop_back();
-}
+      renditions_(options_.cached_tracks) {}
 
 std::string MediaDelivery::MediaBase(std::string_view token, std::string_view track_id) const {
-  std::string base = options_.public_url + "/media/";
+  std::string base = "/media/";
   base.append(token).append("/").append(track_id).append("/");
   return base;
 }

@@ -25,18 +25,18 @@
 namespace cadenza {
 
 struct MediaDeliveryOptions {
-  std::string public_url;  // where clients reach this server; a trailing '/' is ignored
   std::chrono::seconds token_ttl{std::chrono::hours(6)};
   std::size_t cached_tracks = 4096;  // rendition layouts kept in memory (a few KB each)
 };
 
-// GET /api/v1/tracks/{id}/stream. All URLs are absolute and carry one media token.
+// GET /api/v1/tracks/{id}/stream. All URLs are root-relative (the API puts the public base
+// in front, see api/public_base.h) and carry one media token.
 struct StreamUrls {
   std::string track_id;
   std::string album_id;
   std::string title;
-  std::string hls;   // <public_url>/media/<token>/<trackId>/master.m3u8
-  std::string dash;  // <public_url>/media/<token>/<trackId>/manifest.mpd
+  std::string hls;   // /media/<token>/<trackId>/master.m3u8
+  std::string dash;  // /media/<token>/<trackId>/manifest.mpd
   // Rendition name -> URL of its progressive file ("mp3_96" -> ".../mp3_96.mp3"), in
   // StandardRenditions() order.
   std::vector<std::pair<std::string, std::string>> progressive;

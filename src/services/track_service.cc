@@ -36,7 +36,6 @@ Error AlbumNotFound() {
 
 UploadOptions UploadOptionsFrom(const TrackOptions& options) {
   UploadOptions upload;
-  upload.public_url = options.public_url;
   upload.ttl = options.upload_ttl;
   upload.max_bytes = options.max_upload_bytes;
   return upload;

@@ -43,7 +43,6 @@ inline constexpr std::string_view kPlaceholderTrackTitle = "Untitled";
 inline constexpr int kTranscodeMaxAttempts = 5;
 
 struct TrackOptions {
-  std::string public_url;  // where clients reach this server; "/blobs/..." URLs are built on it
   std::chrono::seconds upload_ttl{3600};
   std::chrono::seconds stream_ttl{3600};
   std::int64_t max_upload_bytes = 2LL << 30;

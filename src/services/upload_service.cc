@@ -45,11 +45,6 @@ std::string EntityTag(std::int64_t size, Timestamp completed_at) {
   return tag;
 }
 
-std::string TrimTrailingSlashes(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
 }  // namespace
 
 UploadService::UploadService(Catalog& catalog, BlobStore& blobs, const UrlSigner& signer,
@@ -59,9 +54,7 @@ UploadService::UploadService(Catalog& catalog, BlobStore& blobs, const UrlSigner
       signer_(signer),
       ids_(ids),
       clock_(clock),
-      options_(std::move(options)) {
-  options_.public_url = TrimTrailingSlashes(std::move(options_.public_url));
-}
+      options_(std::move(options)) {}
 
 std::string UploadService::BlobPath(std::string_view key) {
   std::string path(kBlobPrefix);
@@ -70,7 +63,7 @@ std::string UploadService::BlobPath(std::string_view key) {
 }
 
 std::string UploadService::BlobUrl(std::string_view key) const {
-  return options_.public_url + BlobPath(key);
+  return BlobPath(key);
 }
 
 UploadTicket UploadService::IssueSlot(CatalogTransaction& tx, const Principal& caller,
@@ -150,7 +143,7 @@ StoredUpload UploadService::Store(std::string_view key, const SignedGrant& grant
 }
 
 std::string UploadService::BlobKeyFromTrackUrl(std::string_view track_url) const {
-  std::string prefix = options_.public_url + std::string(kBlobPrefix);
+  std::string prefix(kBlobPrefix);
   std::string_view key = track_url;
   if (key.starts_with(prefix)) key.remove_prefix(prefix.size());
   if (!IsValidBlobKey(key)) {

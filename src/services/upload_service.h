@@ -23,7 +23,6 @@
 namespace cadenza {
 
 struct UploadOptions {
-  std::string public_url;          // scheme://host[:port][/prefix], no trailing slash
   std::chrono::seconds ttl{3600};  // how long an upload URL (and its slot) stays usable
   std::int64_t max_bytes = 2LL << 30;
 };
@@ -73,8 +72,8 @@ class UploadService {
   StoredUpload Store(std::string_view key, const SignedGrant& grant,
                      const std::filesystem::path& spooled_file) const;
 
-  // The blob key a client's trackUrl refers to: public_url + "/blobs/" + key, or the bare
-  // key. Throws Error(kInvalidArgument, field "trackUrl") for anything else.
+  // The blob key a client's trackUrl refers to: "/blobs/" + key (the API has taken off the
+  // public base, see api/public_base.h), or the bare key. Throws Error(kInvalidArgument, field "trackUrl") for anything else.
   std::string BlobKeyFromTrackUrl(std::string_view track_url) const;
 
   // The completed slot for `key` that `caller` may claim inside `tx`: for a new track when
@@ -85,7 +84,7 @@ class UploadService {
   Upload FindClaimable(CatalogTransaction& tx, const Principal& caller, std::string_view key,
                        const std::optional<std::string>& for_track) const;
 
-  // public_url + "/blobs/" + key (no signature).
+  // "/blobs/" + key (no signature), root-relative: the API puts the public base in front.
   std::string BlobUrl(std::string_view key) const;
   // The path a /blobs signature covers: "/blobs/" + key.
   static std::string BlobPath(std::string_view key);

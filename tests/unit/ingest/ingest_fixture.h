@@ -40,7 +40,6 @@ namespace cadenza::ingest_testing {
 
 namespace fs = std::filesystem;
 
-inline constexpr std::string_view kPublicUrl = "https://music.example.test";
 inline constexpr Timestamp kStart = 1'800'000'000'000;
 inline constexpr std::chrono::seconds kLease{60};
 inline constexpr std::chrono::seconds kBackoff{5};
@@ -139,7 +138,6 @@ class IngestFixture : public ::testing::Test {
 
   static TrackOptions TrackOptionsForTests() {
     TrackOptions options;
-    options.public_url = std::string(kPublicUrl);
     options.max_upload_bytes = 64 << 20;
     return options;
   }
@@ -160,7 +158,7 @@ class IngestFixture : public ::testing::Test {
   }
 
   static std::string KeyOf(std::string_view url) {
-    std::string_view key = url.substr(std::string(kPublicUrl).size() + std::string("/blobs/").size());
+    std::string_view key = url.substr(std::string_view("/blobs/").size());
     return std::string(key.substr(0, key.find('?')));
   }
 
