@@ -3,15 +3,14 @@ import { catalog } from '../api/endpoints';
 import { Cover } from '../components/Cover';
 import { Icon } from '../components/icons';
 import { PageState } from '../components/PageState';
+import { PlayAllButton } from '../components/PlayAllButton';
 import { TrackList } from '../components/TrackList';
 import { formatTime, plural, releaseYear } from '../lib/format';
-import { useStore } from '../lib/store';
 import { toast } from '../lib/toast';
 import { useLoad } from '../lib/use-load';
 import { usePoll } from '../lib/use-poll';
-import { addToQueue, playTracks, togglePlay } from '../player/engine';
-import { currentEntry, isPlayable } from '../player/queue';
-import { player } from '../player/state';
+import { addToQueue } from '../player/engine';
+import { isPlayable } from '../player/queue';
 
 export function AlbumPage({ id }: { id: string }) {
   const { data: album, error, loading, reload, setData } = useLoad(async () => {
@@ -20,7 +19,6 @@ export function AlbumPage({ id }: { id: string }) {
     return loaded;
   }, [id]);
   const { artist } = useAlbumContext(album?.id);
-  const state = useStore(player);
 
   const processing = !!album?.tracks.some((track) => track.status === 'processing');
   // New uploads become playable while the page is open.
@@ -30,7 +28,6 @@ export function AlbumPage({ id }: { id: string }) {
 
   const playable = album.tracks.filter(isPlayable);
   const totalSeconds = album.tracks.reduce((sum, track) => sum + (track.durationMs ?? 0) / 1000, 0);
-  const playingThis = state.playing && album.tracks.some((track) => track.id === currentEntry(state.queue)?.track.id);
 
   return (
     <div class="album-page">
@@ -52,15 +49,7 @@ export function AlbumPage({ id }: { id: string }) {
         </div>
       </header>
       <div class="action-bar">
-        <button
-          class="play-button play-button-large"
-          data-testid="album-play"
-          aria-label={playingThis ? 'Pause' : `Play ${album.title}`}
-          disabled={playable.length === 0}
-          onClick={() => (playingThis ? togglePlay() : playTracks(album.tracks, 0))}
-        >
-          <Icon name={playingThis ? 'pause' : 'play'} size={26} />
-        </button>
+        <PlayAllButton tracks={album.tracks} name={album.title} testId="album-play" />
         <button
           class="button button-ghost"
           disabled={playable.length === 0}

@@ -4,6 +4,7 @@ import { session } from '../api/session';
 import type { PlaylistWithEntries } from '../api/types';
 import { Icon } from '../components/icons';
 import { PageState } from '../components/PageState';
+import { PlayAllButton } from '../components/PlayAllButton';
 import { playlistsChanged } from '../components/PlaylistPicker';
 import { TrackListHeader, TrackRow } from '../components/TrackList';
 import { confirmAction } from '../lib/confirm';
@@ -14,9 +15,6 @@ import { navigate } from '../lib/router';
 import { useStore } from '../lib/store';
 import { reportError, toast } from '../lib/toast';
 import { useLoad } from '../lib/use-load';
-import { playTracks, togglePlay } from '../player/engine';
-import { currentEntry, isPlayable } from '../player/queue';
-import { player } from '../player/state';
 
 function RenameForm({ playlist, onDone }: { playlist: PlaylistWithEntries; onDone: (renamed?: string) => void }) {
   const [name, setName] = useState(playlist.name);
@@ -68,7 +66,6 @@ export function PlaylistPage({ id }: { id: string }) {
   const changed = useStore(playlistsChanged);
   const { data: playlist, error, loading, reload, setData } = useLoad(() => playlistApi.get(id), [id], changed);
   const me = useStore(session);
-  const state = useStore(player);
   const [renaming, setRenaming] = useState(false);
   const [busy, setBusy] = useState(false);
 
@@ -94,8 +91,6 @@ export function PlaylistPage({ id }: { id: string }) {
   const owned = me?.user.id === playlist.ownerId;
   const tracks = playlist.entries.map((entry) => entry.track);
   const totalSeconds = tracks.reduce((sum, track) => sum + (track.durationMs ?? 0) / 1000, 0);
-  const current = currentEntry(state.queue);
-  const playingThis = state.playing && !!current && tracks.some((track) => track.id === current.track.id);
 
   const remove = async (position: number) => {
     setBusy(true);
@@ -152,15 +147,7 @@ export function PlaylistPage({ id }: { id: string }) {
         </div>
       </header>
       <div class="action-bar">
-        <button
-          class="play-button play-button-large"
-          data-testid="playlist-play"
-          aria-label={playingThis ? 'Pause' : `Play ${playlist.name}`}
-          disabled={!tracks.some(isPlayable)}
-          onClick={() => (playingThis ? togglePlay() : playTracks(tracks, 0))}
-        >
-          <Icon name={playingThis ? 'pause' : 'play'} size={26} />
-        </button>
+        <PlayAllButton tracks={tracks} name={playlist.name} testId="playlist-play" />
         {owned && (
           <>
             <button class="button button-ghost" data-testid="playlist-rename" onClick={() => setRenaming(true)} disabled={renaming}>
