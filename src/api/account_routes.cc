@@ -30,7 +30,7 @@ std::optional<std::string> OptionalPassword(const boost::json::object& body,
 
 // Emails are validated by the service, which knows the address rules; here only the type.
 std::string RequiredEmail(const boost::json::object& body) {
-  return RequiredText(body, "email", TextRule{1, 254, false});
+  return RequiredText(body, "email", kEmailLimits);
 }
 
 http::Response AuthBody(int status, const AuthResult& result) {
@@ -51,7 +51,7 @@ void RegisterAccountRoutes(http::Router& router, AccountService& accounts) {
     RejectUnknownFields(body, {"email", "password", "displayName", "role"});
     std::string email = RequiredEmail(body);
     std::string password = RequiredPassword(body, "password");
-    std::string display_name = RequiredText(body, "displayName");
+    std::string display_name = RequiredText(body, "displayName", kDisplayNameLimits);
     Role role = Role::kListener;
     if (std::optional<std::string> name = OptionalText(body, "role")) {
       std::optional<Role> parsed = ParseRole(*name);
@@ -79,8 +79,8 @@ void RegisterAccountRoutes(http::Router& router, AccountService& accounts) {
     boost::json::object body = ParseJsonObject(request);
     RejectUnknownFields(body, {"displayName", "email", "password", "currentPassword"});
     UserPatch patch;
-    patch.display_name = OptionalText(body, "displayName");
-    patch.email = OptionalText(body, "email", TextRule{1, 254, false});
+    patch.display_name = OptionalText(body, "displayName", kDisplayNameLimits);
+    patch.email = OptionalText(body, "email", kEmailLimits);
     patch.new_password = OptionalPassword(body, "password");
     patch.current_password = OptionalPassword(body, "currentPassword");
     return http::Response::Json(200, ToJson(accounts.UpdateMe(who, patch)));

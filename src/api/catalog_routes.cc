@@ -13,10 +13,6 @@ namespace cadenza::api {
 
 namespace {
 
-constexpr TextRule kNameRule{1, 200, false};
-constexpr TextRule kBioRule{0, 5000, true};
-// Generous: the service explains the YYYY-MM-DD format when the text is not a date.
-constexpr TextRule kDateRule{0, 100, false};
 constexpr std::int64_t kMaxCoverBytes = 10 << 20;
 
 // The media type is checked before the body is read; the decoder then trusts only the bytes.
@@ -81,8 +77,8 @@ void RegisterCatalogRoutes(http::Router& router, AccountService& accounts,
     boost::json::object body = ParseJsonObject(request);
     RejectUnknownFields(body, {"name", "bio"});
     ArtistDraft draft;
-    draft.name = RequiredText(body, "name", kNameRule);
-    draft.bio = OptionalText(body, "bio", kBioRule, /*null_clears=*/true);
+    draft.name = RequiredText(body, "name", kNameLimits);
+    draft.bio = OptionalText(body, "bio", kBioLimits, /*null_clears=*/true);
     return Created("artists", ToJson(catalog.CreateArtist(who, draft)));
   });
 
@@ -97,8 +93,8 @@ void RegisterCatalogRoutes(http::Router& router, AccountService& accounts,
     boost::json::object body = ParseJsonObject(request);
     RejectUnknownFields(body, {"name", "bio"});
     ArtistPatch patch;
-    patch.name = OptionalText(body, "name", kNameRule);
-    patch.bio = OptionalText(body, "bio", kBioRule, /*null_clears=*/true);
+    patch.name = OptionalText(body, "name", kNameLimits);
+    patch.bio = OptionalText(body, "bio", kBioLimits, /*null_clears=*/true);
     return http::Response::Json(200, ToJson(catalog.UpdateArtist(who, id, patch)));
   });
 
@@ -128,8 +124,8 @@ void RegisterCatalogRoutes(http::Router& router, AccountService& accounts,
     RejectUnknownFields(body, {"artistId", "title", "releaseDate"});
     AlbumDraft draft;
     draft.artist_id = RequiredId(body, "artistId");
-    draft.title = RequiredText(body, "title", kNameRule);
-    draft.release_date = OptionalText(body, "releaseDate", kDateRule, /*null_clears=*/true);
+    draft.title = RequiredText(body, "title", kTitleLimits);
+    draft.release_date = OptionalText(body, "releaseDate", kReleaseDateLimits, /*null_clears=*/true);
     return Created("albums", ToJson(catalog.CreateAlbum(who, draft)));
   });
 
@@ -145,8 +141,8 @@ void RegisterCatalogRoutes(http::Router& router, AccountService& accounts,
     RejectUnknownFields(body, {"artistId", "title", "releaseDate"});
     AlbumPatch patch;
     patch.artist_id = OptionalId(body, "artistId");
-    patch.title = OptionalText(body, "title", kNameRule);
-    patch.release_date = OptionalText(body, "releaseDate", kDateRule, /*null_clears=*/true);
+    patch.title = OptionalText(body, "title", kTitleLimits);
+    patch.release_date = OptionalText(body, "releaseDate", kReleaseDateLimits, /*null_clears=*/true);
     return http::Response::Json(200, ToJson(catalog.UpdateAlbum(who, id, patch)));
   });
 

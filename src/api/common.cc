@@ -37,10 +37,6 @@ Error Missing(std::string_view field) {
   return InvalidArgument(Name(field), Name(field) + " is required");
 }
 
-TextLimits Limits(const TextRule& rule) {
-  return TextLimits{rule.min_chars, rule.max_chars, rule.allow_newlines};
-}
-
 // Parses a whole decimal integer (optional leading '-'); nullopt for anything else.
 std::optional<std::int64_t> ParseInt(std::string_view text) {
   std::int64_t value = 0;
@@ -84,16 +80,17 @@ boost::json::object ParseJsonObject(const http::Request& request) {
   return std::move(value.as_object());
 }
 
-std::string RequiredText(const boost::json::object& body, std::string_view field, TextRule rule) {
+std::string RequiredText(const boost::json::object& body, std::string_view field,
+                         const TextLimits& limits) {
   const boost::json::value* value = body.if_contains(field);
   if (value == nullptr || value->is_null()) throw Missing(field);
   if (!value->is_string()) throw WrongType(field, "a string");
   const boost::json::string& text = value->get_string();
-  return CheckText(std::string_view(text.data(), text.size()), field, Limits(rule));
+  return CheckText(std::string_view(text.data(), text.size()), field, limits);
 }
 
 std::optional<std::string> OptionalText(const boost::json::object& body, std::string_view field,
-                                        TextRule rule, bool null_clears) {
+                                        const TextLimits& limits, bool null_clears) {
   const boost::json::value* value = body.if_contains(field);
   if (value == nullptr) return std::nullopt;
   if (value->is_null()) {
@@ -102,7 +99,7 @@ std::optional<std::string> OptionalText(const boost::json::object& body, std::st
   }
   if (!value->is_string()) throw WrongType(field, null_clears ? "a string or null" : "a string");
   const boost::json::string& text = value->get_string();
-  return CheckText(std::string_view(text.data(), text.size()), field, Limits(rule));
+  return CheckText(std::string_view(text.data(), text.size()), field, limits);
 }
 
 std::optional<std::int64_t> OptionalInt(const boost::json::object& body, std::string_view field,

@@ -11,6 +11,7 @@
 
 #include "domain/pagination.h"
 #include "domain/principal.h"
+#include "domain/text_rules.h"
 #include "http/request.h"
 
 namespace cadenza {
@@ -27,18 +28,15 @@ Principal Authenticate(const http::Request& request, AccountService& accounts);
 // charset allowed), 400 when it is not valid UTF-8 JSON or not an object.
 boost::json::object ParseJsonObject(const http::Request& request);
 
-struct TextRule {
-  std::size_t min_chars = 1;    // counted in Unicode code points, after trimming ASCII spaces
-  std::size_t max_chars = 200;
-  bool allow_newlines = false;  // other control characters are always refused
-};
-
-// A required string field; trims surrounding ASCII whitespace, keeps all other text intact.
-std::string RequiredText(const boost::json::object& body, std::string_view field, TextRule rule = {});
+// A required string field held to `limits` (domain/text_rules.h); trims surrounding ASCII
+// whitespace, keeps all other text intact.
+std::string RequiredText(const boost::json::object& body, std::string_view field,
+                         const TextLimits& limits = kNameLimits);
 // Absent -> nullopt; present -> validated like RequiredText. `null` is refused unless
 // `null_clears` is set, in which case it yields an empty string (meaning "clear it").
 std::optional<std::string> OptionalText(const boost::json::object& body, std::string_view field,
-                                        TextRule rule = {}, bool null_clears = false);
+                                        const TextLimits& limits = kNameLimits,
+                                        bool null_clears = false);
 std::optional<std::int64_t> OptionalInt(const boost::json::object& body, std::string_view field,
                                         std::int64_t min, std::int64_t max);
 std::optional<bool> OptionalBool(const boost::json::object& body, std::string_view field);

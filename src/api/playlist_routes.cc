@@ -16,8 +16,6 @@ namespace cadenza::api {
 
 namespace {
 
-constexpr TextRule kNameRule{1, 200, false};
-constexpr TextRule kDescriptionRule{0, 2000, true};
 constexpr std::int64_t kMaxPosition = static_cast<std::int64_t>(PlaylistService::kMaxEntries);
 
 boost::json::object PlaylistBody(const PlaylistWithEntries& playlist) {
@@ -97,8 +95,8 @@ void RegisterPlaylistRoutes(http::Router& router, AccountService& accounts,
     boost::json::object body = ParseJsonObject(request);
     RejectUnknownFields(body, {"name", "description", "public"});
     PlaylistDraft draft;
-    draft.name = RequiredText(body, "name", kNameRule);
-    draft.description = OptionalText(body, "description", kDescriptionRule, /*null_clears=*/true);
+    draft.name = RequiredText(body, "name", kNameLimits);
+    draft.description = OptionalText(body, "description", kDescriptionLimits, /*null_clears=*/true);
     draft.is_public = OptionalBool(body, "public").value_or(false);
     Playlist playlist = playlists.Create(who, draft);
     boost::json::object created = PlaylistBody(PlaylistWithEntries{playlist, {}});
@@ -118,8 +116,8 @@ void RegisterPlaylistRoutes(http::Router& router, AccountService& accounts,
     boost::json::object body = ParseJsonObject(request);
     RejectUnknownFields(body, {"name", "description", "public"});
     PlaylistPatch patch;
-    patch.name = OptionalText(body, "name", kNameRule);
-    patch.description = OptionalText(body, "description", kDescriptionRule, /*null_clears=*/true);
+    patch.name = OptionalText(body, "name", kNameLimits);
+    patch.description = OptionalText(body, "description", kDescriptionLimits, /*null_clears=*/true);
     patch.is_public = OptionalBool(body, "public");
     return http::Response::Json(200, ToJson(playlists.Update(who, id, patch)));
   });

@@ -11,6 +11,7 @@
 #include "api/public_base.h"
 #include "api/routes.h"
 #include "domain/time.h"
+#include "domain/track_rules.h"
 #include "http/response.h"
 #include "services/media_delivery.h"
 #include "services/track_service.h"
@@ -19,7 +20,7 @@ namespace cadenza::api {
 
 namespace {
 
-constexpr TextRule kTrackUrlRule{.min_chars = 1, .max_chars = 2048};
+constexpr TextLimits kTrackUrlRule{.min_chars = 1, .max_chars = 2048};
 
 boost::json::object TicketJson(const UploadTicket& ticket, std::string_view base) {
   return {{"uploadUrl", std::string(base) + ticket.upload_url},
@@ -38,9 +39,9 @@ http::Response CreateTrack(http::Request& request, AccountService& accounts,
   RejectUnknownFields(body, {"albumId", "title", "trackUrl", "trackNumber"});
   NewTrack track;
   track.album_id = RequiredId(body, "albumId");
-  track.title = OptionalText(body, "title");  // absent: filled from the file's tags
+  track.title = OptionalText(body, "title", kTitleLimits);  // absent: filled from the file's tags
   track.track_url = base.RootRelative(request, RequiredText(body, "trackUrl", kTrackUrlRule));
-  if (auto number = OptionalInt(body, "trackNumber", 1, 999)) {
+  if (auto number = OptionalInt(body, "trackNumber", kMinTrackNumber, kMaxTrackNumber)) {
     track.track_number = static_cast<int>(*number);
   }
   Track created = tracks.Create(caller, track);
@@ -57,13 +58,13 @@ http::Response PatchTrack(http::Request& request, AccountService& accounts,
   RejectUnknownFields(body, {"albumId", "title", "trackUrl", "trackNumber"});
   TrackPatch patch;
   if (body.contains("albumId")) patch.album_id = RequiredId(body, "albumId");
-  patch.title = OptionalText(body, "title");
+  patch.title = OptionalText(body, "title", kTitleLimits);
   patch.track_url = OptionalText(body, "trackUrl", kTrackUrlRule);
   if (patch.track_url) patch.track_url = base.RootRelative(request, *patch.track_url);
   const boost::json::value* number = body.if_contains("trackNumber");
   if (number != nullptr && number->is_null()) {
     patch.clear_track_number = true;
-  } else if (auto value = OptionalInt(body, "trackNumber", 1, 999)) {
+  } else if (auto value = OptionalInt(body, "trackNumber", kMinTrackNumber, kMaxTrackNumber)) {
     patch.track_number = static_cast<int>(*value);
   }
   return http::Response::Json(200, ToJson(tracks.Update(caller, id, patch)));

@@ -13,7 +13,6 @@ namespace {
 constexpr std::string_view kBadCredentials = "email or password is incorrect";
 constexpr std::string_view kDisabled = "this account is disabled";
 constexpr std::string_view kEmailTaken = "an account with this email already exists";
-constexpr TextLimits kDisplayNameLimits{1, 200, false};
 
 Error EmailTaken() { return Error(ErrorCode::kConflict, std::string(kEmailTaken), "email"); }
 

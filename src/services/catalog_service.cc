@@ -11,9 +11,6 @@ namespace cadenza {
 
 namespace {
 
-constexpr TextLimits kNameLimits{1, 200, false};
-constexpr TextLimits kBioLimits{0, 5000, true};
-
 std::optional<std::string> CheckBio(const std::optional<std::string>& bio) {
   if (!bio) return std::nullopt;
   std::string checked = CheckText(*bio, "bio", kBioLimits);
@@ -113,7 +110,7 @@ void CatalogService::DeleteArtist(const Principal& who, std::string_view id) {
 Album CatalogService::CreateAlbum(const Principal& who, const AlbumDraft& draft) {
   Authorize(who, Action::kCreateCatalog);
   Album album;
-  album.title = CheckText(draft.title, "title", kNameLimits);
+  album.title = CheckText(draft.title, "title", kTitleLimits);
   album.release_date = CheckReleaseDate(draft.release_date);
   album.artist_id = draft.artist_id;
   album.id = ids_.Next();
@@ -152,7 +149,7 @@ Page<Album> CatalogService::ListAlbumsByArtist(const Principal& who, std::string
 Album CatalogService::UpdateAlbum(const Principal& who, std::string_view id,
                                   const AlbumPatch& patch) {
   std::optional<std::string> title;
-  if (patch.title) title = CheckText(*patch.title, "title", kNameLimits);
+  if (patch.title) title = CheckText(*patch.title, "title", kTitleLimits);
   std::optional<std::string> release_date = CheckReleaseDate(patch.release_date);
   return catalog_.WriteValue([&](CatalogTransaction& tx) {
     Album album = LoadAlbum(tx, id);

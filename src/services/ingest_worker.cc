@@ -13,6 +13,7 @@
 #include "domain/error.h"
 #include "services/album_cover.h"
 #include "services/audio_sniff.h"
+#include "domain/track_rules.h"
 #include "services/text_rules.h"
 #include "services/track_service.h"
 
@@ -28,7 +29,7 @@ TrackTags OfferedTags(const AudioTags& tags) {
   auto text = [](const std::optional<std::string>& value) -> std::optional<std::string> {
     if (!value) return std::nullopt;
     try {
-      return CheckText(*value, "tag", TextLimits{});
+      return CheckText(*value, "tag", kTitleLimits);
     } catch (const Error&) {
       return std::nullopt;
     }
@@ -38,7 +39,7 @@ TrackTags OfferedTags(const AudioTags& tags) {
   offered.artist = text(tags.artist);
   offered.album = text(tags.album);
   offered.date = text(tags.date);
-  if (tags.track_number && *tags.track_number >= 1 && *tags.track_number <= 999) {
+  if (tags.track_number && IsTrackNumber(*tags.track_number)) {
     offered.track_number = tags.track_number;
   }
   return offered;
@@ -460,13 +461,12 @@ void IngestWorker::Run(IngestAttempt& attempt) {
       const AudioTags& tags = result.probe.tags;
       if (current->title == kPlaceholderTrackTitle && tags.title) {
         try {
-          current->title = CheckText(*tags.title, "title", TextLimits{});
+          current->title = CheckText(*tags.title, "title", kTitleLimits);
         } catch (const Error&) {
           // A tag that would not pass as a title (empty, too long, control characters).
         }
       }
-      if (!current->track_number && tags.track_number && *tags.track_number >= 1 &&
-          *tags.track_number <= 999) {
+      if (!current->track_number && tags.track_number && IsTrackNumber(*tags.track_number)) {
         current->track_number = tags.track_number;
       }
       current->tags = OfferedTags(tags);

@@ -11,9 +11,6 @@ namespace cadenza {
 
 namespace {
 
-constexpr TextLimits kNameLimits{1, 200, false};
-constexpr TextLimits kDescriptionLimits{0, 2000, true};
-
 std::optional<std::string> CheckDescription(const std::optional<std::string>& description) {
   if (!description) return std::nullopt;
   std::string checked = CheckText(*description, "description", kDescriptionLimits);

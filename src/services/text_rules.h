@@ -1,17 +1,14 @@
 #pragma once
 // Text validation shared by the services (which must hold for every caller, the CLI included)
-// and the API layer (which applies the same rules to JSON fields). Pure functions, no I/O.
+// and the API layer (which applies the same rules to JSON fields). The limits themselves are
+// in domain/text_rules.h. Pure functions, no I/O.
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace cadenza {
+#include "domain/text_rules.h"
 
-struct TextLimits {
-  std::size_t min_chars = 1;  // Unicode code points, after trimming ASCII whitespace
-  std::size_t max_chars = 200;
-  bool allow_newlines = false;  // '\n' (and "\r\n") only; other control characters never pass
-};
+namespace cadenza {
 
 // Removes leading and trailing ASCII whitespace (space, tab, CR, LF, FF, VT).
 std::string_view TrimAscii(std::string_view text);

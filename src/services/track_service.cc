@@ -13,20 +13,18 @@ namespace cadenza {
 
 namespace {
 
-constexpr int kMinTrackNumber = 1;
-constexpr int kMaxTrackNumber = 999;
-
 std::int64_t Millis(std::chrono::seconds s) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(s).count();
 }
 
 std::string CheckTitle(std::string_view title) {
-  return CheckText(title, "title", TextLimits{.min_chars = 1, .max_chars = 200});
+  return CheckText(title, "title", kTitleLimits);
 }
 
 void CheckTrackNumber(const std::optional<int>& number) {
-  if (number && (*number < kMinTrackNumber || *number > kMaxTrackNumber)) {
-    throw InvalidArgument("trackNumber", "trackNumber must be 1 to 999");
+  if (number && !IsTrackNumber(*number)) {
+    throw InvalidArgument("trackNumber", "trackNumber must be " + std::to_string(kMinTrackNumber) +
+                                             " to " + std::to_string(kMaxTrackNumber));
   }
 }
 

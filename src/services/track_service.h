@@ -12,7 +12,7 @@
 // (services/ingest_worker.h) takes it from there to "ready" or "failed".
 //
 // Untitled uploads: POST /api/v1/tracks may leave out the title. The track is then created
-// with the placeholder title kPlaceholderTrackTitle, and the worker replaces it with the
+// with the placeholder title kPlaceholderTrackTitle (domain/track_rules.h), and the worker replaces it with the
 // file's title tag when the title is still the placeholder once processing succeeds; likewise
 // a missing track number is taken from the file's track-number tag. Fields the uploader set
 // are never overwritten.
@@ -29,6 +29,7 @@
 #include "domain/pagination.h"
 #include "domain/principal.h"
 #include "domain/time.h"
+#include "domain/track_rules.h"
 #include "ports/blob_store.h"
 #include "ports/catalog.h"
 #include "ports/clock.h"
@@ -38,7 +39,6 @@
 
 namespace cadenza {
 
-inline constexpr std::string_view kPlaceholderTrackTitle = "Untitled";
 // Transcoding attempts per job before the track is marked failed.
 inline constexpr int kTranscodeMaxAttempts = 5;
 

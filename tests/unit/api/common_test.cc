@@ -153,23 +153,23 @@ TEST(RequiredTextTest, CountsCodePointsNotBytes) {
   std::string two_hundred;
   for (int i = 0; i < 200; ++i) two_hundred += "\xE2\x99\xAB";  // U+266B, three bytes each
   boost::json::object body{{"name", two_hundred}};
-  EXPECT_EQ(RequiredText(body, "name", TextRule{1, 200}), two_hundred);
+  EXPECT_EQ(RequiredText(body, "name", TextLimits{1, 200}), two_hundred);
   body["name"] = two_hundred + "x";
-  Error e = ErrorFrom([&] { RequiredText(body, "name", TextRule{1, 200}); });
+  Error e = ErrorFrom([&] { RequiredText(body, "name", TextLimits{1, 200}); });
   EXPECT_EQ(e.field(), "name");
   EXPECT_NE(std::string(e.what()).find("200"), std::string::npos) << e.what();
   body["name"] = "\xF0\x9F\x8E\xB5";  // one emoji, four bytes
-  EXPECT_NO_THROW(RequiredText(body, "name", TextRule{1, 1}));
+  EXPECT_NO_THROW(RequiredText(body, "name", TextLimits{1, 1}));
 }
 
 TEST(RequiredTextTest, RefusesControlCharactersAndUnwantedNewlines) {
   boost::json::object body{{"bio", "first line\nsecond line"}};
   EXPECT_EQ(ErrorFrom([&] { RequiredText(body, "bio"); }).field(), "bio");
-  EXPECT_EQ(RequiredText(body, "bio", TextRule{0, 100, true}), "first line\nsecond line");
+  EXPECT_EQ(RequiredText(body, "bio", TextLimits{0, 100, true}), "first line\nsecond line");
   for (std::string bad : {"nul\x01here", "bell\a", "esc\x1b[0m", "del\x7f", "c1\xC2\x85"}) {
     body["bio"] = bad;
     EXPECT_EQ(ErrorFrom([&] {
-                RequiredText(body, "bio", TextRule{0, 100, true});
+                RequiredText(body, "bio", TextLimits{0, 100, true});
               }).field(),
               "bio")
         << bad;
@@ -179,12 +179,12 @@ TEST(RequiredTextTest, RefusesControlCharactersAndUnwantedNewlines) {
 TEST(OptionalTextTest, AbsentNullAndPresent) {
   EXPECT_FALSE(OptionalText(Object("{}"), "bio"));
   EXPECT_EQ(OptionalText(Object(R"({"bio": " x "})"), "bio"), "x");
-  EXPECT_EQ(OptionalText(Object(R"({"bio": null})"), "bio", TextRule{0, 10}, true), "");
+  EXPECT_EQ(OptionalText(Object(R"({"bio": null})"), "bio", TextLimits{0, 10}, true), "");
   Error refused = ErrorFrom([] { OptionalText(Object(R"({"bio": null})"), "bio"); });
   EXPECT_EQ(refused.field(), "bio");
   EXPECT_STREQ(refused.what(), "bio must be a string");
   EXPECT_EQ(ErrorFrom([] {
-              OptionalText(Object(R"({"bio": true})"), "bio", TextRule{0, 10}, true);
+              OptionalText(Object(R"({"bio": true})"), "bio", TextLimits{0, 10}, true);
             }).field(),
             "bio");
 }
