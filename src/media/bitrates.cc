@@ -1,6 +1,7 @@
 #include "media/bitrates.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -15,14 +16,15 @@ void CheckTimescale(const Rendition& rendition) {
   }
 }
 
-// Rounded up, so the advertised rate is never below what a segment needs.
-std::int64_t BitsPerSecond(std::int64_t bytes, std::int64_t ticks, int timescale) {
-  if (ticks <= 0) return 0;
-  // A segment is a few seconds: bytes * 8 * timescale stays far below 2^63.
-  return (bytes * 8 * timescale + ticks - 1) / ticks;
-}
-
 }  // namespace
+
+std::int64_t BitsPerSecond(std::int64_t bytes, std::int64_t ticks, int timescale) {
+  if (ticks <= 0 || timescale <= 0) return 0;
+  // Whole renditions can be hours long: long double keeps bytes * 8 * timescale exact (64-bit
+  // mantissa) where int64 arithmetic could overflow.
+  long double bits = static_cast<long double>(bytes) * 8 * timescale;
+  return static_cast<std::int64_t>(std::ceil(bits / static_cast<long double>(ticks)));
+}
 
 std::int64_t PeakBitrate(const Rendition& rendition) {
   CheckTimescale(rendition);
@@ -44,10 +46,7 @@ std::int64_t AverageBitrate(const Rendition& rendition) {
   if (ticks <= 0) {
     for (const Segment& segment : rendition.segments) ticks += segment.duration;
   }
-  // Whole renditions can be hours long: divide before multiplying by the timescale.
-  if (ticks <= 0) return 0;
-  long double seconds = static_cast<long double>(ticks) / rendition.timescale;
-  return static_cast<std::int64_t>(static_cast<long double>(rendition.size_bytes) * 8 / seconds);
+  return BitsPerSecond(rendition.size_bytes, ticks, rendition.timescale);
 }
 
 void CheckSegmentNumbering(const Rendition& rendition) {

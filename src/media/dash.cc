@@ -83,7 +83,7 @@ std::string Representation(const Rendition& rendition) {
          Attribute("value", rendition.channels) + "/>\n";
   out += indent + "<SegmentTemplate" + Attribute("timescale", rendition.timescale) +
          Attribute("initialization", "$RepresentationID$/" + std::string(kInitSegmentName)) +
-         Attribute("media", "$RepresentationID$/seg-$Number%05d$.m4s") +
+         Attribute("media", DashSegmentTemplate()) +
          Attribute("startNumber", 0) + ">\n";
   out += SegmentTimeline(rendition, indent + "  ");
   out += indent + "</SegmentTemplate>\n";

@@ -18,7 +18,7 @@ std::string SegmentFileName(int index) {
     throw std::out_of_range("segment index " + std::to_string(index) + " out of range");
   }
   char digits[8];
-  std::snprintf(digits, sizeof digits, "%05d", index);
+  std::snprintf(digits, sizeof digits, "%0*d", static_cast<int>(kSegmentDigits), index);
   return std::string(kSegmentPrefix) + digits + std::string(kSegmentSuffix);
 }
 
@@ -37,6 +37,19 @@ std::optional<int> ParseSegmentFileName(std::string_view name) {
 
 std::string ProgressiveFileName(const RenditionSpec& spec) {
   return RenditionName(spec) + "." + std::string(CodecName(spec.codec));
+}
+
+std::string InitSegmentPath(const RenditionSpec& spec) {
+  return RenditionName(spec) + "/" + std::string(kInitSegmentName);
+}
+
+std::string SegmentPath(const RenditionSpec& spec, int index) {
+  return RenditionName(spec) + "/" + SegmentFileName(index);
+}
+
+std::string DashSegmentTemplate() {
+  return "$RepresentationID$/" + std::string(kSegmentPrefix) + "$Number%0" +
+         std::to_string(kSegmentDigits) + "d$" + std::string(kSegmentSuffix);
 }
 
 bool IsCmaf(const Rendition& rendition) { return rendition.packaging == kCmafPackaging; }

@@ -1,7 +1,7 @@
 #pragma once
 // The file names under which a track's media is addressed, relative to the folder a manifest
 // is served from: "<rendition>/playlist.m3u8", "<rendition>/init.mp4",
-// "<rendition>/seg-00000.m4s" and "<rendition>.mp3". Manifests refer to them relatively, so a
+// "<rendition>/seg-00000.m4s" and "<rendition>.mp3". The only place these names are spelled. Manifests refer to them relatively, so a
 // token carried in the manifest URL's path reaches every request a player derives from it.
 // Pure: no I/O, thread-safe.
 #include <optional>
@@ -32,6 +32,15 @@ std::optional<int> ParseSegmentFileName(std::string_view name);
 
 // "mp3_160.mp3": the file name of a progressive rendition.
 std::string ProgressiveFileName(const RenditionSpec& spec);
+
+// "aac_160/init.mp4" and "aac_160/seg-00042.m4s": a CMAF rendition's files relative to the
+// manifests' folder. SegmentPath throws std::out_of_range as SegmentFileName does.
+std::string InitSegmentPath(const RenditionSpec& spec);
+std::string SegmentPath(const RenditionSpec& spec, int index);
+
+// "$RepresentationID$/seg-$Number%05d$.m4s": the DASH SegmentTemplate that expands to
+// SegmentPath for each representation.
+std::string DashSegmentTemplate();
 
 bool IsCmaf(const Rendition& rendition);         // packaging "cmaf"
 bool IsProgressive(const Rendition& rendition);  // packaging "progressive"

@@ -3,8 +3,6 @@
 #include "services/album_cover.h"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
 #include <fstream>
 #include <stdexcept>
 #include <system_error>
@@ -14,6 +12,8 @@
 #include "services/album_cover.h"
 #include "services/audio_sniff.h"
 #include "domain/track_rules.h"
+#include "media/bitrates.h"
+#include "media/layout.h"
 #include "services/text_rules.h"
 #include "services/track_service.h"
 
@@ -94,19 +94,8 @@ std::string ExtensionFor(std::string_view head) {
   return ".bin";
 }
 
-std::int64_t BitsPerSecond(std::int64_t bytes, std::int64_t duration, int timescale) {
-  if (duration <= 0 || timescale <= 0) return 0;
-  return std::llround(static_cast<double>(bytes) * 8.0 * timescale / static_cast<double>(duration));
-}
-
 std::int64_t FileSize(const fs::path& path) {
   return static_cast<std::int64_t>(fs::file_size(path));
-}
-
-std::string SegmentName(int index) {
-  char name[32];
-  std::snprintf(name, sizeof name, "seg-%05d.m4s", index);
-  return name;
 }
 
 }  // namespace
@@ -399,9 +388,8 @@ void IngestWorker::Run(IngestAttempt& attempt) {
       r.channels = encoded.channels;
       r.timescale = encoded.timescale;
       r.duration = encoded.duration;
-      const std::string name = RenditionName(encoded.spec);
-      if (encoded.packaging == "cmaf") {
-        r.blob_key = attempt.prefix + name + "/init.mp4";
+      if (encoded.packaging == kCmafPackaging) {
+        r.blob_key = attempt.prefix + InitSegmentPath(encoded.spec);
         r.size_bytes = FileSize(encoded.main.path);
         blobs_.PutFile(r.blob_key, encoded.main.path);
         for (std::size_t i = 0; i < encoded.segments.size(); ++i) {
@@ -409,7 +397,7 @@ void IngestWorker::Run(IngestAttempt& attempt) {
           const EncodedFile& file = encoded.segments[i];
           Segment segment;
           segment.index = static_cast<int>(i);
-          segment.blob_key = attempt.prefix + name + "/" + SegmentName(segment.index);
+          segment.blob_key = attempt.prefix + SegmentPath(encoded.spec, segment.index);
           segment.duration = file.duration;
           segment.size_bytes = FileSize(file.path);
           blobs_.PutFile(segment.blob_key, file.path);
@@ -420,7 +408,7 @@ void IngestWorker::Run(IngestAttempt& attempt) {
         }
         r.average_bitrate = BitsPerSecond(r.size_bytes, r.duration, r.timescale);
       } else {
-        r.blob_key = attempt.prefix + name + "." + std::string(CodecName(encoded.spec.codec));
+        r.blob_key = attempt.prefix + ProgressiveFileName(encoded.spec);
         r.size_bytes = FileSize(encoded.main.path);
         blobs_.PutFile(r.blob_key, encoded.main.path);
         r.average_bitrate = BitsPerSecond(r.size_bytes, r.duration, r.timescale);

@@ -67,8 +67,8 @@ TEST(HlsMasterPlaylistTest, ComputesBitratesWhenTheRowHasNone) {
   rendition.size_bytes = 600 + 15000 + 24001;
   std::vector<std::string> lines = Lines(HlsMasterPlaylist({rendition}));
   ASSERT_EQ(lines.size(), 5u);
-  // Average: 39601 bytes over 3 s.
-  EXPECT_EQ(lines[3], "#EXT-X-STREAM-INF:BANDWIDTH=120000,AVERAGE-BANDWIDTH=105602,"
+  // Average: 39601 bytes over 3 s = 105602.67 bit/s, rounded up like every rate.
+  EXPECT_EQ(lines[3], "#EXT-X-STREAM-INF:BANDWIDTH=120000,AVERAGE-BANDWIDTH=105603,"
                       "CODECS=\"mp4a.40.2\"");
 }
 
