@@ -30,7 +30,7 @@
 #include "services/id_generator.h"
 #include "services/media_delivery.h"
 #include "services/media_token.h"
-#include "services/ingest_worker.h"
+#include "services/ingest/ingest_worker.h"
 #include "services/playlist_service.h"
 #include "services/token_service.h"
 #include "services/track_service.h"

@@ -14,7 +14,7 @@
 #include "app/runtime.h"
 #include "http/server.h"
 #include "services/blob_janitor.h"
-#include "services/ingest_worker.h"
+#include "services/ingest/ingest_worker.h"
 
 namespace cadenza::app {
 

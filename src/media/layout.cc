@@ -52,6 +52,11 @@ std::string DashSegmentTemplate() {
          std::to_string(kSegmentDigits) + "d$" + std::string(kSegmentSuffix);
 }
 
+std::string RenditionPrefix(std::string_view track_id, std::string_view job_id, int attempt) {
+  return "renditions/" + std::string(track_id) + "/" + std::string(job_id) + "-" +
+         std::to_string(attempt) + "/";
+}
+
 bool IsCmaf(const Rendition& rendition) { return rendition.packaging == kCmafPackaging; }
 
 bool IsProgressive(const Rendition& rendition) {

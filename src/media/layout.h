@@ -1,7 +1,8 @@
 #pragma once
 // The file names under which a track's media is addressed, relative to the folder a manifest
 // is served from: "<rendition>/playlist.m3u8", "<rendition>/init.mp4",
-// "<rendition>/seg-00000.m4s" and "<rendition>.mp3". The only place these names are spelled. Manifests refer to them relatively, so a
+// "<rendition>/seg-00000.m4s" and "<rendition>.mp3"; and the blob prefix under which the
+// ingest worker stores them. The only place these names are spelled. Manifests refer to them relatively, so a
 // token carried in the manifest URL's path reaches every request a player derives from it.
 // Pure: no I/O, thread-safe.
 #include <optional>
@@ -41,6 +42,11 @@ std::string SegmentPath(const RenditionSpec& spec, int index);
 // "$RepresentationID$/seg-$Number%05d$.m4s": the DASH SegmentTemplate that expands to
 // SegmentPath for each representation.
 std::string DashSegmentTemplate();
+
+// The blob prefix of one transcode attempt's outputs, "renditions/<trackId>/<jobId>-<attempt>/":
+// each attempt writes under its own prefix, so a redo never overwrites blobs that committed
+// rows point to. The files above are stored under it.
+std::string RenditionPrefix(std::string_view track_id, std::string_view job_id, int attempt);
 
 bool IsCmaf(const Rendition& rendition);         // packaging "cmaf"
 bool IsProgressive(const Rendition& rendition);  // packaging "progressive"

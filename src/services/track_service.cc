@@ -5,8 +5,9 @@
 
 #include "domain/error.h"
 #include "domain/permissions.h"
+#include "media/layout.h"
 #include "services/audio_sniff.h"
-#include "services/ingest_worker.h"
+#include "services/ingest/transcode_job.h"
 #include "services/text_rules.h"
 
 namespace cadenza {
@@ -85,14 +86,7 @@ UploadTicket TrackService::IssueUpdateUrl(const Principal& caller, std::string_v
 
 void TrackService::EnqueueTranscode(CatalogTransaction& tx, std::string_view track_id,
                                     Timestamp now) const {
-  Job job;
-  job.id = ids_.Next();
-  job.kind = std::string(kTranscodeJobKind);
-  job.subject_id = std::string(track_id);
-  job.max_attempts = kTranscodeMaxAttempts;
-  job.run_after = now;
-  job.created_at = now;
-  tx.jobs().Enqueue(job);
+  tx.jobs().Enqueue(NewTranscodeJob(ids_, track_id, now));
 }
 
 Track TrackService::Create(const Principal& caller, const NewTrack& request) {

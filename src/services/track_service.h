@@ -8,8 +8,8 @@
 // Blobs that lose their last reference are queued by the catalogue and removed by BlobJanitor.
 //
 // Processing: a track is created (and its audio replaced) with status "processing", progress
-// 0, and a "transcode" job queued in the same transaction; IngestWorker
-// (services/ingest_worker.h) takes it from there to "ready" or "failed".
+// 0, and a transcode job (services/ingest/transcode_job.h) queued in the same transaction;
+// IngestWorker (services/ingest/ingest_worker.h) takes it from there to "ready" or "failed".
 //
 // Untitled uploads: POST /api/v1/tracks may leave out the title. The track is then created
 // with the placeholder title kPlaceholderTrackTitle (domain/track_rules.h), and the worker replaces it with the
@@ -38,9 +38,6 @@
 #include "services/url_signer.h"
 
 namespace cadenza {
-
-// Transcoding attempts per job before the track is marked failed.
-inline constexpr int kTranscodeMaxAttempts = 5;
 
 struct TrackOptions {
   std::chrono::seconds upload_ttl{3600};

@@ -29,10 +29,11 @@
 #include "domain/entities.h"
 #include "domain/error.h"
 #include "domain/principal.h"
+#include "media/layout.h"
 #include "ports/clock.h"
 #include "services/blob_janitor.h"
 #include "services/id_generator.h"
-#include "services/ingest_worker.h"
+#include "services/ingest/ingest_worker.h"
 #include "services/track_service.h"
 #include "services/url_signer.h"
 

@@ -1,24 +1,29 @@
 #pragma once
-// The durable transcoding worker: leases "transcode" jobs from the catalogue, turns a track's
-// original into its renditions with the Transcoder, stores them in the BlobStore and commits
-// the rendition rows and the track's new status in one transaction.
+// The durable transcoding worker: leases "transcode" jobs (transcode_job.h) from the
+// catalogue, turns a track's original into its renditions with the Transcoder, stores them in
+// the BlobStore and commits the rendition rows and the track's new status in one transaction.
+// Its parts, each in this folder: attempt_monitor (lease renewal and progress), output_store
+// (every blob-store call: the local copy of the original, storing the outputs),
+// rendition_outputs (rows and blob names), attempt_commit, attempt_failure, track_tags and
+// embedded_cover.
 //
 // Delivery is at least once, so handling a job is idempotent:
 // - Every attempt writes its blobs under its own prefix
-//   renditions/<trackId>/<jobId>-<attempt>/ (see RenditionPrefix), so a redo never overwrites
-//   blobs that committed rows point to.
+//   renditions/<trackId>/<jobId>-<attempt>/ (media/layout.h RenditionPrefix), so a redo never
+//   overwrites blobs that committed rows point to.
 // - Leasing attempt N queues attempt N-1's prefix for deletion in the same transaction: an
 //   attempt that died (its lease expired) or failed leaves nothing behind once the janitor
 //   ran. Only the attempt that commits keeps its blobs; RenditionRepository::ReplaceForTrack
 //   queues the previous set's keys.
 // - The commit re-checks the lease: a worker that lost it (it stalled past the lease and
-//   another worker took the job) discards its work instead of committing twice.
+//   another worker took the job) discards its work instead of committing twice. A lease the
+//   monitor finds lost stops the attempt at its next step and queues its blobs for deletion.
 // - A job transcodes the track's *current* original: when the original was replaced while a
 //   job ran, the job commits nothing and a fresh job is queued for the new original.
 //
 // Tag-derived fields: a track created without a title carries the placeholder
-// kPlaceholderTrackTitle ("Untitled", services/track_service.h); a successful transcode
-// replaces it with the file's title tag, and fills a missing track number from its tag.
+// kPlaceholderTrackTitle ("Untitled", domain/track_rules.h); a successful transcode replaces
+// it with the file's title tag, and fills a missing track number from its tag (track_tags.h).
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -31,19 +36,18 @@
 #include <thread>
 #include <vector>
 
-#include "domain/job.h"
+#include "domain/media.h"
 #include "ports/blob_store.h"
 #include "ports/catalog.h"
-#include "ports/image_processor.h"
 #include "ports/clock.h"
+#include "ports/image_processor.h"
 #include "ports/transcoder.h"
 #include "services/id_generator.h"
+#include "services/ingest/attempt.h"
+#include "services/ingest/attempt_monitor.h"
+#include "services/ingest/transcode_job.h"
 
 namespace cadenza {
-
-struct IngestAttempt;  // one leased attempt at a job (ingest_worker.cc)
-
-inline constexpr std::string_view kTranscodeJobKind = "transcode";
 
 struct IngestOptions {
   // Names this worker in job leases; a per-attempt suffix is added, so several threads (and
@@ -52,9 +56,11 @@ struct IngestOptions {
   int concurrency = 1;      // jobs run at once (one thread each)
   int threads_per_job = 0;  // encoder threads per job; 0 = the machine's cores
   std::chrono::seconds lease{60};
-  std::chrono::seconds heartbeat{15};     // lease renewal period; keep well below `lease`
+  std::chrono::seconds heartbeat{15};     // lease renewal period (>= 1 s); keep well below `lease`
+  // How often an attempt's monitor looks at the clock to renew and report progress.
+  std::chrono::milliseconds monitor_tick{1000};
   std::chrono::seconds poll_interval{1};  // idle threads look for runnable jobs this often
-  std::chrono::seconds backoff_base{5};   // retry N waits backoff_base * 2^(N-1)
+  std::chrono::seconds backoff_base = kTranscodeBackoffBase;  // retry N waits base * 2^(N-1)
   std::filesystem::path work_dir;         // scratch space for originals and encoder output
   MediaLimits limits;
   // Turns a track's embedded picture into its album's cover when the album has none; null
@@ -65,13 +71,11 @@ struct IngestOptions {
   std::function<void(std::string_view message)> log;
 };
 
-// The blob prefix of one transcode attempt: "renditions/<trackId>/<jobId>-<attempt>/".
-std::string RenditionPrefix(std::string_view track_id, std::string_view job_id, int attempt);
-
 // Thread-safe: Start/Stop from one controlling thread; RunOnce from any thread. Collaborators
 // must outlive the worker. The destructor calls Stop().
 class IngestWorker {
  public:
+  // Throws std::invalid_argument when options.work_dir is empty.
   IngestWorker(Catalog& catalog, BlobStore& blobs, Transcoder& transcoder, const Clock& clock,
                IngestOptions options);
   ~IngestWorker();
@@ -101,16 +105,28 @@ class IngestWorker {
   bool stopping() const { return stopping_.load(); }
 
  private:
-  // Best effort: a picture that cannot be used is logged, never fails the track.
-  void AdoptEmbeddedCover(const std::string& track_id, const std::string& picture);
   void Loop();
   // Leases one job and runs it; with `hand_back_if_stopping`, Stop() makes it hand the job
   // back unless it is already storing its output.
   bool TakeAndRun(bool hand_back_if_stopping);
+  // Leases the next runnable job into `attempt` (queuing the previous attempt's prefix);
+  // false when none is runnable.
+  bool Lease(IngestAttempt& attempt);
   void Run(IngestAttempt& attempt);
-  // Records a failed attempt: Error(kUnprocessable) from the transcoder is `permanent`;
-  // anything else is retried with backoff until the attempts run out.
+  // The original copied to the attempt's scratch folder; nullopt (the job completed) when the
+  // track is gone.
+  std::optional<std::filesystem::path> FetchOriginal(IngestAttempt& attempt);
+  // Error(kUnprocessable) from the transcoder becomes PermanentFailure.
+  TranscodeResult Transcode(IngestAttempt& attempt, const std::filesystem::path& input);
+  void Commit(IngestAttempt& attempt, const std::vector<Rendition>& renditions,
+              const TranscodeResult& result);
+  // Records a failed attempt: `permanent` fails the track at once; anything else is retried
+  // with backoff until the attempts run out.
   void RecordFailure(IngestAttempt& attempt, const std::string& reason, bool permanent);
+  void DiscardLostAttempt(IngestAttempt& attempt);
+  void HandBackJob(IngestAttempt& attempt);
+  MonitorTiming Timing() const;
+  Timestamp LeaseUntil(Timestamp now) const;
   void Log(std::string_view message) const;
 
   Catalog& catalog_;

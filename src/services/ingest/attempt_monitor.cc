@@ -1,0 +1,85 @@
+#include "services/ingest/attempt_monitor.h"
+
+#include <algorithm>
+#include <exception>
+#include <optional>
+
+#include "domain/entities.h"
+
+namespace cadenza {
+
+AttemptMonitor::AttemptMonitor(Catalog& catalog, const Clock& clock, MonitorTiming timing,
+                               IngestAttempt& attempt)
+    : catalog_(catalog),
+      clock_(clock),
+      timing_(timing),
+      attempt_(attempt),
+      last_renewal_(clock.Now()),
+      last_progress_(last_renewal_) {}
+
+AttemptMonitor::~AttemptMonitor() { Stop(); }
+
+void AttemptMonitor::Start() {
+  if (thread_.joinable()) return;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void AttemptMonitor::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void AttemptMonitor::Loop() {
+  const auto tick = std::max(timing_.tick, std::chrono::milliseconds(1));
+  std::unique_lock lock(mutex_);
+  while (!wake_.wait_for(lock, tick, [this] { return stop_; })) {
+    lock.unlock();
+    if (!Check()) return;
+    lock.lock();
+  }
+}
+
+bool AttemptMonitor::Check() {
+  if (attempt_.lease_lost) return false;
+  try {
+    const Timestamp now = clock_.Now();
+    if (now - last_renewal_ >= timing_.heartbeat.count() || now < last_renewal_) {
+      if (!Renew()) {
+        attempt_.lease_lost = true;
+        return false;
+      }
+      last_renewal_ = now;
+    }
+    const double progress = attempt_.progress.load();
+    if (progress > written_progress_ && now - last_progress_ >= timing_.progress_every.count()) {
+      WriteProgress(progress);
+      written_progress_ = progress;
+      last_progress_ = now;
+    }
+  } catch (const std::exception&) {
+    // A busy or unreachable database: try again at the next check.
+  }
+  return true;
+}
+
+bool AttemptMonitor::Renew() {
+  return catalog_.WriteValue([&](CatalogTransaction& tx) {
+    return tx.jobs().Renew(attempt_.job.id, attempt_.owner, clock_.Now() + timing_.lease.count());
+  });
+}
+
+void AttemptMonitor::WriteProgress(double progress) {
+  catalog_.Write([&](CatalogTransaction& tx) {
+    std::optional<Track> track = tx.tracks().FindById(attempt_.job.subject_id);
+    if (!track || track->status != TrackStatus::kProcessing) return;
+    if (attempt_.original_key && track->blob_key != *attempt_.original_key) return;
+    track->progress = progress;
+    tx.tracks().Update(*track);
+  });
+}
+
+}  // namespace cadenza

@@ -1,0 +1,29 @@
+#pragma once
+// Every call the ingest worker makes on the BlobStore: copying a track's original to a local
+// file for the transcoder, and storing the attempt's outputs. Blocking; thread-safe as the
+// store is.
+#include <filesystem>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+#include "ports/blob_store.h"
+#include "services/ingest/rendition_outputs.h"
+
+namespace cadenza {
+
+// Copies the blob `key` to `folder`/original<ext> and returns that path; the extension comes
+// from the blob's first bytes (services/audio_sniff.h), never from anything the uploader sent,
+// since a few formats (MP3 without ID3, raw AAC) probe better with it. Throws
+// std::runtime_error when the blob is missing or the file cannot be written, and what the
+// store throws.
+std::filesystem::path CopyOriginalToLocal(BlobStore& blobs, std::string_view key,
+                                          const std::filesystem::path& folder);
+
+// Stores each file under its key, in order, calling `before_each` first (it throws to stop:
+// files stored so far stay, under the attempt's prefix, for the caller to queue for deletion).
+// Each file is consumed (BlobStore::PutFile). Throws what the store throws.
+void StoreOutputs(BlobStore& blobs, const std::vector<OutputFile>& files,
+                  const std::function<void()>& before_each);
+
+}  // namespace cadenza
