@@ -43,8 +43,8 @@ Album LoadAlbum(CatalogTransaction& tx, std::string_view id) {
   return std::move(*album);
 }
 
-// The artist an album is (to be) filed under; 422 because the request is well-formed but names
-// something that does not exist.
+// The artist an album is (to be) filed under; kUnprocessable because the request is
+// well-formed but names something that does not exist.
 Artist ReferencedArtist(CatalogTransaction& tx, std::string_view id) {
   std::optional<Artist> artist = tx.artists().FindById(id);
   if (!artist) throw Error(ErrorCode::kUnprocessable, "artist not found", "artistId");

@@ -61,9 +61,9 @@ struct CoverFile {
 // Thread-safe; every method blocks on the database. Reads need kReadCatalog; creating an
 // artist needs kCreateCatalog and makes the caller its owner; changing an artist or its albums
 // needs kModifyCatalog on the artist's owner (admins may change anything). Failures throw
-// cadenza::Error: 400 naming the field (name, bio, title, releaseDate, artistId), 403, 404
-// "artist not found" / "album not found", 422 field artistId when a referenced artist does not
-// exist.
+// cadenza::Error: kInvalidArgument naming the field (name, bio, title, releaseDate, artistId),
+// kPermissionDenied, kNotFound "artist not found" / "album not found", kUnprocessable with
+// field artistId when a referenced artist does not exist.
 class CatalogService {
  public:
   // `blobs` stores cover art; `images` decodes and re-encodes it.
@@ -81,7 +81,7 @@ class CatalogService {
   Album CreateAlbum(const Principal& who, const AlbumDraft& draft);
   AlbumWithTracks GetAlbum(const Principal& who, std::string_view id);
   Page<Album> ListAlbums(const Principal& who, const PageRequest& page);
-  // 404 "artist not found" when the artist does not exist.
+  // kNotFound "artist not found" when the artist does not exist.
   Page<Album> ListAlbumsByArtist(const Principal& who, std::string_view artist_id,
                                  const PageRequest& page);
   Album UpdateAlbum(const Principal& who, std::string_view id, const AlbumPatch& patch);
@@ -90,8 +90,9 @@ class CatalogService {
 
   // Replaces the album's cover with `image_bytes` (JPEG, PNG or WebP) re-encoded at the sizes
   // of kCoverSizes (ports/image_processor.h); the old version's blobs are queued for removal.
-  // Needs kModifyCatalog on the album's artist's owner (checked before decoding). Throws 404,
-  // 403, and 413/415/422 from ImageProcessor::MakeCovers.
+  // Needs kModifyCatalog on the album's artist's owner (checked before decoding). Throws
+  // kNotFound, kPermissionDenied, and kTooLarge/kUnsupportedMedia/kUnprocessable from
+  // ImageProcessor::MakeCovers.
   Album SetAlbumCover(const Principal& who, std::string_view album_id, std::string_view image_bytes);
 
   // The `size_px` square of the album's cover version `version` (the version id the album's
