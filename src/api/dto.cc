@@ -2,10 +2,12 @@
 
 #include <string>
 
+#include "api/media_routes.h"
 #include "domain/cover.h"
 #include "domain/media.h"
 #include "domain/role.h"
 #include "domain/time.h"
+#include "services/media_delivery.h"
 
 namespace cadenza::api {
 
@@ -26,6 +28,14 @@ boost::json::value CoverJson(const Album& album) {
     sizes[std::to_string(size)] = "/" + CoverKey(*album.cover_key, size);
   }
   return sizes;
+}
+
+// {integratedLufs, truePeakDb, gainDb}, or null when it was not measured.
+boost::json::value LoudnessJson(const std::optional<Loudness>& loudness) {
+  if (!loudness) return nullptr;
+  return boost::json::object{{"integratedLufs", loudness->integrated_lufs},
+                             {"truePeakDb", loudness->true_peak_db},
+                             {"gainDb", loudness->gain_db}};
 }
 
 }  // namespace
@@ -69,12 +79,6 @@ boost::json::object ToJson(const Track& track) {
   if (track.track_number) track_number = *track.track_number;
   boost::json::value duration_ms = nullptr;
   if (track.duration_ms) duration_ms = *track.duration_ms;
-  boost::json::value loudness = nullptr;
-  if (track.loudness) {
-    loudness = boost::json::object{{"integratedLufs", track.loudness->integrated_lufs},
-                                   {"truePeakDb", track.loudness->true_peak_db},
-                                   {"gainDb", track.loudness->gain_db}};
-  }
   boost::json::value tag_number = nullptr;
   if (track.tags.track_number) tag_number = *track.tags.track_number;
   boost::json::object tags{{"title", OrNull(track.tags.title)},
@@ -95,7 +99,7 @@ boost::json::object ToJson(const Track& track) {
                        : boost::json::value(track.progress)},
       {"error", OrNull(track.error)},
       {"durationMs", duration_ms},
-      {"loudness", loudness},
+      {"loudness", LoudnessJson(track.loudness)},
       {"tags", std::move(tags)},
       {"createdAt", FormatRfc3339(track.created_at)},
       {"updatedAt", FormatRfc3339(track.updated_at)},
@@ -112,6 +116,22 @@ boost::json::object ToJson(const Playlist& playlist) {
       {"createdAt", FormatRfc3339(playlist.created_at)},
       {"updatedAt", FormatRfc3339(playlist.updated_at)},
   };
+}
+
+boost::json::object StreamUrlsJson(const StreamGrant& grant, std::string_view base) {
+  auto url = [&](std::string_view file) {
+    return std::string(base) + MediaFilePath(grant.token, grant.track_id, file);
+  };
+  boost::json::object progressive;
+  for (const auto& [rendition, file] : grant.progressive) progressive[rendition] = url(file);
+  return boost::json::object{{"trackUrl", url(grant.hls_master)},
+                             {"albumId", grant.album_id},
+                             {"title", grant.title},
+                             {"expiresAt", FormatRfc3339(grant.expires_at)},
+                             {"hls", url(grant.hls_master)},
+                             {"dash", url(grant.dash_manifest)},
+                             {"progressive", std::move(progressive)},
+                             {"loudness", LoudnessJson(grant.loudness)}};
 }
 
 }  // namespace cadenza::api

@@ -8,7 +8,8 @@
 
 #include "api/blob_body_source.h"
 #include "api/common.h"
-#include "domain/time.h"
+#include "api/entity_tag.h"
+#include "http/conditional.h"
 #include "http/response.h"
 #include "services/media_delivery.h"
 
@@ -32,35 +33,23 @@ class StringBodySource final : public http::BodySource {
   std::string text_;
 };
 
-std::string_view TrimSpaces(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-// If-None-Match (RFC 9110 13.1.2): "*" or a list of entity tags compared weakly.
-bool NoneMatchHits(std::string_view header, std::string_view etag) {
-  while (!header.empty()) {
-    std::size_t comma = header.find(',');
-    std::string_view tag = TrimSpaces(header.substr(0, comma));
-    if (tag.starts_with("W/")) tag.remove_prefix(2);
-    if (tag == "*" || tag == etag) return true;
-    if (comma == std::string_view::npos) break;
-    header.remove_prefix(comma + 1);
-  }
-  return false;
-}
+// Blob-backed files name bytes that never change; manifests change when the track is
+// reprocessed, so they are kept briefly.
+constexpr std::string_view kImmutableCache = "private, max-age=31536000, immutable";
+constexpr std::string_view kManifestCache = "private, max-age=60";
 
 http::Response ServeMedia(const http::Request& request, MediaDelivery& media) {
   std::string track_id = PathId(request, "trackId");
-  MediaResponse file = media.Serve(request.Param("token"), track_id, request.Param("rest"));
+  MediaFile file = media.Serve(request.Param("token"), track_id, request.Param("rest"));
 
   http::Response response;
-  response.SetHeader("Cache-Control", file.cache_control);
+  response.SetHeader("Cache-Control",
+                     std::string(file.immutable ? kImmutableCache : kManifestCache));
   response.SetHeader("Access-Control-Allow-Origin", "*");
-  if (!file.etag.empty()) {
-    response.SetHeader("ETag", file.etag);
-    if (NoneMatchHits(request.Header("if-none-match"), file.etag)) {
+  if (file.immutable) {
+    const std::string etag = BlobEntityTag(file.blob_key, file.size);
+    response.SetHeader("ETag", etag);
+    if (http::NotModified(request, etag)) {
       response.status = 304;
       return response;
     }
@@ -68,7 +57,7 @@ http::Response ServeMedia(const http::Request& request, MediaDelivery& media) {
   response.status = 200;
   response.SetHeader("Content-Type", file.content_type);
   response.SetHeader("X-Content-Type-Options", "nosniff");
-  if (file.reader) {
+  if (file.kind == MediaFileKind::kBlob) {
     response.stream = std::make_shared<BlobBodySource>(std::move(file.reader));
   } else {
     response.stream = std::make_shared<StringBodySource>(std::move(file.body));
@@ -83,24 +72,11 @@ void RegisterMediaRoutes(http::Router& router, MediaDelivery& media) {
              [&media](http::Request& request) { return ServeMedia(request, media); });
 }
 
-boost::json::object StreamUrlsJson(const StreamUrls& urls, std::string_view base) {
-  auto absolute = [base](const std::string& url) { return std::string(base) + url; };
-  boost::json::object progressive;
-  for (const auto& [name, url] : urls.progressive) progressive[name] = absolute(url);
-  boost::json::value loudness = nullptr;
-  if (urls.loudness) {
-    loudness = boost::json::object{{"integratedLufs", urls.loudness->integrated_lufs},
-                                   {"truePeakDb", urls.loudness->true_peak_db},
-                                   {"gainDb", urls.loudness->gain_db}};
-  }
-  return boost::json::object{{"trackUrl", absolute(urls.hls)},
-                             {"albumId", urls.album_id},
-                             {"title", urls.title},
-                             {"expiresAt", FormatRfc3339(urls.expires_at)},
-                             {"hls", absolute(urls.hls)},
-                             {"dash", absolute(urls.dash)},
-                             {"progressive", std::move(progressive)},
-                             {"loudness", std::move(loudness)}};
+std::string MediaFilePath(std::string_view token, std::string_view track_id,
+                          std::string_view file) {
+  std::string path = "/media/";
+  path.append(token).append("/").append(track_id).append("/").append(file);
+  return path;
 }
 
 }  // namespace cadenza::api

@@ -7,7 +7,6 @@
 #include "api/blob_routes.h"
 #include "api/common.h"
 #include "api/dto.h"
-#include "api/media_routes.h"
 #include "api/public_base.h"
 #include "api/routes.h"
 #include "domain/time.h"
@@ -109,8 +108,8 @@ void RegisterTrackRoutes(http::Router& router, AccountService& accounts, TrackSe
   });
   router.Add("GET", "/api/v1/tracks/{id}/stream", [&](http::Request& request) {
     Principal caller = Authenticate(request, accounts);
-    StreamUrls urls = media.IssueStreamUrls(caller, PathId(request));
-    return http::Response::Json(200, StreamUrlsJson(urls, base.For(request)));
+    StreamGrant grant = media.IssueStreamGrant(caller, PathId(request));
+    return http::Response::Json(200, StreamUrlsJson(grant, base.For(request)));
   });
   router.Add("GET", "/api/v1/tracks/{id}/original", [&](http::Request& request) {
     Principal caller = Authenticate(request, accounts);

@@ -165,7 +165,7 @@ std::shared_ptr<const http::Router> Runtime::BuildRouter() {
   }
   if (config_.role_media) {
     api::RegisterMediaRoutes(*router, *media_);
-    api::RegisterCoverRoutes(*router, *blob_store_);
+    api::RegisterCoverRoutes(*router, *catalog_service_);
   }
   return router;
 }

@@ -145,27 +145,4 @@ ContentCoding NegotiateCoding(std::optional<std::string_view> accept_encoding, b
   return best.coding;  // identity when every candidate was refused
 }
 
-bool IfNoneMatchHits(std::string_view header, std::string_view etag) {
-  if (etag.starts_with("W/")) etag.remove_prefix(2);
-  header = Trim(header);
-  if (header == "*") return true;
-  while (!header.empty()) {
-    const auto start = header.find_first_not_of(" \t,");
-    if (start == std::string_view::npos) break;
-    header.remove_prefix(start);
-    if (header.starts_with("W/")) header.remove_prefix(2);
-    if (!header.starts_with('"')) {  // not an entity tag: skip to the next list element
-      const auto comma = header.find(',');
-      if (comma == std::string_view::npos) break;
-      header.remove_prefix(comma + 1);
-      continue;
-    }
-    const auto close = header.find('"', 1);
-    if (close == std::string_view::npos) break;
-    if (header.substr(0, close + 1) == etag) return true;
-    header.remove_prefix(close + 1);
-  }
-  return false;
-}
-
 }  // namespace cadenza::http

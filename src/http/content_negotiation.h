@@ -1,6 +1,6 @@
 #pragma once
-// Choosing what to send for a static file: its media type, its content coding from
-// Accept-Encoding, and whether If-None-Match makes the answer a 304. Pure: no I/O, thread-safe.
+// Choosing what to send for a static file: its media type and its content coding from
+// Accept-Encoding (http/conditional.h decides 304s). Pure: no I/O, thread-safe.
 #include <optional>
 #include <string_view>
 
@@ -21,9 +21,5 @@ std::string_view ContentTypeFor(std::string_view path);
 // rather than answered with 406).
 ContentCoding NegotiateCoding(std::optional<std::string_view> accept_encoding, bool has_gzip,
                               bool has_brotli);
-
-// If-None-Match (RFC 9110 13.1.2): true when `header` is "*" or lists `etag` under the weak
-// comparison (a "W/" prefix is ignored).
-bool IfNoneMatchHits(std::string_view header, std::string_view etag);
 
 }  // namespace cadenza::http

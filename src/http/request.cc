@@ -13,6 +13,15 @@ std::string_view Request::Header(std::string_view name) const {
   return {};
 }
 
+std::optional<std::string> Request::CombinedHeader(std::string_view name) const {
+  std::optional<std::string> combined;
+  for (const auto& [key, value] : headers) {
+    if (!boost::beast::iequals(key, name)) continue;
+    combined = combined ? *combined + ", " + value : value;
+  }
+  return combined;
+}
+
 std::optional<std::string> Request::Query(std::string_view name) const {
   auto it = query.find(std::string(name));
   if (it == query.end()) return std::nullopt;

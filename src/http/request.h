@@ -25,6 +25,9 @@ struct Request {
 
   // The first header with this (case-insensitive) name, or empty.
   std::string_view Header(std::string_view name) const;
+  // Every value of the fields with this (case-insensitive) name, joined as one list
+  // (RFC 9110 5.3); nullopt when there is none.
+  std::optional<std::string> CombinedHeader(std::string_view name) const;
   // The first query parameter with this name.
   std::optional<std::string> Query(std::string_view name) const;
   // A path parameter; throws std::out_of_range when the route has none by that name.

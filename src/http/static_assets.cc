@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "http/conditional.h"
 
 namespace cadenza::http {
 namespace {
@@ -38,16 +39,6 @@ class StaticBodySource final : public BodySource {
   std::string_view bytes_;
   std::shared_ptr<const void> owner_;
 };
-
-// Every value of the fields called `name`, joined as one list (RFC 9110 5.3), or nullopt.
-std::optional<std::string> CombinedHeader(const Request& request, std::string_view name) {
-  std::optional<std::string> combined;
-  for (const auto& [field, value] : request.headers) {
-    if (field != name) continue;
-    combined = combined ? *combined + ", " + value : value;
-  }
-  return combined;
-}
 
 std::string ReadWholeFile(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -162,7 +153,7 @@ const StaticFile* StaticAssets::Find(std::string_view path) const {
 
 Response StaticAssets::Serve(const StaticFile& file, const Request& request,
                              const StaticServeOptions& options) const {
-  const std::optional<std::string> accept = CombinedHeader(request, "accept-encoding");
+  const std::optional<std::string> accept = request.CombinedHeader("accept-encoding");
   const ContentCoding coding =
       NegotiateCoding(accept, file.gzip.has_value(), file.brotli.has_value());
   const StaticVariant& variant = coding == ContentCoding::kBrotli ? *file.brotli
@@ -176,8 +167,7 @@ Response StaticAssets::Serve(const StaticFile& file, const Request& request,
   if (!options.cache_control.empty()) response.SetHeader("Cache-Control", options.cache_control);
   response.SetHeader("X-Content-Type-Options", "nosniff");
 
-  const std::optional<std::string> none_match = CombinedHeader(request, "if-none-match");
-  if (none_match && IfNoneMatchHits(*none_match, variant.etag)) {
+  if (NotModified(request, variant.etag)) {
     response.status = 304;
     return response;
   }

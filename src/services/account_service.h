@@ -47,25 +47,29 @@ class AccountService {
   AccountService(Catalog& catalog, const PasswordHasher& hasher, const TokenService& tokens,
                  const IdGenerator& ids, const Clock& clock, AccountOptions options = {});
 
-  // Self-service sign-up for listeners and artists. 400 for invalid fields or role admin,
-  // 409 "an account with this email already exists" (emails compare case-insensitively).
+  // Self-service sign-up for listeners and artists. kInvalidArgument for invalid fields or
+  // role admin, kConflict "an account with this email already exists" (emails compare
+  // case-insensitively).
   AuthResult Register(std::string_view email, std::string_view password,
                       std::string_view display_name, Role role);
 
-  // 401 "email or password is incorrect" for an unknown email or a wrong password alike;
-  // 403 "this account is disabled" once the password is right but the account is disabled.
+  // kUnauthenticated "email or password is incorrect" for an unknown email or a wrong
+  // password alike; kPermissionDenied "this account is disabled" once the password is right
+  // but the account is disabled.
   AuthResult Login(std::string_view email, std::string_view password);
 
-  // The caller behind an access token: 401 when the token is invalid or expired, or the account
-  // is gone or disabled. The role is the account's current one, not the token's claim.
+  // The caller behind an access token: kUnauthenticated when the token is invalid or expired,
+  // or the account is gone or disabled. The role is the account's current one, not the token's
+  // claim.
   Principal Authenticate(std::string_view bearer_token);
 
-  // 404 "user not found".
+  // kNotFound "user not found".
   User GetUser(std::string_view id);
 
-  // Changes the caller's own account; returns the updated user. 400 for invalid fields,
-  // 400 field currentPassword when a new password comes without it, 403 field currentPassword
-  // when it is wrong, 409 when the new email is taken.
+  // Changes the caller's own account; returns the updated user. kInvalidArgument for invalid
+  // fields, and with field currentPassword when a new password comes without it;
+  // kPermissionDenied with field currentPassword when it is wrong; kConflict when the new
+  // email is taken.
   User UpdateMe(const Principal& who, const UserPatch& patch);
 
   // Deletes the caller's account for good, with its playlists and (artists) its catalogue.
@@ -77,7 +81,8 @@ class AccountService {
   User CreateUser(std::string_view email, std::string_view password, std::string_view display_name,
                   Role role);
   Page<User> ListUsers(const PageRequest& page);
-  // Disables (or re-enables) the account named by id or email; returns it. 404 when none.
+  // Disables (or re-enables) the account named by id or email; returns it. kNotFound when
+  // none.
   // A disabled account's tokens stop working at once.
   User SetDisabled(std::string_view id_or_email, bool disabled);
 

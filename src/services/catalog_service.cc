@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "domain/cover.h"
 #include "domain/error.h"
 #include "domain/permissions.h"
 #include "services/album_cover.h"
@@ -39,8 +40,8 @@ Album LoadAlbum(CatalogTransaction& tx, std::string_view id) {
   return std::move(*album);
 }
 
-// The artist an album is (to be) filed under; 422 because the request is well-formed but names
-// something that does not exist.
+// The artist an album is (to be) filed under; kUnprocessable because the request is
+// well-formed but names something that does not exist.
 Artist ReferencedArtist(CatalogTransaction& tx, std::string_view id) {
   std::optional<Artist> artist = tx.artists().FindById(id);
   if (!artist) throw Error(ErrorCode::kUnprocessable, "artist not found", "artistId");
@@ -192,6 +193,26 @@ Album CatalogService::SetAlbumCover(const Principal& who, std::string_view album
         return true;
       });
   return std::move(*album);
+}
+
+CoverFile CatalogService::OpenCover(std::string_view album_id, std::string_view version,
+                                    int size_px) {
+  if (!IsCoverSize(size_px)) throw NotFound("no such cover size");
+  std::string blob_key = catalog_.ReadValue([&](CatalogTransaction& tx) {
+    Album album = LoadAlbum(tx, album_id);
+    if (album.cover_key != CoverPrefix(album_id, version) || size_px > album.cover_max_px) {
+      throw NotFound("cover not found");
+    }
+    return CoverKey(*album.cover_key, size_px);
+  });
+  CoverFile file;
+  file.reader = blobs_.Open(blob_key);
+  // The row was read first: the cover may have been replaced and its blobs swept since.
+  if (!file.reader) throw NotFound("cover not found");
+  file.content_type = "image/jpeg";
+  file.size = file.reader->size();
+  file.blob_key = std::move(blob_key);
+  return file;
 }
 
 }  // namespace cadenza

@@ -1,5 +1,8 @@
 #pragma once
-// The catalogue's artists and albums (tracks and uploads live in track_service.h).
+// The catalogue's artists and albums, and their cover art (tracks and uploads live in
+// track_service.h).
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,12 +49,21 @@ struct AlbumWithTracks {
   std::vector<Track> tracks;  // play order
 };
 
+// One stored size of an album's cover, opened for reading. The blobs of a cover version never
+// change (a new cover is a new version), so these bytes are immutable.
+struct CoverFile {
+  std::string content_type;            // "image/jpeg": every size is re-encoded as JPEG
+  std::string blob_key;                // from the album row, never from request text
+  std::int64_t size = 0;               // bytes
+  std::unique_ptr<BlobReader> reader;  // the blob's bytes
+};
+
 // Thread-safe; every method blocks on the database. Reads need kReadCatalog; creating an
 // artist needs kCreateCatalog and makes the caller its owner; changing an artist or its albums
 // needs kModifyCatalog on the artist's owner (admins may change anything). Failures throw
-// cadenza::Error: 400 naming the field (name, bio, title, releaseDate, artistId), 403, 404
-// "artist not found" / "album not found", 422 field artistId when a referenced artist does not
-// exist.
+// cadenza::Error: kInvalidArgument naming the field (name, bio, title, releaseDate, artistId),
+// kPermissionDenied, kNotFound "artist not found" / "album not found", kUnprocessable with
+// field artistId when a referenced artist does not exist.
 class CatalogService {
  public:
   // `blobs` stores cover art; `images` decodes and re-encodes it.
@@ -69,7 +81,7 @@ class CatalogService {
   Album CreateAlbum(const Principal& who, const AlbumDraft& draft);
   AlbumWithTracks GetAlbum(const Principal& who, std::string_view id);
   Page<Album> ListAlbums(const Principal& who, const PageRequest& page);
-  // 404 "artist not found" when the artist does not exist.
+  // kNotFound "artist not found" when the artist does not exist.
   Page<Album> ListAlbumsByArtist(const Principal& who, std::string_view artist_id,
                                  const PageRequest& page);
   Album UpdateAlbum(const Principal& who, std::string_view id, const AlbumPatch& patch);
@@ -78,9 +90,21 @@ class CatalogService {
 
   // Replaces the album's cover with `image_bytes` (JPEG, PNG or WebP) re-encoded at the sizes
   // of kCoverSizes (ports/image_processor.h); the old version's blobs are queued for removal.
-  // Needs kModifyCatalog on the album's artist's owner (checked before decoding). Throws 404,
-  // 403, and 413/415/422 from ImageProcessor::MakeCovers.
+  // Needs kModifyCatalog on the album's artist's owner (checked before decoding). Throws
+  // kNotFound, kPermissionDenied, and kTooLarge/kUnsupportedMedia/kUnprocessable from
+  // ImageProcessor::MakeCovers.
   Album SetAlbumCover(const Principal& who, std::string_view album_id, std::string_view image_bytes);
+
+  // The `size_px` square of the album's cover version `version` (the version id the album's
+  // cover_key names). No caller: cover art is public. Only the album's current version opens:
+  // a replaced one is "cover not found" at once, even while its blobs wait for the janitor, so
+  // a cover that was taken down stops being served without waiting for the sweep (copies
+  // already cached stay valid, since a version's bytes never change). Throws Error(kNotFound):
+  // "no such cover size" when `size_px` is not one of kCoverSizes (checked before the
+  // database is read); "album not found"; "cover not found" when the album has no cover or
+  // another version, when `size_px` is above the largest size stored (no size is made larger
+  // than the source), or when the blob is missing from the store.
+  CoverFile OpenCover(std::string_view album_id, std::string_view version, int size_px);
 
  private:
   void AuthorizeAlbumOwner(const Principal& who, std::string_view album_id);

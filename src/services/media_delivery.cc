@@ -18,10 +18,6 @@ constexpr std::string_view kHlsType = "application/vnd.apple.mpegurl";
 constexpr std::string_view kDashType = "application/dash+xml";
 constexpr std::string_view kMp4Type = "audio/mp4";
 constexpr std::string_view kMp3Type = "audio/mpeg";
-// Segment URLs name immutable bytes (a redo writes new blob keys and new rows); manifests
-// change when the track is reprocessed, so they are kept briefly.
-constexpr std::string_view kImmutableCache = "private, max-age=31536000, immutable";
-constexpr std::string_view kManifestCache = "private, max-age=60";
 
 std::int64_t Millis(std::chrono::seconds s) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(s).count();
@@ -67,16 +63,18 @@ TrackMedia LoadMedia(Catalog& catalog, RenditionCache& cache, std::string_view t
   });
 }
 
-std::string ProgressiveType(const Rendition& rendition) {
-  return std::string(rendition.spec.codec == Codec::kMp3 ? kMp3Type : kMp4Type);
+std::string_view ProgressiveType(const Rendition& rendition) {
+  return rendition.spec.codec == Codec::kMp3 ? kMp3Type : kMp4Type;
 }
 
-MediaResponse Manifest(std::string body, std::string_view content_type) {
-  MediaResponse response;
-  response.content_type = std::string(content_type);
-  response.body = std::move(body);
-  response.cache_control = std::string(kManifestCache);
-  return response;
+MediaFile Manifest(std::string body, std::string_view content_type) {
+  MediaFile file;
+  file.kind = MediaFileKind::kManifest;
+  file.content_type = std::string(content_type);
+  file.immutable = false;
+  file.size = static_cast<std::int64_t>(body.size());
+  file.body = std::move(body);
+  return file;
 }
 
 const Rendition* FindRendition(const std::vector<Rendition>& renditions, std::string_view name,
@@ -101,50 +99,44 @@ MediaDelivery::MediaDelivery(Catalog& catalog, BlobStore& blobs, const MediaToke
       options_(std::move(options)),
       renditions_(options_.cached_tracks) {}
 
-std::string MediaDelivery::MediaBase(std::string_view token, std::string_view track_id) const {
-  std::string base = "/media/";
-  base.append(token).append("/").append(track_id).append("/");
-  return base;
-}
-
-StreamUrls MediaDelivery::IssueStreamUrls(const Principal& caller, std::string_view track_id) {
+StreamGrant MediaDelivery::IssueStreamGrant(const Principal& caller, std::string_view track_id) {
   TrackMedia media = LoadMedia(catalog_, renditions_, track_id);
   Authorize(caller, Action::kStream);
   RequireReady(media.track);
 
-  StreamUrls urls;
-  urls.track_id = media.track.id;
-  urls.album_id = media.track.album_id;
-  urls.title = media.track.title;
-  urls.loudness = media.track.loudness;
-  urls.expires_at = clock_.Now() + Millis(options_.token_ttl);
-  std::string base =
-      MediaBase(signer_.Issue(media.track.id, caller.user_id, urls.expires_at), media.track.id);
-  urls.hls = base + std::string(kHlsMasterName);
-  urls.dash = base + std::string(kDashManifestName);
+  StreamGrant grant;
+  grant.track_id = media.track.id;
+  grant.album_id = media.track.album_id;
+  grant.title = media.track.title;
+  grant.loudness = media.track.loudness;
+  grant.expires_at = clock_.Now() + Millis(options_.token_ttl);
+  grant.token = signer_.Issue(media.track.id, caller.user_id, grant.expires_at);
+  grant.hls_master = std::string(kHlsMasterName);
+  grant.dash_manifest = std::string(kDashManifestName);
   for (const Rendition& rendition : *media.renditions) {
     if (!IsProgressive(rendition)) continue;
-    urls.progressive.emplace_back(RenditionName(rendition.spec),
-                                  base + ProgressiveFileName(rendition.spec));
+    grant.progressive.emplace_back(RenditionName(rendition.spec),
+                                   ProgressiveFileName(rendition.spec));
   }
-  return urls;
+  return grant;
 }
 
-MediaResponse MediaDelivery::OpenFile(std::string_view blob_key, std::string content_type) {
-  MediaResponse response;
-  response.reader = blobs_.Open(blob_key);
+MediaFile MediaDelivery::OpenFile(std::string_view blob_key, std::string_view content_type) {
+  MediaFile file;
+  file.reader = blobs_.Open(blob_key);
   // The rows were read first: the track may have been deleted or reprocessed since, and its
   // old blobs swept.
-  if (!response.reader) throw NotFound("media file not found");
-  response.content_type = std::move(content_type);
-  response.etag =
-      "\"" + std::string(blob_key) + ":" + std::to_string(response.reader->size()) + "\"";
-  response.cache_control = std::string(kImmutableCache);
-  return response;
+  if (!file.reader) throw NotFound("media file not found");
+  file.kind = MediaFileKind::kBlob;
+  file.content_type = std::string(content_type);
+  file.immutable = true;  // a redo writes new blob keys: these bytes never change
+  file.blob_key = std::string(blob_key);
+  file.size = file.reader->size();
+  return file;
 }
 
-MediaResponse MediaDelivery::Serve(std::string_view token, std::string_view track_id,
-                                   std::string_view rest) {
+MediaFile MediaDelivery::Serve(std::string_view token, std::string_view track_id,
+                               std::string_view rest) {
   signer_.Verify(token, track_id);
   TrackMedia media = LoadMedia(catalog_, renditions_, track_id);
   RequireReady(media.track);
@@ -164,13 +156,13 @@ MediaResponse MediaDelivery::Serve(std::string_view token, std::string_view trac
   const Rendition* rendition = FindRendition(renditions, name, /*cmaf=*/true);
   if (rendition == nullptr) throw NotFound("no such rendition");
   if (file == kHlsMediaPlaylistName) return Manifest(HlsMediaPlaylist(*rendition), kHlsType);
-  if (file == kInitSegmentName) return OpenFile(rendition->blob_key, std::string(kMp4Type));
+  if (file == kInitSegmentName) return OpenFile(rendition->blob_key, kMp4Type);
   std::optional<int> index = ParseSegmentFileName(file);
   if (!index) throw NotFound("no such media file");
   auto segment = std::find_if(rendition->segments.begin(), rendition->segments.end(),
                               [&](const Segment& s) { return s.index == *index; });
   if (segment == rendition->segments.end()) throw NotFound("no such segment");
-  return OpenFile(segment->blob_key, std::string(kMp4Type));
+  return OpenFile(segment->blob_key, kMp4Type);
 }
 
 }  // namespace cadenza

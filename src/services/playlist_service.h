@@ -40,8 +40,9 @@ struct PlaylistWithEntries {
 };
 
 // Thread-safe; every method blocks on the database. Someone else's private playlist is
-// reported as 404 "playlist not found" whatever the operation, so its existence stays secret;
-// changing someone else's public playlist is 403. Admins may read and change any playlist.
+// reported as kNotFound "playlist not found" whatever the operation, so its existence stays
+// secret; changing someone else's public playlist is kPermissionDenied. Admins may read and
+// change any playlist.
 // Failures throw cadenza::Error naming the field (name, description, trackIds, position, from,
 // to) in the API's spelling.
 class PlaylistService {
@@ -58,16 +59,17 @@ class PlaylistService {
   void Delete(const Principal& who, std::string_view id);
 
   // Inserts `track_ids` (in order, duplicates allowed) before the entry at `position`
-  // (0..n; absent = at the end). 400 field trackIds when empty, 400 field position when out
-  // of range, 422 field trackIds naming the first track that does not exist, 409 when the
-  // playlist would exceed kMaxEntries.
+  // (0..n; absent = at the end). kInvalidArgument with field trackIds when empty, with field
+  // position when out of range; kUnprocessable with field trackIds naming the first track that
+  // does not exist; kConflict when the playlist would exceed kMaxEntries.
   PlaylistWithEntries AddTracks(const Principal& who, std::string_view id,
                                 const std::vector<std::string>& track_ids,
                                 std::optional<int> position);
-  // Removes the entry at `position`; later entries move up. 404 when there is no such entry.
+  // Removes the entry at `position`; later entries move up. kNotFound when there is no such
+  // entry.
   PlaylistWithEntries RemoveEntry(const Principal& who, std::string_view id, int position);
-  // Moves the entry at `from` so that it ends up at `to` (both 0..n-1); 400 field from/to
-  // when out of range.
+  // Moves the entry at `from` so that it ends up at `to` (both 0..n-1); kInvalidArgument
+  // with field from/to when out of range.
   PlaylistWithEntries MoveEntry(const Principal& who, std::string_view id, int from, int to);
 
  private:

@@ -83,12 +83,25 @@ test('an uploaded PNG is served as square JPEGs at fixed sizes, publicly and imm
     assert.equal(image.headers.get('content-type'), 'image/jpeg');
     assert.equal(image.headers.get('cache-control'), 'public, max-age=31536000, immutable');
     const etag = image.headers.get('etag');
-    assert.ok(etag, 'an ETag');
+    assert.match(etag ?? '', /^"[0-9a-f]{32}"$/, 'an opaque strong ETag');
+    const version = url.split('/')[3];
+    assert.ok(!etag.includes(version), `the ETag ${etag} does not show the version ${version}`);
     assert.deepEqual(jpegSize(image.bytes), { width: Number(size), height: Number(size) });
     assert.notDeepEqual(image.bytes, png);
+    assert.equal((await server.api('GET', url)).headers.get('etag'), etag, 'the ETag is stable');
 
     const again = await server.api('GET', url, { headers: { 'if-none-match': etag } });
     assert.equal(again.status, 304);
+    assert.equal(again.bytes.length, 0);
+    assert.equal(again.headers.get('etag'), etag);
+    assert.equal(again.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    const listed = await server.api('GET', url, { headers: { 'if-none-match': `"nope", W/${etag}` } });
+    assert.equal(listed.status, 304, 'a list of entity tags is matched, weakly');
+    const stale = await server.api('GET', url, { headers: { 'if-none-match': '"some-other-version"' } });
+    assert.equal(stale.status, 200, 'another entity tag gets the image');
+    assert.deepEqual(stale.bytes, image.bytes);
+    const near = await server.api('GET', url, { headers: { 'if-none-match': `"x${etag.slice(1, -1)}"` } });
+    assert.equal(near.status, 200, 'a tag that merely contains this one does not match');
     const part = await server.api('GET', url, { headers: { range: 'bytes=0-9' } });
     assert.equal(part.status, 206);
     assert.deepEqual(part.bytes, image.bytes.subarray(0, 10));
@@ -100,6 +113,9 @@ test('an uploaded PNG is served as square JPEGs at fixed sizes, publicly and imm
   assert.equal(replaced.status, 200, replaced.text);
   assert.deepEqual(Object.keys(replaced.json.cover).sort((a, b) => a - b), ['96', '300', '600', '1200']);
   assert.notEqual(replaced.json.cover['96'], res.json.cover['96']);
+  const old = await server.api('GET', res.json.cover['96']);
+  assert.equal(old.status, 404, 'a replaced version is no longer served, even before it is swept');
+  assert.equal((await server.api('GET', replaced.json.cover['1200'])).status, 200);
   const webp = await putCover(owner.token, album.id, makeImage('cover.webp', 120, 90), 'image/webp');
   assert.equal(webp.status, 200, webp.text);
   assert.deepEqual(Object.keys(webp.json.cover), ['96']);

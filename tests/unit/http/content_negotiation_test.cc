@@ -102,28 +102,5 @@ TEST(NegotiateCodingTest, TheFirstMentionOfACodingCounts) {
   EXPECT_EQ(Pick("br, br;q=0"), kBrotli);
 }
 
-TEST(IfNoneMatchTest, MatchesItsOwnTagOnly) {
-  EXPECT_TRUE(IfNoneMatchHits("\"abc\"", "\"abc\""));
-  EXPECT_FALSE(IfNoneMatchHits("\"abc\"", "\"abc-br\""));
-  EXPECT_FALSE(IfNoneMatchHits("\"abc-br\"", "\"abc\""));
-  EXPECT_FALSE(IfNoneMatchHits("\"abc-gz\"", "\"abc-br\""));
-  EXPECT_FALSE(IfNoneMatchHits("", "\"abc\""));
-}
-
-TEST(IfNoneMatchTest, ListsStarAndWeakComparison) {
-  EXPECT_TRUE(IfNoneMatchHits("\"x\", \"abc-gz\" ,\"y\"", "\"abc-gz\""));
-  EXPECT_TRUE(IfNoneMatchHits("*", "\"abc\""));
-  EXPECT_TRUE(IfNoneMatchHits(" * ", "\"abc\""));
-  EXPECT_TRUE(IfNoneMatchHits("W/\"abc\"", "\"abc\""));
-  EXPECT_TRUE(IfNoneMatchHits("\"a,b\", \"abc\"", "\"abc\""));  // a comma inside a tag
-  EXPECT_FALSE(IfNoneMatchHits("\"a,\"abc\"", "\"abc-x\""));
-}
-
-TEST(IfNoneMatchTest, GarbageNeverMatches) {
-  EXPECT_FALSE(IfNoneMatchHits("abc", "\"abc\""));
-  EXPECT_FALSE(IfNoneMatchHits("\"abc", "\"abc\""));
-  EXPECT_TRUE(IfNoneMatchHits("junk, \"abc\"", "\"abc\""));
-}
-
 }  // namespace
 }  // namespace cadenza::http

@@ -137,5 +137,80 @@ TEST_F(AlbumCoverTest, ARefusedImageChangesNothing) {
   EXPECT_TRUE(QueuedDeletions().empty());
 }
 
+// The version id inside a cover_key ("covers/<album>/<version>/").
+std::string VersionOf(const Album& album) {
+  std::string key = album.cover_key.value_or("");
+  key.pop_back();
+  return key.substr(key.rfind('/') + 1);
+}
+
+std::string ReadAll(BlobReader& reader) {
+  std::string bytes(static_cast<std::size_t>(reader.size()), '\0');
+  bytes.resize(reader.ReadAt(0, bytes.data(), bytes.size()));
+  return bytes;
+}
+
+TEST_F(AlbumCoverTest, OpensEachStoredSizeOfTheCurrentVersion) {
+  Principal owner = NewAccount(Role::kArtist);
+  Album album = catalogue_->SetAlbumCover(owner, NewAlbum(owner, NewArtist(owner).id).id, Png(700));
+  for (int size : {96, 300, 600}) {
+    CoverFile cover = catalogue_->OpenCover(album.id, VersionOf(album), size);
+    EXPECT_EQ(cover.content_type, "image/jpeg");
+    EXPECT_EQ(cover.blob_key, CoverKey(*album.cover_key, size));
+    ASSERT_TRUE(cover.reader);
+    std::string bytes = ReadAll(*cover.reader);
+    EXPECT_EQ(bytes, BlobText(cover.blob_key)) << size;
+    EXPECT_EQ(cover.size, static_cast<std::int64_t>(bytes.size()));
+    EXPECT_TRUE(IsJpeg(bytes));
+  }
+}
+
+TEST_F(AlbumCoverTest, OpensNoSizeThatWasNotStored) {
+  Principal owner = NewAccount(Role::kArtist);
+  Album album = catalogue_->SetAlbumCover(owner, NewAlbum(owner, NewArtist(owner).id).id, Png(400));
+  const std::string version = VersionOf(album);
+  for (int size : {0, 95, 97, 123, 400, -96}) {
+    Error error = ErrorFrom([&] { catalogue_->OpenCover(album.id, version, size); });
+    EXPECT_EQ(error.code(), ErrorCode::kNotFound) << size;
+    EXPECT_STREQ(error.what(), "no such cover size") << size;
+  }
+  // A size of kCoverSizes above the source's shorter side was never made.
+  Error error = ErrorFrom([&] { catalogue_->OpenCover(album.id, version, 600); });
+  EXPECT_EQ(error.code(), ErrorCode::kNotFound);
+  EXPECT_STREQ(error.what(), "cover not found");
+}
+
+TEST_F(AlbumCoverTest, OpensOnlyTheCurrentVersionOfAnExistingAlbum) {
+  Principal owner = NewAccount(Role::kArtist);
+  Album bare = NewAlbum(owner, NewArtist(owner).id);
+  Album first = catalogue_->SetAlbumCover(owner, bare.id, Png(300));
+  Album second = catalogue_->SetAlbumCover(owner, bare.id, Png(300));
+  EXPECT_TRUE(catalogue_->OpenCover(bare.id, VersionOf(second), 96).reader);
+
+  // The replaced version's blobs are still stored (queued for the janitor), yet not served.
+  ASSERT_TRUE(blobs_->Stat(CoverKey(*first.cover_key, 96)));
+  Error old = ErrorFrom([&] { catalogue_->OpenCover(bare.id, VersionOf(first), 96); });
+  EXPECT_EQ(old.code(), ErrorCode::kNotFound);
+  EXPECT_STREQ(old.what(), "cover not found");
+
+  Album other = NewAlbum(owner, second.artist_id, "Other");
+  Error none = ErrorFrom([&] { catalogue_->OpenCover(other.id, VersionOf(second), 96); });
+  EXPECT_EQ(none.code(), ErrorCode::kNotFound);
+  EXPECT_STREQ(none.what(), "cover not found");
+  Error unknown = ErrorFrom([&] { catalogue_->OpenCover(ids_.Next(), VersionOf(second), 96); });
+  EXPECT_EQ(unknown.code(), ErrorCode::kNotFound);
+  EXPECT_STREQ(unknown.what(), "album not found");
+}
+
+TEST_F(AlbumCoverTest, ReportsABlobMissingFromTheStore) {
+  Principal owner = NewAccount(Role::kArtist);
+  Album album = catalogue_->SetAlbumCover(owner, NewAlbum(owner, NewArtist(owner).id).id, Png(300));
+  blobs_->Remove(CoverKey(*album.cover_key, 300));
+  Error error = ErrorFrom([&] { catalogue_->OpenCover(album.id, VersionOf(album), 300); });
+  EXPECT_EQ(error.code(), ErrorCode::kNotFound);
+  EXPECT_STREQ(error.what(), "cover not found");
+  EXPECT_TRUE(catalogue_->OpenCover(album.id, VersionOf(album), 96).reader);
+}
+
 }  // namespace
 }  // namespace cadenza

@@ -17,8 +17,6 @@ namespace cadenza::track_testing {
 namespace {
 
 constexpr std::chrono::seconds kTokenTtl{7200};
-constexpr char kImmutable[] = "private, max-age=31536000, immutable";
-constexpr char kShortLived[] = "private, max-age=60";
 
 class MediaDeliveryTest : public TrackFixture {
  protected:
@@ -106,15 +104,30 @@ class MediaDeliveryTest : public TrackFixture {
         [&](CatalogTransaction& tx) { return tx.renditions().ListForTrack(id); });
   }
 
-  // The token inside a /media URL.
-  static std::string TokenOf(const std::string& url) {
-    std::string prefix = "/media/";
-    EXPECT_TRUE(url.starts_with(prefix)) << url;
-    std::string rest = url.substr(prefix.size());
-    return rest.substr(0, rest.find('/'));
+  std::string Token() { return delivery_.IssueStreamGrant(listener_, track_.id).token; }
+
+  // A manifest as Serve returns it: generated text, never cached for long.
+  static void ExpectManifest(const MediaFile& file, std::string_view content_type) {
+    EXPECT_EQ(file.kind, MediaFileKind::kManifest);
+    EXPECT_EQ(file.content_type, content_type);
+    EXPECT_FALSE(file.immutable);
+    EXPECT_FALSE(file.reader);
+    EXPECT_TRUE(file.blob_key.empty());
+    EXPECT_EQ(file.size, static_cast<std::int64_t>(file.body.size()));
   }
 
-  std::string Token() { return TokenOf(delivery_.IssueStreamUrls(listener_, track_.id).hls); }
+  // A stored blob as Serve returns it: its key from the database, immutable, readable.
+  static void ExpectBlob(MediaFile& file, std::string_view content_type,
+                         const std::string& blob_key, const std::string& bytes) {
+    EXPECT_EQ(file.kind, MediaFileKind::kBlob);
+    EXPECT_EQ(file.content_type, content_type);
+    EXPECT_TRUE(file.immutable);
+    EXPECT_EQ(file.blob_key, blob_key);
+    EXPECT_EQ(file.size, static_cast<std::int64_t>(bytes.size()));
+    EXPECT_TRUE(file.body.empty());
+    ASSERT_TRUE(file.reader);
+    EXPECT_EQ(ReadAll(*file.reader), bytes);
+  }
 
   static std::string ReadAll(BlobReader& reader) {
     std::string bytes(static_cast<std::size_t>(reader.size()), '\0');
@@ -138,40 +151,44 @@ class MediaDeliveryTest : public TrackFixture {
   Track track_;
 };
 
-// --- Stream URLs ---
+// --- Stream grants ---
 
-TEST_F(MediaDeliveryTest, IssuesTokenScopedUrls) {
-  StreamUrls urls = delivery_.IssueStreamUrls(listener_, track_.id);
-  std::string token = TokenOf(urls.hls);
-  std::string base = "/media/" + token + "/" + track_.id + "/";
-  EXPECT_EQ(urls.hls, base + "master.m3u8");
-  EXPECT_EQ(urls.dash, base + "manifest.mpd");
-  ASSERT_EQ(urls.progressive.size(), 3u);
-  EXPECT_EQ(urls.progressive[0], std::pair(std::string("mp3_96"), base + "mp3_96.mp3"));
-  EXPECT_EQ(urls.progressive[1], std::pair(std::string("mp3_160"), base + "mp3_160.mp3"));
-  EXPECT_EQ(urls.progressive[2], std::pair(std::string("mp3_320"), base + "mp3_320.mp3"));
-  EXPECT_EQ(urls.expires_at, kStart + 7'200'000);
-  EXPECT_EQ(urls.track_id, track_.id);
-  EXPECT_EQ(urls.album_id, album_.id);
-  EXPECT_EQ(urls.title, "Overture");
-  ASSERT_TRUE(urls.loudness);
-  EXPECT_DOUBLE_EQ(urls.loudness->integrated_lufs, -9.5);
-  EXPECT_DOUBLE_EQ(urls.loudness->gain_db, -4.5);
+TEST_F(MediaDeliveryTest, GrantsATokenForTheTracksFiles) {
+  StreamGrant grant = delivery_.IssueStreamGrant(listener_, track_.id);
+  EXPECT_EQ(grant.hls_master, "master.m3u8");
+  EXPECT_EQ(grant.dash_manifest, "manifest.mpd");
+  ASSERT_EQ(grant.progressive.size(), 3u);
+  EXPECT_EQ(grant.progressive[0], std::pair(std::string("mp3_96"), std::string("mp3_96.mp3")));
+  EXPECT_EQ(grant.progressive[1], std::pair(std::string("mp3_160"), std::string("mp3_160.mp3")));
+  EXPECT_EQ(grant.progressive[2], std::pair(std::string("mp3_320"), std::string("mp3_320.mp3")));
+  EXPECT_EQ(grant.expires_at, kStart + 7'200'000);
+  EXPECT_EQ(grant.track_id, track_.id);
+  EXPECT_EQ(grant.album_id, album_.id);
+  EXPECT_EQ(grant.title, "Overture");
+  ASSERT_TRUE(grant.loudness);
+  EXPECT_DOUBLE_EQ(grant.loudness->integrated_lufs, -9.5);
+  EXPECT_DOUBLE_EQ(grant.loudness->gain_db, -4.5);
 
-  MediaTokenSigner::Grant grant = media_tokens_.Verify(token, track_.id);
-  EXPECT_EQ(grant.user_id, listener_.user_id);
-  EXPECT_EQ(grant.expires_at, urls.expires_at);
+  MediaTokenSigner::Grant verified = media_tokens_.Verify(grant.token, track_.id);
+  EXPECT_EQ(verified.user_id, listener_.user_id);
+  EXPECT_EQ(verified.expires_at, grant.expires_at);
+
+  // Every file the grant names opens with its token.
+  for (const std::string& file : {grant.hls_master, grant.dash_manifest,
+                                  grant.progressive[0].second, grant.progressive[2].second}) {
+    EXPECT_NO_THROW(delivery_.Serve(grant.token, track_.id, file)) << file;
+  }
 }
 
 TEST_F(MediaDeliveryTest, IssuingRefusesUnknownTracks) {
-  Error error = CaptureError([&] { delivery_.IssueStreamUrls(listener_, ids_.Next()); });
+  Error error = CaptureError([&] { delivery_.IssueStreamGrant(listener_, ids_.Next()); });
   EXPECT_EQ(error.code(), ErrorCode::kNotFound);
   EXPECT_STREQ(error.what(), "track not found");
 }
 
 TEST_F(MediaDeliveryTest, IssuingWaitsForProcessing) {
   SetStatus(track_.id, TrackStatus::kProcessing, std::nullopt);
-  Error error = CaptureError([&] { delivery_.IssueStreamUrls(listener_, track_.id); });
+  Error error = CaptureError([&] { delivery_.IssueStreamGrant(listener_, track_.id); });
   EXPECT_EQ(error.code(), ErrorCode::kConflict);
   EXPECT_STREQ(error.what(),
                "the track is still being processed; try again when its status is ready");
@@ -179,7 +196,7 @@ TEST_F(MediaDeliveryTest, IssuingWaitsForProcessing) {
 
 TEST_F(MediaDeliveryTest, IssuingExplainsAFailure) {
   SetStatus(track_.id, TrackStatus::kFailed, "not an audio file");
-  Error error = CaptureError([&] { delivery_.IssueStreamUrls(listener_, track_.id); });
+  Error error = CaptureError([&] { delivery_.IssueStreamGrant(listener_, track_.id); });
   EXPECT_EQ(error.code(), ErrorCode::kUnprocessable);
   EXPECT_STREQ(error.what(), "the track could not be processed: not an audio file");
 }
@@ -187,62 +204,44 @@ TEST_F(MediaDeliveryTest, IssuingExplainsAFailure) {
 // --- Serving ---
 
 TEST_F(MediaDeliveryTest, ServesTheMasterPlaylistFromTheDatabase) {
-  MediaResponse response = delivery_.Serve(Token(), track_.id, "master.m3u8");
-  EXPECT_EQ(response.content_type, "application/vnd.apple.mpegurl");
-  EXPECT_EQ(response.cache_control, kShortLived);
-  EXPECT_TRUE(response.etag.empty());
-  EXPECT_FALSE(response.reader);
-  EXPECT_EQ(response.body, HlsMasterPlaylist(Renditions(track_.id)));
-  EXPECT_NE(response.body.find("\naac_96/playlist.m3u8\n"), std::string::npos);
-  EXPECT_NE(response.body.find("CODECS=\"opus\"\nopus_320/playlist.m3u8\n"), std::string::npos);
-  EXPECT_EQ(response.body.find("mp3"), std::string::npos);
+  MediaFile file = delivery_.Serve(Token(), track_.id, "master.m3u8");
+  ExpectManifest(file, "application/vnd.apple.mpegurl");
+  EXPECT_EQ(file.body, HlsMasterPlaylist(Renditions(track_.id)));
+  EXPECT_NE(file.body.find("\naac_96/playlist.m3u8\n"), std::string::npos);
+  EXPECT_NE(file.body.find("CODECS=\"opus\"\nopus_320/playlist.m3u8\n"), std::string::npos);
+  EXPECT_EQ(file.body.find("mp3"), std::string::npos);
 }
 
 TEST_F(MediaDeliveryTest, ServesTheDashManifest) {
-  MediaResponse response = delivery_.Serve(Token(), track_.id, "manifest.mpd");
-  EXPECT_EQ(response.content_type, "application/dash+xml");
-  EXPECT_EQ(response.cache_control, kShortLived);
-  EXPECT_EQ(response.body, DashManifest(Renditions(track_.id)));
-  EXPECT_NE(response.body.find("<S t=\"0\" d=\"288000\" r=\"1\"/>"), std::string::npos);
+  MediaFile file = delivery_.Serve(Token(), track_.id, "manifest.mpd");
+  ExpectManifest(file, "application/dash+xml");
+  EXPECT_EQ(file.body, DashManifest(Renditions(track_.id)));
+  EXPECT_NE(file.body.find("<S t=\"0\" d=\"288000\" r=\"1\"/>"), std::string::npos);
 }
 
 TEST_F(MediaDeliveryTest, ServesMediaPlaylists) {
-  MediaResponse response = delivery_.Serve(Token(), track_.id, "opus_160/playlist.m3u8");
-  EXPECT_EQ(response.content_type, "application/vnd.apple.mpegurl");
-  EXPECT_EQ(response.cache_control, kShortLived);
-  EXPECT_NE(response.body.find("#EXT-X-MAP:URI=\"init.mp4\"\n#EXTINF:6.000000,\nseg-00000.m4s\n"),
+  MediaFile file = delivery_.Serve(Token(), track_.id, "opus_160/playlist.m3u8");
+  ExpectManifest(file, "application/vnd.apple.mpegurl");
+  EXPECT_NE(file.body.find("#EXT-X-MAP:URI=\"init.mp4\"\n#EXTINF:6.000000,\nseg-00000.m4s\n"),
             std::string::npos);
-  EXPECT_NE(response.body.find("#EXTINF:2.000000,\nseg-00002.m4s\n#EXT-X-ENDLIST\n"),
+  EXPECT_NE(file.body.find("#EXTINF:2.000000,\nseg-00002.m4s\n#EXT-X-ENDLIST\n"),
             std::string::npos);
 }
 
-TEST_F(MediaDeliveryTest, ServesInitAndMediaSegmentsAsImmutableFiles) {
+TEST_F(MediaDeliveryTest, ServesInitAndMediaSegmentsAsImmutableBlobs) {
   std::string token = Token();
   std::string prefix = "renditions/" + track_.id + "/job-1/aac_160/";
 
-  MediaResponse init = delivery_.Serve(token, track_.id, "aac_160/init.mp4");
-  EXPECT_EQ(init.content_type, "audio/mp4");
-  EXPECT_EQ(init.cache_control, kImmutable);
-  ASSERT_TRUE(init.reader);
-  EXPECT_EQ(ReadAll(*init.reader), "ftyp aac_160");
-  EXPECT_EQ(init.etag, "\"" + prefix + "init.mp4:12\"");
+  MediaFile init = delivery_.Serve(token, track_.id, "aac_160/init.mp4");
+  ExpectBlob(init, "audio/mp4", prefix + "init.mp4", "ftyp aac_160");
 
-  MediaResponse segment = delivery_.Serve(token, track_.id, "aac_160/seg-00002.m4s");
-  EXPECT_EQ(segment.content_type, "audio/mp4");
-  EXPECT_EQ(segment.cache_control, kImmutable);
-  ASSERT_TRUE(segment.reader);
-  EXPECT_EQ(ReadAll(*segment.reader), "moof aac_160 #2");
-  EXPECT_EQ(segment.etag, "\"" + prefix + "seg-00002.m4s:15\"");
-  EXPECT_TRUE(segment.body.empty());
+  MediaFile segment = delivery_.Serve(token, track_.id, "aac_160/seg-00002.m4s");
+  ExpectBlob(segment, "audio/mp4", prefix + "seg-00002.m4s", "moof aac_160 #2");
 }
 
 TEST_F(MediaDeliveryTest, ServesProgressiveFiles) {
-  MediaResponse response = delivery_.Serve(Token(), track_.id, "mp3_320.mp3");
-  EXPECT_EQ(response.content_type, "audio/mpeg");
-  EXPECT_EQ(response.cache_control, kImmutable);
-  ASSERT_TRUE(response.reader);
-  EXPECT_EQ(ReadAll(*response.reader), "ID3 mp3_320");
-  EXPECT_FALSE(response.etag.empty());
+  MediaFile file = delivery_.Serve(Token(), track_.id, "mp3_320.mp3");
+  ExpectBlob(file, "audio/mpeg", "renditions/" + track_.id + "/job-1/mp3_320.mp3", "ID3 mp3_320");
 }
 
 TEST_F(MediaDeliveryTest, AnswersUnknownNamesWith404) {
