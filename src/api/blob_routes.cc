@@ -2,6 +2,7 @@
 
 #include <boost/json/object.hpp>
 #include <algorithm>
+#include <any>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -84,6 +85,7 @@ void RegisterBlobRoutes(http::Router& router, TrackService& tracks, const Public
   put_options.before_body = [&tracks](const http::Request& head, std::int64_t& max_body_bytes) {
     SignedGrant grant = tracks.VerifyBlobUrl("PUT", BlobKeyOf(head), head.query);
     if (grant.max_bytes > 0) max_body_bytes = std::min(max_body_bytes, grant.max_bytes);
+    return std::any();
   };
   router.Add(
       "PUT", "/blobs/{key...}",
