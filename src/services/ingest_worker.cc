@@ -13,6 +13,7 @@
 #include "domain/error.h"
 #include "services/album_cover.h"
 #include "services/audio_sniff.h"
+#include "services/blob_files.h"
 #include "services/text_rules.h"
 #include "services/track_service.h"
 
@@ -48,7 +49,6 @@ TrackTags OfferedTags(const AudioTags& tags) {
 // and committing follow, and 1 means "ready".
 constexpr double kTranscodeShare = 0.95;
 constexpr std::chrono::seconds kProgressEvery{2};
-constexpr std::size_t kCopyChunk = 1 << 20;
 
 std::int64_t Millis(std::chrono::seconds s) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(s).count();
@@ -96,6 +96,12 @@ std::string ExtensionFor(std::string_view head) {
 std::int64_t BitsPerSecond(std::int64_t bytes, std::int64_t duration, int timescale) {
   if (duration <= 0 || timescale <= 0) return 0;
   return std::llround(static_cast<double>(bytes) * 8.0 * timescale / static_cast<double>(duration));
+}
+
+// Moves a finished output file into the store (a rename when they share a filesystem).
+void StoreOutput(BlobStore& blobs, const std::string& key, const fs::path& file) {
+  FileBlobSource source(file, /*takeable=*/true);
+  blobs.PutFrom(key, source);
 }
 
 std::int64_t FileSize(const fs::path& path) {
@@ -348,21 +354,8 @@ void IngestWorker::Run(IngestAttempt& attempt) {
       throw std::runtime_error("the original upload " + track->blob_key +
                                " is missing from the blob store");
     }
-    std::vector<char> buffer(kCopyChunk);
-    std::size_t head = reader->ReadAt(0, buffer.data(), std::min<std::size_t>(buffer.size(), 64));
-    fs::path input = attempt.work / ("original" + ExtensionFor(std::string_view(buffer.data(), head)));
-    {
-      std::ofstream out(input, std::ios::binary | std::ios::trunc);
-      std::int64_t offset = 0;
-      for (;;) {
-        std::size_t n = reader->ReadAt(offset, buffer.data(), buffer.size());
-        if (n == 0) break;
-        out.write(buffer.data(), static_cast<std::streamsize>(n));
-        offset += static_cast<std::int64_t>(n);
-      }
-      out.close();
-      if (!out) throw std::runtime_error("cannot write " + input.string());
-    }
+    fs::path input = attempt.work / ("original" + ExtensionFor(ReadBlobHead(*reader, 64)));
+    CopyBlobToFile(*reader, input);
     reader.reset();
     if (attempt.lease_lost) throw LeaseLost{};
     if (attempt.may_hand_back && stopping_) throw HandBack{};
@@ -402,7 +395,7 @@ void IngestWorker::Run(IngestAttempt& attempt) {
       if (encoded.packaging == "cmaf") {
         r.blob_key = attempt.prefix + name + "/init.mp4";
         r.size_bytes = FileSize(encoded.main.path);
-        blobs_.PutFile(r.blob_key, encoded.main.path);
+        StoreOutput(blobs_, r.blob_key, encoded.main.path);
         for (std::size_t i = 0; i < encoded.segments.size(); ++i) {
           if (attempt.lease_lost) throw LeaseLost{};
           const EncodedFile& file = encoded.segments[i];
@@ -411,7 +404,7 @@ void IngestWorker::Run(IngestAttempt& attempt) {
           segment.blob_key = attempt.prefix + name + "/" + SegmentName(segment.index);
           segment.duration = file.duration;
           segment.size_bytes = FileSize(file.path);
-          blobs_.PutFile(segment.blob_key, file.path);
+          StoreOutput(blobs_, segment.blob_key, file.path);
           r.size_bytes += segment.size_bytes;
           r.peak_bitrate = std::max(
               r.peak_bitrate, BitsPerSecond(segment.size_bytes, segment.duration, r.timescale));
@@ -421,7 +414,7 @@ void IngestWorker::Run(IngestAttempt& attempt) {
       } else {
         r.blob_key = attempt.prefix + name + "." + std::string(CodecName(encoded.spec.codec));
         r.size_bytes = FileSize(encoded.main.path);
-        blobs_.PutFile(r.blob_key, encoded.main.path);
+        StoreOutput(blobs_, r.blob_key, encoded.main.path);
         r.average_bitrate = BitsPerSecond(r.size_bytes, r.duration, r.timescale);
         r.peak_bitrate = r.average_bitrate;
       }
