@@ -1,4 +1,5 @@
 // /api/v1/artists... and /api/v1/albums...
+#include <any>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
@@ -150,6 +151,7 @@ void RegisterCatalogRoutes(http::Router& router, AccountService& accounts,
   cover_options.max_body_bytes = kMaxCoverBytes;
   cover_options.before_body = [](const http::Request& head, std::int64_t&) {
     RequireImageType(head);
+    return std::any();
   };
   router.Add(
       "PUT", "/api/v1/albums/{id}/cover",

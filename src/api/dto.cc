@@ -3,7 +3,10 @@
 #include <string>
 
 #include "api/media_routes.h"
+#include "api/blob_routes.h"
+#include "domain/blob_key.h"
 #include "domain/cover.h"
+#include "domain/error.h"
 #include "domain/media.h"
 #include "domain/role.h"
 #include "domain/time.h"
@@ -132,6 +135,51 @@ boost::json::object StreamUrlsJson(const StreamGrant& grant, std::string_view ba
                              {"dash", url(grant.dash_manifest)},
                              {"progressive", std::move(progressive)},
                              {"loudness", LoudnessJson(grant.loudness)}};
+}
+
+std::string GrantUrl(const BlobGrant& grant, std::string_view base) {
+  if (grant.url.starts_with('/')) return std::string(base) + grant.url;
+  return grant.url;
+}
+
+std::string TrackUrl(std::string_view upload_key, std::string_view base) {
+  std::string url(base);
+  url.append(kBlobRoutePrefix).append(upload_key);
+  return url;
+}
+
+std::string UploadKeyFromTrackUrl(std::string_view root_relative) {
+  std::string_view key = root_relative;
+  if (key.starts_with(kBlobRoutePrefix)) key.remove_prefix(kBlobRoutePrefix.size());
+  if (!IsValidBlobKey(key)) {
+    throw InvalidArgument("trackUrl", "trackUrl must be the trackUrl returned with the upload "
+                                      "URL (" + std::string(kBlobRoutePrefix) + "<key>)");
+  }
+  return std::string(key);
+}
+
+boost::json::object ToJson(const UploadTicket& ticket, std::string_view base) {
+  return {{"uploadUrl", GrantUrl(ticket.grant, base)},
+          {"trackUrl", TrackUrl(ticket.blob_key, base)},
+          {"method", ticket.grant.method},
+          {"expiresAt", FormatRfc3339(ticket.grant.expires_at)},
+          {"maxBytes", ticket.grant.max_bytes}};
+}
+
+boost::json::object ToJson(const OriginalTicket& ticket, std::string_view base) {
+  return {{"url", GrantUrl(ticket.grant, base)},
+          {"sizeBytes", ticket.size_bytes},
+          {"expiresAt", FormatRfc3339(ticket.grant.expires_at)}};
+}
+
+boost::json::object ToJson(const StoredUpload& stored, std::string_view base) {
+  return {{"trackUrl", TrackUrl(stored.blob_key, base)}, {"sizeBytes", stored.size_bytes}};
+}
+
+std::string EntityTag(std::string_view version) {
+  std::string tag = "\"";
+  tag.append(version).append("\"");
+  return tag;
 }
 
 }  // namespace cadenza::api

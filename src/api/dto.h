@@ -2,10 +2,14 @@
 // Wire format of the catalogue entities (camelCase JSON), separate from the domain structs.
 // Ids are strings, timestamps RFC 3339 strings; absent optionals are JSON null.
 #include <boost/json/object.hpp>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "domain/entities.h"
+#include "ports/blob_store.h"
+#include "services/track_service.h"
+#include "services/upload_service.h"
 
 namespace cadenza {
 struct StreamGrant;
@@ -25,5 +29,26 @@ boost::json::object ToJson(const Playlist& playlist);  // {id, ownerId, name, de
 // loudness: {integratedLufs, truePeakDb, gainDb} or null when it was not measured}. The URLs
 // are the grant's files under /media (see MediaFilePath) with `base` (see PublicBase) in front.
 boost::json::object StreamUrlsJson(const StreamGrant& grant, std::string_view base);
+// Blob grants and uploads. `base` is the public base of this request (api/public_base.h).
+
+// The URL of a grant for a client: a root-relative one (the local store's /blobs URLs) on
+// `base`, an absolute one (a remote store's) as it is.
+std::string GrantUrl(const BlobGrant& grant, std::string_view base);
+
+// The trackUrl naming an upload slot's key: "<base>/blobs/<key>", the unsigned form of the
+// local store's upload URL (a plain reference for any store: it is only ever sent back).
+std::string TrackUrl(std::string_view upload_key, std::string_view base);
+// The key a root-relative trackUrl ("/blobs/<key>", or the bare key) names. Throws
+// Error(kInvalidArgument, field "trackUrl") for anything else.
+std::string UploadKeyFromTrackUrl(std::string_view root_relative);
+
+// {uploadUrl, trackUrl, method, expiresAt, maxBytes}
+boost::json::object ToJson(const UploadTicket& ticket, std::string_view base);
+// {url, sizeBytes, expiresAt}
+boost::json::object ToJson(const OriginalTicket& ticket, std::string_view base);
+// {trackUrl, sizeBytes}
+boost::json::object ToJson(const StoredUpload& stored, std::string_view base);
+// The strong entity tag of an opaque version (a hash): "\"<version>\"".
+std::string EntityTag(std::string_view version);
 
 }  // namespace cadenza::api

@@ -1,5 +1,5 @@
 #pragma once
-// Route groups of /api/v1 (and the blob endpoint). Each group lives in its own file and can be
+// Route groups of /api/v1. Each group lives in its own file and can be
 // mounted separately, which is how `--roles` splits the seed's services across processes.
 #include <functional>
 
@@ -26,8 +26,9 @@ void RegisterCatalogRoutes(http::Router& router, AccountService& accounts, Catal
 // /api/v1/playlists... (CRUD and entries).
 void RegisterPlaylistRoutes(http::Router& router, AccountService& accounts, PlaylistService& playlists);
 
-// /api/v1/tracks... (upload-url, update-url, CRUD, stream and original URLs) and
-// /blobs/{key...} (signed PUT/GET). The URLs handed out are absolute on `base`.
+// /api/v1/tracks... (upload-url, update-url, CRUD, stream and original URLs). The URLs handed
+// out are absolute on `base`. The local store's /blobs endpoint is mounted apart
+// (api/blob_routes.h).
 void RegisterTrackRoutes(http::Router& router, AccountService& accounts, TrackService& tracks,
                          MediaDelivery& media, const PublicBase& base);
 

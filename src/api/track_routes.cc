@@ -1,10 +1,9 @@
-// /api/v1/tracks...: upload and update URLs, CRUD and stream URLs. The /blobs endpoint those
-// URLs point at is in blob_routes.cc; RegisterTrackRoutes mounts both.
+// /api/v1/tracks...: upload and update URLs, CRUD, stream and original URLs. The URLs of the
+// local blob store point at the /blobs endpoint (blob_routes.cc), mounted on its own.
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <string>
 
-#include "api/blob_routes.h"
 #include "api/common.h"
 #include "api/dto.h"
 #include "api/public_base.h"
@@ -21,14 +20,6 @@ namespace {
 
 constexpr TextLimits kTrackUrlRule{.min_chars = 1, .max_chars = 2048};
 
-boost::json::object TicketJson(const UploadTicket& ticket, std::string_view base) {
-  return {{"uploadUrl", std::string(base) + ticket.upload_url},
-          {"trackUrl", std::string(base) + ticket.track_url},
-          {"method", ticket.method},
-          {"expiresAt", FormatRfc3339(ticket.expires_at)},
-          {"maxBytes", ticket.max_bytes}};
-}
-
 std::string TrackLocation(const Track& track) { return "/api/v1/tracks/" + track.id; }
 
 http::Response CreateTrack(http::Request& request, AccountService& accounts,
@@ -39,10 +30,11 @@ http::Response CreateTrack(http::Request& request, AccountService& accounts,
   NewTrack track;
   track.album_id = RequiredId(body, "albumId");
   track.title = OptionalText(body, "title", kTitleLimits);  // absent: filled from the file's tags
-  track.track_url = base.RootRelative(request, RequiredText(body, "trackUrl", kTrackUrlRule));
+  std::string track_url = base.RootRelative(request, RequiredText(body, "trackUrl", kTrackUrlRule));
   if (auto number = OptionalInt(body, "trackNumber", kMinTrackNumber, kMaxTrackNumber)) {
     track.track_number = static_cast<int>(*number);
   }
+  track.upload_key = UploadKeyFromTrackUrl(track_url);
   Track created = tracks.Create(caller, track);
   http::Response response = http::Response::Json(201, ToJson(created));
   response.SetHeader("Location", TrackLocation(created));
@@ -58,14 +50,14 @@ http::Response PatchTrack(http::Request& request, AccountService& accounts,
   TrackPatch patch;
   if (body.contains("albumId")) patch.album_id = RequiredId(body, "albumId");
   patch.title = OptionalText(body, "title", kTitleLimits);
-  patch.track_url = OptionalText(body, "trackUrl", kTrackUrlRule);
-  if (patch.track_url) patch.track_url = base.RootRelative(request, *patch.track_url);
+  std::optional<std::string> track_url = OptionalText(body, "trackUrl", kTrackUrlRule);
   const boost::json::value* number = body.if_contains("trackNumber");
   if (number != nullptr && number->is_null()) {
     patch.clear_track_number = true;
   } else if (auto value = OptionalInt(body, "trackNumber", kMinTrackNumber, kMaxTrackNumber)) {
     patch.track_number = static_cast<int>(*value);
   }
+  if (track_url) patch.upload_key = UploadKeyFromTrackUrl(base.RootRelative(request, *track_url));
   return http::Response::Json(200, ToJson(tracks.Update(caller, id, patch)));
 }
 
@@ -76,12 +68,12 @@ void RegisterTrackRoutes(http::Router& router, AccountService& accounts, TrackSe
   // Fixed paths before "/api/v1/tracks/{id}", so they win whatever order the router tries.
   router.Add("GET", "/api/v1/tracks/upload-url", [&](http::Request& request) {
     Principal caller = Authenticate(request, accounts);
-    return http::Response::Json(200, TicketJson(tracks.IssueUploadUrl(caller), base.For(request)));
+    return http::Response::Json(200, ToJson(tracks.IssueUploadUrl(caller), base.For(request)));
   });
   router.Add("GET", "/api/v1/tracks/update-url/{id}", [&](http::Request& request) {
     Principal caller = Authenticate(request, accounts);
     UploadTicket ticket = tracks.IssueUpdateUrl(caller, PathId(request));
-    return http::Response::Json(200, TicketJson(ticket, base.For(request)));
+    return http::Response::Json(200, ToJson(ticket, base.For(request)));
   });
   router.Add("GET", "/api/v1/tracks", [&](http::Request& request) {
     Principal caller = Authenticate(request, accounts);
@@ -114,12 +106,8 @@ void RegisterTrackRoutes(http::Router& router, AccountService& accounts, TrackSe
   router.Add("GET", "/api/v1/tracks/{id}/original", [&](http::Request& request) {
     Principal caller = Authenticate(request, accounts);
     OriginalTicket ticket = tracks.IssueOriginalUrl(caller, PathId(request));
-    return http::Response::Json(200, boost::json::object{
-                                         {"url", base.Absolute(request, ticket.url)},
-                                         {"sizeBytes", ticket.size_bytes},
-                                         {"expiresAt", FormatRfc3339(ticket.expires_at)}});
+    return http::Response::Json(200, ToJson(ticket, base.For(request)));
   });
-  RegisterBlobRoutes(router, tracks, base);
 }
 
 }  // namespace cadenza::api

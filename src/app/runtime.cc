@@ -28,6 +28,7 @@
 #include "services/blob_janitor.h"
 #include "services/catalog_service.h"
 #include "services/id_generator.h"
+#include "services/local_blob_endpoint.h"
 #include "services/media_delivery.h"
 #include "services/media_token.h"
 #include "services/ingest/ingest_worker.h"
@@ -105,20 +106,27 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   catalog_ = OpenSqliteCatalog(config_.DatabaseFile());
   int applied = catalog_->Migrate();
   if (applied > 0) spdlog::info("applied {} database migration(s)", applied);
-  blob_store_ = std::make_unique<LocalBlobStore>(config_.BlobDirectory());
 
   // Secrets live in files beside the data, never in the database: a leaked database dump
   // must not let anyone forge tokens or URLs.
   std::string token_secret = LoadOrCreateSecret(config_.SecretsDirectory() / "token.key", kSecretBytes);
   std::string url_secret = LoadOrCreateSecret(config_.SecretsDirectory() / "url.key", kSecretBytes);
   std::string media_secret = LoadOrCreateSecret(config_.SecretsDirectory() / "media.key", kSecretBytes);
+  url_signer_ = std::make_unique<UrlSigner>(url_secret, clock_);
+
+  // The local store's grants are /blobs URLs signed with url.key; local_blob_endpoint_ (below)
+  // serves them with the same signer.
+  auto local_blobs = std::make_unique<LocalBlobStore>(
+      config_.BlobDirectory(),
+      LocalBlobUrls{std::string(api::kBlobRoutePrefix), url_signer_.get()});
+  local_blobs_ = local_blobs.get();
+  blob_store_ = std::move(local_blobs);
 
   password_hasher_ = std::make_unique<Argon2idPasswordHasher>();
   ids_ = std::make_unique<IdGenerator>(clock_);
   TokenOptions token_options;
   token_options.ttl = config_.token_ttl;
   tokens_ = std::make_unique<TokenService>(token_secret, token_options, clock_);
-  url_signer_ = std::make_unique<UrlSigner>(url_secret, clock_);
 
   accounts_ = std::make_unique<AccountService>(*catalog_, *password_hasher_, *tokens_, *ids_, clock_,
                                                AccountOptions{});
@@ -130,8 +138,9 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   track_options.upload_ttl = config_.upload_url_ttl;
   track_options.stream_ttl = config_.stream_url_ttl;
   track_options.max_upload_bytes = config_.max_upload_bytes;
-  tracks_ = std::make_unique<TrackService>(*catalog_, *blob_store_, *url_signer_, *ids_, clock_,
-                                           track_options);
+  tracks_ = std::make_unique<TrackService>(*catalog_, *blob_store_, *ids_, clock_, track_options);
+  local_blob_endpoint_ = std::make_unique<LocalBlobEndpoint>(tracks_->uploads(), *blob_store_,
+                                                             *url_signer_, clock_);
   media_signer_ = std::make_unique<MediaTokenSigner>(media_secret, clock_);
   MediaDeliveryOptions media_options;
   media_options.token_ttl = config_.stream_url_ttl;
@@ -158,10 +167,12 @@ std::shared_ptr<const http::Router> Runtime::BuildRouter() {
     api::RegisterCatalogRoutes(*router, *accounts_, *catalog_service_);
     api::RegisterPlaylistRoutes(*router, *accounts_, *playlists_);
     api::RegisterWebRoutes(*router, LoadWebApp(config_));  // the app is this API's client
-    // Mounts /blobs as well.
     api::RegisterTrackRoutes(*router, *accounts_, *tracks_, *media_, *public_base_);
-  } else if (config_.role_media) {
-    api::RegisterBlobRoutes(*router, *tracks_, *public_base_);
+  }
+  // The local store's grants point here; a remote store's would point at the store itself.
+  if (local_blobs_ != nullptr && (config_.role_api || config_.role_media)) {
+    api::RegisterBlobRoutes(*router, *local_blob_endpoint_, *public_base_,
+                            local_blobs_->SpoolDirectory());
   }
   if (config_.role_media) {
     api::RegisterMediaRoutes(*router, *media_);

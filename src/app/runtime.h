@@ -17,6 +17,8 @@ class AccountService;
 class BlobJanitor;
 class CatalogService;
 class IdGenerator;
+class LocalBlobEndpoint;
+class LocalBlobStore;
 class MediaDelivery;
 class MediaTokenSigner;
 class IngestWorker;
@@ -52,9 +54,9 @@ class Runtime {
   IngestWorker& worker() { return *worker_; }
 
   // The routes of this process's roles: the system routes always; "api" adds the account,
-  // catalogue, playlist and track routes (the track routes mount /blobs too) and the web app
-  // (from web_dir, else embedded; throws std::runtime_error for a web_dir that is not a
-  // built web app); "media" adds the /blobs routes when "api" has not already.
+  // catalogue, playlist and track routes and the web app (from web_dir, else embedded; throws
+  // std::runtime_error for a web_dir that is not a built web app); "media" adds the media and
+  // cover routes; either adds the local blob store's /blobs routes.
   std::shared_ptr<const http::Router> BuildRouter();
 
  private:
@@ -62,6 +64,7 @@ class Runtime {
   SystemClock clock_;
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<BlobStore> blob_store_;
+  LocalBlobStore* local_blobs_ = nullptr;  // blob_store_ when it is the local store
   std::unique_ptr<PasswordHasher> password_hasher_;
   std::unique_ptr<IdGenerator> ids_;
   std::unique_ptr<TokenService> tokens_;
@@ -71,6 +74,7 @@ class Runtime {
   std::unique_ptr<CatalogService> catalog_service_;
   std::unique_ptr<PlaylistService> playlists_;
   std::unique_ptr<TrackService> tracks_;
+  std::unique_ptr<LocalBlobEndpoint> local_blob_endpoint_;
   std::unique_ptr<MediaTokenSigner> media_signer_;
   std::unique_ptr<MediaDelivery> media_;
   std::unique_ptr<api::PublicBase> public_base_;

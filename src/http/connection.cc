@@ -309,7 +309,9 @@ asio::awaitable<Connection::Next> Connection::ServeRequest(HeadParser& head) {
   std::int64_t max_body = route.options.max_body_bytes;
   if (route.options.before_body) {
     auto refusal = co_await RunBlocking(state_.pool(), [&] {
-      return Guarded(request, [&] { route.options.before_body(request, max_body); });
+      return Guarded(request, [&] {
+        request.admission = route.options.before_body(request, max_body);
+      });
     });
     if (refusal) co_return co_await Finish(exchange, std::move(*refusal), keep_after_refusal);
   }

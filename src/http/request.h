@@ -1,4 +1,5 @@
 #pragma once
+#include <any>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -22,6 +23,8 @@ struct Request {
   std::optional<std::filesystem::path> body_file;
   std::int64_t body_size = 0;
   std::string remote_address;
+  // What the route's before_body returned (RouteOptions); empty for routes without one.
+  std::any admission;
 
   // The first header with this (case-insensitive) name, or empty.
   std::string_view Header(std::string_view name) const;

@@ -1,4 +1,5 @@
 #pragma once
+#include <any>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -24,8 +25,10 @@ struct RouteOptions {
   std::string spool_dir;
   // Runs on the blocking-work threads after the headers and before the body is read. It may
   // refuse the request (throw cadenza::Error) or lower `max_body_bytes` for this request
-  // (e.g. to the limit a signed upload URL carries). `request.body` is still empty.
-  std::function<void(const Request& head, std::int64_t& max_body_bytes)> before_body;
+  // (e.g. to the limit a signed upload URL carries). `request.body` is still empty. What it
+  // returns (e.g. the grant it checked) reaches the handler as `request.admission`, so the
+  // handler need not check again.
+  std::function<std::any(const Request& head, std::int64_t& max_body_bytes)> before_body;
 };
 
 struct Route {

@@ -5,8 +5,8 @@
 
 #include "domain/error.h"
 #include "domain/permissions.h"
+#include "domain/blob_key.h"
 #include "media/layout.h"
-#include "services/audio_sniff.h"
 #include "services/ingest/transcode_job.h"
 #include "services/text_rules.h"
 
@@ -33,6 +33,14 @@ Error AlbumNotFound() {
   return Error(ErrorCode::kUnprocessable, "album not found", "albumId");
 }
 
+// The key a client named with its trackUrl; the API has taken the URL apart already.
+std::string CheckUploadKey(std::string_view key) {
+  if (!IsValidBlobKey(key)) {
+    throw InvalidArgument("trackUrl", "trackUrl does not name an upload");
+  }
+  return std::string(key);
+}
+
 UploadOptions UploadOptionsFrom(const TrackOptions& options) {
   UploadOptions upload;
   upload.ttl = options.upload_ttl;
@@ -42,15 +50,14 @@ UploadOptions UploadOptionsFrom(const TrackOptions& options) {
 
 }  // namespace
 
-TrackService::TrackService(Catalog& catalog, BlobStore& blobs, const UrlSigner& signer,
-                           const IdGenerator& ids, const Clock& clock, TrackOptions options)
+TrackService::TrackService(Catalog& catalog, BlobStore& blobs, const IdGenerator& ids,
+                           const Clock& clock, TrackOptions options)
     : catalog_(catalog),
       blobs_(blobs),
-      signer_(signer),
       ids_(ids),
       clock_(clock),
       options_(std::move(options)),
-      uploads_(catalog, blobs, signer, ids, clock, UploadOptionsFrom(options_)) {}
+      uploads_(catalog, blobs, ids, clock, UploadOptionsFrom(options_)) {}
 
 Track TrackService::FindTrack(CatalogTransaction& tx, std::string_view id) const {
   std::optional<Track> track = tx.tracks().FindById(id);
@@ -93,7 +100,7 @@ Track TrackService::Create(const Principal& caller, const NewTrack& request) {
   std::string title = request.title ? CheckTitle(*request.title)
                                     : std::string(kPlaceholderTrackTitle);
   CheckTrackNumber(request.track_number);
-  std::string key = uploads_.BlobKeyFromTrackUrl(request.track_url);
+  std::string key = CheckUploadKey(request.upload_key);
   return catalog_.WriteValue([&](CatalogTransaction& tx) {
     std::optional<std::string> owner = AlbumOwner(tx, request.album_id);
     if (!owner) throw AlbumNotFound();
@@ -137,7 +144,7 @@ Track TrackService::Update(const Principal& caller, std::string_view id, const T
   if (patch.title) title = CheckTitle(*patch.title);
   CheckTrackNumber(patch.track_number);
   std::optional<std::string> key;
-  if (patch.track_url) key = uploads_.BlobKeyFromTrackUrl(*patch.track_url);
+  if (patch.upload_key) key = CheckUploadKey(*patch.upload_key);
 
   return catalog_.WriteValue([&](CatalogTransaction& tx) {
     Track track = FindTrack(tx, id);
@@ -223,48 +230,12 @@ OriginalTicket TrackService::IssueOriginalUrl(const Principal& caller, std::stri
     Authorize(caller, Action::kModifyCatalog, &resource);
     return found;
   });
-  SignedGrant grant;
-  grant.method = "GET";
-  grant.path = UploadService::BlobPath(track.blob_key);
-  grant.expires_at = clock_.Now() + Millis(options_.stream_ttl);
-  grant.user_id = caller.user_id;
-
-  OriginalTicket ticket;
-  ticket.url = uploads_.BlobUrl(track.blob_key) + "?" + signer_.SignQuery(grant);
-  ticket.size_bytes = track.blob_size;
-  ticket.expires_at = grant.expires_at;
-  return ticket;
-}
-
-SignedGrant TrackService::VerifyBlobUrl(std::string_view method, std::string_view key,
-                                        const std::multimap<std::string, std::string>& query) const {
-  return uploads_.VerifyBlobUrl(method, key, query);
-}
-
-StoredUpload TrackService::StoreUpload(std::string_view key, const SignedGrant& grant,
-                                       const std::filesystem::path& spooled_file) {
-  return uploads_.Store(key, grant, spooled_file);
-}
-
-BlobDownload TrackService::OpenBlob(std::string_view key, const SignedGrant& grant) {
-  if (grant.method != "GET" || grant.path != UploadService::BlobPath(key)) {
-    throw PermissionDenied("this URL does not allow reading " + UploadService::BlobPath(key));
-  }
-  BlobDownload download;
-  download.reader = blobs_.Open(key);
-  if (!download.reader) throw NotFound("blob not found");
-
-  char head[kAudioSniffBytes];
-  std::size_t got = 0;
-  while (got < sizeof head) {
-    std::size_t n = download.reader->ReadAt(static_cast<std::int64_t>(got), head + got,
-                                            sizeof head - got);
-    if (n == 0) break;
-    got += n;
-  }
-  download.content_type = std::string(SniffAudioContentType(std::string_view(head, got)));
-  download.max_age_seconds = std::max<std::int64_t>(0, (grant.expires_at - clock_.Now()) / 1000);
-  return download;
+  BlobGrantRequest request;
+  request.access = BlobAccess::kRead;
+  request.key = track.blob_key;
+  request.expires_at = clock_.Now() + Millis(options_.stream_ttl);
+  request.user_id = caller.user_id;
+  return OriginalTicket{blobs_.Grant(request), track.blob_size};
 }
 
 }  // namespace cadenza

@@ -1,10 +1,12 @@
 #pragma once
-// Tracks: upload and replacement through signed URLs, CRUD, stream URLs, and the signed blob
-// endpoint behind them. Free of HTTP types: the routes translate requests into these calls.
+// Tracks: upload and replacement through the blob store's granted URLs, CRUD, and the grant
+// for the original upload. Free of HTTP types and URL formats: the routes translate requests
+// into these calls and the results into URLs and headers.
 //
-// Upload flow: IssueUploadUrl -> the client PUTs the bytes to the signed URL (the blob route
-// calls VerifyBlobUrl, then StoreUpload) -> Create claims the completed slot and inserts the
-// track in one transaction. Replacing the audio is the same with IssueUpdateUrl and Update.
+// Upload flow: IssueUploadUrl -> the client PUTs the bytes to the granted URL (for the local
+// store, services/local_blob_endpoint.h stores them) -> Create claims the completed slot and
+// inserts the track in one transaction. Replacing the audio is the same with IssueUpdateUrl
+// and Update.
 // Blobs that lose their last reference are queued by the catalogue and removed by BlobJanitor.
 //
 // Processing: a track is created (and its audio replaced) with status "processing", progress
@@ -18,9 +20,6 @@
 // are never overwritten.
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
-#include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,7 +34,6 @@
 #include "ports/clock.h"
 #include "services/id_generator.h"
 #include "services/upload_service.h"
-#include "services/url_signer.h"
 
 namespace cadenza {
 
@@ -49,7 +47,7 @@ struct TrackOptions {
 struct NewTrack {
   std::string album_id;
   std::optional<std::string> title;  // absent: kPlaceholderTrackTitle, later the title tag
-  std::string track_url;  // the trackUrl of a completed upload slot
+  std::string upload_key;  // the blob key of a completed upload slot (the API's trackUrl)
   std::optional<int> track_number;
 };
 
@@ -59,21 +57,13 @@ struct TrackPatch {
   std::optional<std::string> title;
   std::optional<int> track_number;
   bool clear_track_number = false;      // `"trackNumber": null`
-  std::optional<std::string> track_url;  // a completed update slot for this track
+  std::optional<std::string> upload_key;  // the key of a completed update slot for this track
 };
 
 // GET /api/v1/tracks/{id}/original: the uploaded master, for its owner.
 struct OriginalTicket {
-  std::string url;  // signed GET URL of the blob
+  BlobGrant grant;  // the blob store's read grant for the original
   std::int64_t size_bytes = 0;
-  Timestamp expires_at = 0;
-};
-
-// A blob opened for a signed GET.
-struct BlobDownload {
-  std::unique_ptr<BlobReader> reader;
-  std::string content_type;           // sniffed from the first bytes (services/audio_sniff.h)
-  std::int64_t max_age_seconds = 0;   // until the signature expires; never negative
 };
 
 // Thread-safe (references to thread-safe collaborators only). Every method blocks (database,
@@ -81,67 +71,50 @@ struct BlobDownload {
 // the API's spelling (albumId, title, trackNumber, trackUrl).
 class TrackService {
  public:
-  TrackService(Catalog& catalog, BlobStore& blobs, const UrlSigner& signer,
-               const IdGenerator& ids, const Clock& clock, TrackOptions options);
+  TrackService(Catalog& catalog, BlobStore& blobs, const IdGenerator& ids, const Clock& clock,
+               TrackOptions options);
 
-  // A new upload slot for the caller (Action::kUpload: 403 for listeners) and its signed
-  // PUT URL, valid for upload_ttl.
+  // A new upload slot for the caller (Action::kUpload: kPermissionDenied for listeners) and
+  // the store's write grant for it, valid for upload_ttl.
   UploadTicket IssueUploadUrl(const Principal& caller);
 
-  // A replacement slot for track `track_id`: 404 "track not found", 403 unless the caller
-  // owns the track's artist (or is an admin).
+  // A replacement slot for track `track_id`: kNotFound "track not found", kPermissionDenied
+  // unless the caller owns the track's artist (or is an admin).
   UploadTicket IssueUpdateUrl(const Principal& caller, std::string_view track_id);
 
-  // Claims the completed upload behind `track.track_url`, inserts the track (status
-  // processing, progress 0) and queues its transcode job, in one transaction. 400 for an
-  // invalid title/trackNumber/trackUrl; 422 field albumId "album not found"; 403 unless the
-  // caller owns the album's artist; then the FindClaimable errors of UploadService
-  // (422/403/413, field trackUrl).
+  // Claims the completed upload under `track.upload_key`, inserts the track (status
+  // processing, progress 0) and queues its transcode job, in one transaction.
+  // kInvalidArgument for an invalid title/trackNumber or a key that cannot name an upload
+  // (field trackUrl); kUnprocessable field albumId "album not found"; kPermissionDenied
+  // unless the caller owns the album's artist; then the FindClaimable errors of
+  // UploadService (kUnprocessable/kPermissionDenied/kTooLarge, field trackUrl).
   Track Create(const Principal& caller, const NewTrack& track);
 
-  // 404 "track not found".
+  // kNotFound "track not found".
   Track Get(const Principal& caller, std::string_view id);
   Page<Track> List(const Principal& caller, const PageRequest& page);
 
-  // Applies `patch` in one transaction. A track_url replaces the audio (the old blob is queued
+  // Applies `patch` in one transaction. An upload_key replaces the audio (the old blob is queued
   // for deletion and the slot claimed), sets the status back to processing (progress 0, no
   // error, duration and loudness unknown again) and (re)queues the track's transcode job with
   // fresh attempts; an attempt still working on the old audio loses its lease and its blobs
   // are queued for deletion. The previous renditions stay until the new ones replace them.
-  // 404 for an unknown track, 403 unless the caller owns
-  // it (and the target album when moving), 422 field albumId when the target album does not
+  // kNotFound for an unknown track, kPermissionDenied unless the caller owns it (and the
+  // target album when moving), kUnprocessable field albumId when the target album does not
   // exist, plus Create's validation errors.
   Track Update(const Principal& caller, std::string_view id, const TrackPatch& patch);
 
   // Deletes the track (its blob, its renditions' blobs and those of its latest transcode
-  // attempt are queued for deletion). 404 / 403 as for Update.
+  // attempt are queued for deletion). kNotFound / kPermissionDenied as for Update.
   void Delete(const Principal& caller, std::string_view id);
 
-  // A signed GET URL for the original upload, valid for stream_ttl. 404 "track not found",
-  // 403 unless the caller owns the track (or is an admin): masters are not for listeners, who
-  // stream the renditions (services/media_delivery.h).
+  // The store's read grant for the original upload, valid for stream_ttl. kNotFound "track
+  // not found", kPermissionDenied unless the caller owns the track (or is an admin): masters
+  // are not for listeners, who stream the renditions (services/media_delivery.h).
   OriginalTicket IssueOriginalUrl(const Principal& caller, std::string_view id);
 
-  // --- The /blobs endpoint ---
-
-  // Verifies the signed URL of a /blobs request for `method` ("PUT", or "GET" also for HEAD).
-  // 404 for a key that cannot name a blob; 403 with the reason when the signature is missing,
-  // expired or altered.
-  SignedGrant VerifyBlobUrl(std::string_view method, std::string_view key,
-                            const std::multimap<std::string, std::string>& query) const;
-
-  // Stores a signed PUT's spooled body; see UploadService::Store. `spooled_file` is consumed.
-  StoredUpload StoreUpload(std::string_view key, const SignedGrant& grant,
-                           const std::filesystem::path& spooled_file);
-
-  // Opens the blob a verified GET grant names. 403 when `grant` is not a GET grant for `key`,
-  // 404 "blob not found" when there is no such blob.
-  BlobDownload OpenBlob(std::string_view key, const SignedGrant& grant);
-
-  // Where the blob route spools PUT bodies (same filesystem as the store) and the largest
-  // body it accepts before any grant lowers it.
-  std::filesystem::path SpoolDirectory() const { return uploads_.SpoolDirectory(); }
-  std::int64_t max_upload_bytes() const { return uploads_.max_bytes(); }
+  // The upload slots this service claims from; the local blob endpoint stores into them.
+  UploadService& uploads() { return uploads_; }
 
  private:
   Track FindTrack(CatalogTransaction& tx, std::string_view id) const;
@@ -152,7 +125,6 @@ class TrackService {
 
   Catalog& catalog_;
   BlobStore& blobs_;
-  const UrlSigner& signer_;
   const IdGenerator& ids_;
   const Clock& clock_;
   TrackOptions options_;

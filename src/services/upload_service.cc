@@ -1,70 +1,59 @@
 #include "services/upload_service.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
 
-#include "domain/blob_key.h"
 #include "domain/error.h"
+#include "ports/crypto.h"
+#include "services/blob_files.h"
 
 namespace cadenza {
 
 namespace {
 
-constexpr std::string_view kBlobPrefix = "/blobs/";
 constexpr std::string_view kOriginalsFolder = "originals/";
+// Hex digits of the version hash: 128 bits tell stored versions apart.
+constexpr std::size_t kVersionHexDigits = 32;
 
-// Removes the spooled file on every path that does not hand it to the blob store, so that
+// Removes the uploaded file on every path that does not hand it to the blob store, so that
 // refused uploads do not pile up in the spool folder.
-class SpoolFileGuard {
+class BodyFileGuard {
  public:
-  explicit SpoolFileGuard(std::filesystem::path file) : file_(std::move(file)) {}
-  ~SpoolFileGuard() {
-    if (armed_) {
-      std::error_code ignored;
-      std::filesystem::remove(file_, ignored);
-    }
+  explicit BodyFileGuard(std::filesystem::path file) : file_(std::move(file)) {}
+  ~BodyFileGuard() {
+    std::error_code ignored;
+    std::filesystem::remove(file_, ignored);  // gone already when the store moved it
   }
-  SpoolFileGuard(const SpoolFileGuard&) = delete;
-  SpoolFileGuard& operator=(const SpoolFileGuard&) = delete;
-  void Release() { armed_ = false; }
+  BodyFileGuard(const BodyFileGuard&) = delete;
+  BodyFileGuard& operator=(const BodyFileGuard&) = delete;
 
  private:
   std::filesystem::path file_;
-  bool armed_ = true;
 };
 
-// Size and completion time identify one stored version of a slot's bytes: a retried PUT gets
-// a new tag, and hashing gigabytes for a tag is avoided.
-std::string EntityTag(std::int64_t size, Timestamp completed_at) {
-  char tag[48];
-  std::snprintf(tag, sizeof tag, "\"%llx-%llx\"", static_cast<unsigned long long>(size),
-                static_cast<unsigned long long>(completed_at));
-  return tag;
+std::int64_t FileSizeOf(const std::filesystem::path& file) {
+  std::error_code ec;
+  std::uintmax_t size = std::filesystem::file_size(file, ec);
+  if (ec) throw std::runtime_error("uploaded body unreadable: " + file.string());
+  return static_cast<std::int64_t>(size);
+}
+
+void CheckSize(std::int64_t size, const Upload& slot) {
+  if (size == 0) throw Error(ErrorCode::kInvalidArgument, "the upload is empty");
+  if (size > slot.max_bytes) {
+    throw Error(ErrorCode::kTooLarge, "the upload is larger than the " +
+                                          std::to_string(slot.max_bytes) +
+                                          " bytes this URL allows");
+  }
 }
 
 }  // namespace
 
-UploadService::UploadService(Catalog& catalog, BlobStore& blobs, const UrlSigner& signer,
-                             const IdGenerator& ids, const Clock& clock, UploadOptions options)
-    : catalog_(catalog),
-      blobs_(blobs),
-      signer_(signer),
-      ids_(ids),
-      clock_(clock),
-      options_(std::move(options)) {}
-
-std::string UploadService::BlobPath(std::string_view key) {
-  std::string path(kBlobPrefix);
-  path.append(key);
-  return path;
-}
-
-std::string UploadService::BlobUrl(std::string_view key) const {
-  return BlobPath(key);
-}
+UploadService::UploadService(Catalog& catalog, BlobStore& blobs, const IdGenerator& ids,
+                             const Clock& clock, UploadOptions options)
+    : catalog_(catalog), blobs_(blobs), ids_(ids), clock_(clock), options_(std::move(options)) {}
 
 UploadTicket UploadService::IssueSlot(CatalogTransaction& tx, const Principal& caller,
                                       std::optional<std::string> track_id) const {
@@ -79,78 +68,54 @@ UploadTicket UploadService::IssueSlot(CatalogTransaction& tx, const Principal& c
   slot.created_at = now;
   tx.uploads().Insert(slot);
 
-  SignedGrant grant;
-  grant.method = "PUT";
-  grant.path = BlobPath(slot.blob_key);
-  grant.expires_at = slot.expires_at;
-  grant.user_id = caller.user_id;
-  grant.max_bytes = slot.max_bytes;
-
-  UploadTicket ticket;
-  ticket.track_url = BlobUrl(slot.blob_key);
-  ticket.upload_url = ticket.track_url + "?" + signer_.SignQuery(grant);
-  ticket.expires_at = slot.expires_at;
-  ticket.max_bytes = slot.max_bytes;
-  return ticket;
+  BlobGrantRequest request;
+  request.access = BlobAccess::kWrite;
+  request.key = slot.blob_key;
+  request.expires_at = slot.expires_at;
+  request.max_bytes = slot.max_bytes;
+  request.user_id = caller.user_id;
+  return UploadTicket{slot.blob_key, blobs_.Grant(request)};
 }
 
-SignedGrant UploadService::VerifyBlobUrl(std::string_view method, std::string_view key,
-                                         const std::multimap<std::string, std::string>& query) const {
-  if (!IsValidBlobKey(key)) throw NotFound("blob not found");
-  return signer_.Verify(method, BlobPath(key), query);
-}
-
-StoredUpload UploadService::Store(std::string_view key, const SignedGrant& grant,
-                                  const std::filesystem::path& spooled_file) const {
-  SpoolFileGuard guard(spooled_file);
-  if (!IsValidBlobKey(key)) throw NotFound("no upload slot for this URL");
-  // The route verified the grant; checking that it is the PUT grant for this very key keeps a
-  // GET (stream) signature from ever writing.
-  if (grant.method != "PUT" || grant.path != BlobPath(key)) {
-    throw PermissionDenied("this URL does not allow uploading to " + BlobPath(key));
+Upload UploadService::CheckUploadable(CatalogTransaction& tx, std::string_view key,
+                                      std::string_view user_id, Timestamp now) const {
+  std::optional<Upload> slot = tx.uploads().FindByBlobKey(key);
+  if (!slot) throw NotFound("no upload slot for this URL (it expired or was already used)");
+  if (slot->user_id != user_id) {
+    throw PermissionDenied("this upload URL was issued to another account");
   }
-  std::error_code ec;
-  std::int64_t size = static_cast<std::int64_t>(std::filesystem::file_size(spooled_file, ec));
-  if (ec) throw std::runtime_error("spooled upload unreadable: " + spooled_file.string());
+  if (slot->expires_at < now) throw PermissionDenied("the upload URL has expired");
+  return *std::move(slot);
+}
 
-  Timestamp now = clock_.Now();
+StoredUpload UploadService::Store(std::string_view key, std::string_view user_id,
+                                  const std::filesystem::path& body) const {
+  BodyFileGuard guard(body);
+  const std::int64_t size = FileSizeOf(body);
+  // Refuse before any byte moves, so a refused upload never replaces stored bytes.
+  Upload slot = catalog_.ReadValue(
+      [&](CatalogTransaction& tx) { return CheckUploadable(tx, key, user_id, clock_.Now()); });
+  CheckSize(size, slot);
+
+  FileBlobSource source(body, /*takeable=*/true);
+  blobs_.PutFrom(key, source);
+
   StoredUpload stored;
   catalog_.Write([&](CatalogTransaction& tx) {
-    std::optional<Upload> slot = tx.uploads().FindByBlobKey(key);
-    if (!slot) {
-      throw NotFound("no upload slot for this URL (it expired or was already used)");
-    }
-    if (slot->user_id != grant.user_id) {
-      throw PermissionDenied("this upload URL was issued to another account");
-    }
-    if (slot->expires_at < now) throw PermissionDenied("the upload URL has expired");
-    if (size == 0) throw Error(ErrorCode::kInvalidArgument, "the upload is empty");
-    if (size > slot->max_bytes) {
-      throw Error(ErrorCode::kTooLarge, "the upload is larger than the " +
-                                            std::to_string(slot->max_bytes) +
-                                            " bytes this URL allows");
-    }
-    // Marking first takes the slot row inside this transaction; the bytes go in last, so a
-    // failed write of either rolls back with nothing half-done visible to a claim.
-    tx.uploads().MarkCompleted(slot->id, size, now);
-    blobs_.PutFile(key, spooled_file);
-    guard.Release();
-    stored.track_url = BlobUrl(key);
-    stored.size_bytes = size;
-    stored.etag = EntityTag(size, now);
+    Timestamp now = clock_.Now();
+    Upload current = CheckUploadable(tx, key, user_id, now);
+    // The size of what is stored now, which a later upload may have replaced meanwhile: the
+    // mark always describes the bytes a claim will find (FindClaimable checks it again).
+    std::optional<BlobInfo> info = blobs_.Stat(key);
+    if (!info) throw NotFound("no upload slot for this URL (it expired or was already used)");
+    CheckSize(info->size, current);
+    tx.uploads().MarkCompleted(current.id, info->size, now);
+    stored.blob_key = std::string(key);
+    stored.size_bytes = info->size;
+    stored.version =
+        crypto::Sha256Hex(std::string(key) + "\n" + info->version).substr(0, kVersionHexDigits);
   });
   return stored;
-}
-
-std::string UploadService::BlobKeyFromTrackUrl(std::string_view track_url) const {
-  std::string prefix(kBlobPrefix);
-  std::string_view key = track_url;
-  if (key.starts_with(prefix)) key.remove_prefix(prefix.size());
-  if (!IsValidBlobKey(key)) {
-    throw InvalidArgument("trackUrl", "trackUrl must be the trackUrl returned with the upload "
-                                      "URL (" + prefix + "<key>)");
-  }
-  return std::string(key);
 }
 
 Upload UploadService::FindClaimable(CatalogTransaction& tx, const Principal& caller,
@@ -165,8 +130,15 @@ Upload UploadService::FindClaimable(CatalogTransaction& tx, const Principal& cal
     throw Error(ErrorCode::kPermissionDenied, "trackUrl was issued to another account",
                 "trackUrl");
   }
-  if (!slot->completed_at || !slot->size || !blobs_.Stat(key)) {
+  std::optional<BlobInfo> stored;
+  if (slot->completed_at && slot->size) stored = blobs_.Stat(key);
+  if (!stored) {
     throw Error(ErrorCode::kUnprocessable, "nothing has been uploaded to trackUrl yet",
+                "trackUrl");
+  }
+  if (stored->size != *slot->size) {
+    throw Error(ErrorCode::kUnprocessable,
+                "the upload to trackUrl is still being stored; retry once its PUT has answered",
                 "trackUrl");
   }
   if (!for_track && slot->track_id) {

@@ -68,17 +68,17 @@ UrlSigner::UrlSigner(std::string secret, const Clock& clock)
   }
 }
 
-std::string UrlSigner::Mac(std::string_view method, std::string_view path, std::int64_t expires_at,
+std::string UrlSigner::Mac(std::string_view method, std::string_view key, std::int64_t expires_at,
                            std::string_view user_id, std::int64_t max_bytes) const {
-  std::string canonical = "v1\n";
-  canonical.append(method).append("\n").append(path).append("\n");
+  std::string canonical = "v2\n";
+  canonical.append(method).append("\n").append(key).append("\n");
   canonical.append(std::to_string(expires_at)).append("\n").append(user_id).append("\n");
   canonical.append(std::to_string(max_bytes));
   return crypto::HmacSha256(secret_, canonical);
 }
 
 std::string UrlSigner::SignQuery(const SignedGrant& grant) const {
-  if (HasLineBreak(grant.method) || HasLineBreak(grant.path) || HasLineBreak(grant.user_id)) {
+  if (HasLineBreak(grant.method) || HasLineBreak(grant.key) || HasLineBreak(grant.user_id)) {
     throw std::invalid_argument("UrlSigner: a signed field contains a line break");
   }
   if (grant.max_bytes < 0 || grant.expires_at < 0) {
@@ -87,12 +87,22 @@ std::string UrlSigner::SignQuery(const SignedGrant& grant) const {
   std::string query =
       "exp=" + std::to_string(grant.expires_at) + "&uid=" + PercentEncode(grant.user_id);
   if (grant.max_bytes != 0) query += "&max=" + std::to_string(grant.max_bytes);
-  query += "&sig=" + crypto::Base64UrlEncode(Mac(grant.method, grant.path, grant.expires_at,
+  query += "&sig=" + crypto::Base64UrlEncode(Mac(grant.method, grant.key, grant.expires_at,
                                                  grant.user_id, grant.max_bytes));
   return query;
 }
 
-SignedGrant UrlSigner::Verify(std::string_view method, std::string_view path,
+std::string UrlSigner::SignQuery(const BlobGrantRequest& request) const {
+  SignedGrant grant;
+  grant.method = std::string(GrantMethod(request.access));
+  grant.key = request.key;
+  grant.expires_at = request.expires_at;
+  grant.user_id = request.user_id;
+  grant.max_bytes = request.access == BlobAccess::kWrite ? request.max_bytes : 0;
+  return SignQuery(grant);
+}
+
+SignedGrant UrlSigner::Verify(std::string_view method, std::string_view key,
                               const std::multimap<std::string, std::string>& query) const {
   std::optional<std::string_view> sig_text = SingleParam(query, "sig");
   std::optional<std::string_view> exp_text = SingleParam(query, "exp");
@@ -111,13 +121,13 @@ SignedGrant UrlSigner::Verify(std::string_view method, std::string_view path,
       signature->size() != kMacBytes) {
     Deny("malformed signature parameters");
   }
-  // A request path or method with a line break was never signed (SignQuery refuses them).
-  if (HasLineBreak(method) || HasLineBreak(path) ||
-      !crypto::ConstantTimeEqual(*signature, Mac(method, path, *expires_at, *uid, *max_bytes))) {
+  // A key or method with a line break was never signed (SignQuery refuses them).
+  if (HasLineBreak(method) || HasLineBreak(key) ||
+      !crypto::ConstantTimeEqual(*signature, Mac(method, key, *expires_at, *uid, *max_bytes))) {
     Deny("signature does not match");
   }
   if (clock_.Now() >= *expires_at) Deny("signature has expired");
-  return SignedGrant{std::string(method), std::string(path), *expires_at, std::string(*uid),
+  return SignedGrant{std::string(method), std::string(key), *expires_at, std::string(*uid),
                      *max_bytes};
 }
 

@@ -52,6 +52,34 @@ Timestamp ModifiedAt(const struct stat& st) {
   return static_cast<Timestamp>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
 }
 
+// A file's identity stands for the version of its bytes: every put writes a new file.
+BlobInfo InfoOf(const struct stat& st) {
+  BlobInfo info;
+  info.size = static_cast<std::int64_t>(st.st_size);
+  info.modified_at = ModifiedAt(st);
+  info.version = std::to_string(st.st_ino) + "-" + std::to_string(st.st_mtim.tv_sec) + "." +
+                 std::to_string(st.st_mtim.tv_nsec) + "-" + std::to_string(st.st_size);
+  return info;
+}
+
+// The rest of an open file as a BlobSource (the copy of a file on another filesystem).
+class FdBlobSource final : public BlobSource {
+ public:
+  FdBlobSource(int fd, std::string_view key) : fd_(fd), key_(key) {}
+  std::optional<std::int64_t> size() const override { return std::nullopt; }
+  std::size_t Read(char* out, std::size_t n) override {
+    for (;;) {
+      ssize_t got = ::read(fd_, out, n);
+      if (got >= 0) return static_cast<std::size_t>(got);
+      if (errno != EINTR) ThrowOs("put", key_, errno);
+    }
+  }
+
+ private:
+  int fd_;
+  std::string_view key_;
+};
+
 // True when `path` is strictly inside `root` (both absolute and free of "." and "..").
 bool IsStrictlyUnder(const fs::path& path, const fs::path& root) {
   auto [root_it, path_it] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
@@ -82,7 +110,7 @@ class FileBlobReader final : public BlobReader {
 
 }  // namespace
 
-LocalBlobStore::LocalBlobStore(fs::path root) {
+LocalBlobStore::LocalBlobStore(fs::path root, LocalBlobUrls urls) : urls_(std::move(urls)) {
   fs::create_directories(root);
   root_ = fs::canonical(root);
   spool_ = root_ / ".spool";
@@ -145,72 +173,73 @@ int LocalBlobStore::RenameIntoPlace(const fs::path& from, const fs::path& to) {
   return ENOENT;
 }
 
-void LocalBlobStore::Put(std::string_view key, std::string_view bytes) {
-  const fs::path destination = PathFor(key);
-  UniqueFd fd;
-  fs::path temp;
-  if (int e = localfs::CreateTempFile(spool_, "put-", fd, temp)) ThrowOs("put", key, e);
+void LocalBlobStore::PublishSpooled(std::string_view key, const fs::path& temp,
+                                    const fs::path& destination) {
   TempFileGuard guard(temp);
-  if (int e = localfs::WriteAll(fd.get(), bytes)) ThrowOs("put", key, e);
-  if (::fsync(fd.get()) != 0) ThrowOs("put", key, errno);
-  if (fd.Close() != 0) ThrowOs("put", key, errno);
   if (int e = RenameIntoPlace(temp, destination)) ThrowOs("put", key, e);
   guard.Release();
   if (int e = FsyncDirectory(destination.parent_path())) ThrowOs("put", key, e);
 }
 
-fs::path LocalBlobStore::CopyToSpool(std::string_view key, const fs::path& source) {
-  UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!in.valid()) ThrowOs("put", key, errno);
+fs::path LocalBlobStore::CopyToSpool(std::string_view key, BlobSource& source, BlobInfo& info) {
   UniqueFd out;
   fs::path temp;
   if (int e = localfs::CreateTempFile(spool_, "put-", out, temp)) ThrowOs("put", key, e);
   TempFileGuard guard(temp);
   std::vector<char> buffer(256 * 1024);
   for (;;) {
-    ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ThrowOs("put", key, errno);
-    }
+    std::size_t n = source.Read(buffer.data(), buffer.size());
     if (n == 0) break;
     if (int e = localfs::WriteAll(out.get(), std::string_view(buffer.data(), n))) {
       ThrowOs("put", key, e);
     }
   }
   if (::fsync(out.get()) != 0) ThrowOs("put", key, errno);
+  struct stat st {};
+  if (::fstat(out.get(), &st) != 0) ThrowOs("put", key, errno);
+  info = InfoOf(st);
   if (out.Close() != 0) ThrowOs("put", key, errno);
   guard.Release();
   return temp;
 }
 
-void LocalBlobStore::PutFile(std::string_view key, const fs::path& source) {
+BlobInfo LocalBlobStore::PutTakeableFile(std::string_view key, const fs::path& file) {
   const fs::path destination = PathFor(key);
+  BlobInfo info;
   {
-    UniqueFd fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd.valid()) ThrowOs("put", key, errno);
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) ThrowOs("put", key, errno);
     if (!S_ISREG(st.st_mode)) {
-      throw std::invalid_argument("PutFile: not a regular file: " + source.string());
+      throw std::invalid_argument("PutFrom: not a regular file: " + file.string());
     }
     // The bytes must be on disk before the name that publishes them.
     if (::fsync(fd.get()) != 0) ThrowOs("put", key, errno);
+    info = InfoOf(st);  // a rename keeps the inode and the modification time
   }
-  int error = RenameIntoPlace(source, destination);
+  int error = RenameIntoPlace(file, destination);
   if (error == EXDEV) {
-    const fs::path temp = CopyToSpool(key, source);
-    TempFileGuard guard(temp);
-    if (int e = RenameIntoPlace(temp, destination)) ThrowOs("put", key, e);
-    guard.Release();
-    if (int e = FsyncDirectory(destination.parent_path())) ThrowOs("put", key, e);
+    UniqueFd in(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!in.valid()) ThrowOs("put", key, errno);
+    FdBlobSource copy(in.get(), key);
+    PublishSpooled(key, CopyToSpool(key, copy, info), destination);
     // The blob is stored; a source that cannot be removed is only litter in the caller's
     // folder, not a reason to report the put as failed.
-    ::unlink(source.c_str());
-    return;
+    ::unlink(file.c_str());
+    return info;
   }
   if (error != 0) ThrowOs("put", key, error);
   if (int e = FsyncDirectory(destination.parent_path())) ThrowOs("put", key, e);
+  return info;
+}
+
+BlobInfo LocalBlobStore::PutFrom(std::string_view key, BlobSource& source) {
+  if (const fs::path* file = source.TakeableFile()) return PutTakeableFile(key, *file);
+  const fs::path destination = PathFor(key);
+  BlobInfo info;
+  PublishSpooled(key, CopyToSpool(key, source, info), destination);
+  return info;
 }
 
 std::optional<BlobInfo> LocalBlobStore::Stat(std::string_view key) {
@@ -221,7 +250,7 @@ std::optional<BlobInfo> LocalBlobStore::Stat(std::string_view key) {
     ThrowOs("stat", key, errno);
   }
   if (!S_ISREG(st.st_mode)) return std::nullopt;
-  return BlobInfo{static_cast<std::int64_t>(st.st_size), ModifiedAt(st)};
+  return InfoOf(st);
 }
 
 std::unique_ptr<BlobReader> LocalBlobStore::Open(std::string_view key) {
@@ -279,7 +308,60 @@ void LocalBlobStore::RemovePrefix(std::string_view prefix) {
   if (e != 0 && e != ENOENT) ThrowOs("remove", prefix, e);
 }
 
-fs::path LocalBlobStore::SpoolDirectory() const { return spool_; }
+BlobListing LocalBlobStore::List(std::string_view prefix, std::string_view after, int limit) {
+  if (limit <= 0) throw std::invalid_argument("BlobStore::List: limit must be positive");
+  fs::path folder = root_;
+  if (!prefix.empty()) {
+    if (prefix.size() < 2 || prefix.back() != '/' ||
+        !IsValidBlobKey(prefix.substr(0, prefix.size() - 1))) {
+      throw Error(ErrorCode::kInvalidArgument, "invalid blob key prefix");
+    }
+    folder = PathFor(prefix.substr(0, prefix.size() - 1));
+  }
+  std::vector<ListedBlob> found;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(folder, fs::directory_options::none, ec), end;
+  if (ec) {
+    if (ec == std::errc::no_such_file_or_directory || ec == std::errc::not_a_directory) return {};
+    ThrowOs("list", prefix, ec.value());
+  }
+  for (; it != end; it.increment(ec)) {
+    if (ec) ThrowOs("list", prefix, ec.value());
+    const fs::path& path = it->path();
+    if (path.filename().string().starts_with('.')) {  // the spool, never a blob
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    std::string key = path.lexically_relative(root_).string();
+    if (!IsValidBlobKey(key) || key <= after) continue;
+    found.push_back(ListedBlob{std::move(key), InfoOf(st)});
+  }
+  std::sort(found.begin(), found.end(),
+            [](const ListedBlob& a, const ListedBlob& b) { return a.key < b.key; });
+  BlobListing listing;
+  if (found.size() > static_cast<std::size_t>(limit)) {
+    found.resize(static_cast<std::size_t>(limit));
+    listing.next_after = found.back().key;
+  }
+  listing.blobs = std::move(found);
+  return listing;
+}
+
+BlobGrant LocalBlobStore::Grant(const BlobGrantRequest& request) {
+  if (!IsValidBlobKey(request.key)) throw Error(ErrorCode::kInvalidArgument, "invalid blob key");
+  if (urls_.signer == nullptr) {
+    throw Error(ErrorCode::kUnavailable, "blob store: this local store hands out no URLs");
+  }
+  BlobGrant grant;
+  grant.access = request.access;
+  grant.method = std::string(GrantMethod(request.access));
+  grant.url = urls_.prefix + request.key + "?" + urls_.signer->SignQuery(request);
+  grant.expires_at = request.expires_at;
+  grant.max_bytes = request.access == BlobAccess::kWrite ? request.max_bytes : 0;
+  return grant;
+}
 
 bool LocalBlobStore::Healthy() {
   UniqueFd fd;

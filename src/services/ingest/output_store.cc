@@ -1,19 +1,16 @@
 #include "services/ingest/output_store.h"
 
-#include <algorithm>
 #include <cstdint>
-#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <string>
 
 #include "services/audio_sniff.h"
+#include "services/blob_files.h"
 
 namespace cadenza {
 
 namespace {
-
-constexpr std::size_t kCopyChunk = 1 << 20;
 
 std::string ExtensionFor(std::string_view head) {
   std::string_view type = SniffAudioContentType(head);
@@ -35,21 +32,9 @@ std::filesystem::path CopyOriginalToLocal(BlobStore& blobs, std::string_view key
     throw std::runtime_error("the original upload " + std::string(key) +
                              " is missing from the blob store");
   }
-  std::vector<char> buffer(kCopyChunk);
-  std::size_t head =
-      reader->ReadAt(0, buffer.data(), std::min<std::size_t>(buffer.size(), kAudioSniffBytes));
   std::filesystem::path local =
-      folder / ("original" + ExtensionFor(std::string_view(buffer.data(), head)));
-  std::ofstream out(local, std::ios::binary | std::ios::trunc);
-  std::int64_t offset = 0;
-  for (;;) {
-    std::size_t n = reader->ReadAt(offset, buffer.data(), buffer.size());
-    if (n == 0) break;
-    out.write(buffer.data(), static_cast<std::streamsize>(n));
-    offset += static_cast<std::int64_t>(n);
-  }
-  out.close();
-  if (!out) throw std::runtime_error("cannot write " + local.string());
+      folder / ("original" + ExtensionFor(ReadBlobHead(*reader, kAudioSniffBytes)));
+  CopyBlobToFile(*reader, local);
   return local;
 }
 
@@ -57,7 +42,9 @@ void StoreOutputs(BlobStore& blobs, const std::vector<OutputFile>& files,
                   const std::function<void()>& before_each) {
   for (const OutputFile& file : files) {
     if (before_each) before_each();
-    blobs.PutFile(file.key, file.path);
+    // Takeable: a store on the same filesystem renames the output into place.
+    FileBlobSource source(file.path, /*takeable=*/true);
+    blobs.PutFrom(file.key, source);
   }
 }
 

@@ -58,11 +58,13 @@ TEST_F(ServerTest, TooLargeChunkedBodyIs413) {
   EXPECT_TRUE(client.ServerClosed());
 }
 
-TEST_F(ServerTest, BeforeBodyMayLowerTheLimitOrRefuse) {
+TEST_F(ServerTest, BeforeBodyMayLowerTheLimitOrRefuseAndHandsItsResultOn) {
   StartServer();
   {
     TestClient client(server_->port());
-    EXPECT_EQ(client.Roundtrip(Put("/limited", "0123456789")).body(), "0123456789");
+    StringResponse admitted = client.Roundtrip(Put("/limited", "0123456789"));
+    EXPECT_EQ(admitted.body(), "0123456789");
+    EXPECT_EQ(admitted["X-Admission"], "checked before the body");
     EXPECT_EQ(client.Roundtrip(Put("/limited", "0123456789A")).result_int(), 413);
   }
   TestClient client(server_->port());

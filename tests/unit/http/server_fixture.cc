@@ -1,5 +1,6 @@
 #include "server_fixture.h"
 
+#include <any>
 #include <stdexcept>
 #include <thread>
 
@@ -52,9 +53,14 @@ void ServerTest::SetUp() {
   limited_options.before_body = [](const Request& head, std::int64_t& max_body_bytes) {
     if (!head.Header("x-deny").empty()) throw PermissionDenied("upload signature is invalid");
     max_body_bytes = 10;
+    return std::any(std::string("checked before the body"));
   };
   router.Add("PUT", "/limited", [](Request& request) {
-    return Response::Text(200, request.body);
+    Response response = Response::Text(200, request.body);
+    // What before_body returned reaches the handler.
+    const auto* admission = std::any_cast<std::string>(&request.admission);
+    response.SetHeader("X-Admission", admission != nullptr ? *admission : "<none>");
+    return response;
   }, limited_options);
 
   router.Add("GET", "/stream", [this](Request&) {

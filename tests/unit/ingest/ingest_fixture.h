@@ -34,6 +34,7 @@
 #include "services/blob_janitor.h"
 #include "services/id_generator.h"
 #include "services/ingest/ingest_worker.h"
+#include "services/local_blob_endpoint.h"
 #include "services/track_service.h"
 #include "services/url_signer.h"
 
@@ -121,10 +122,11 @@ class IngestFixture : public ::testing::Test {
   IngestFixture()
       : clock_(kStart),
         catalog_(MakeCatalog(dir_.path())),
-        blobs_(dir_.path() / "blobs"),
         signer_(std::string(48, 'k'), clock_),
+        blobs_(dir_.path() / "blobs", LocalBlobUrls{"/blobs/", &signer_}),
         ids_(clock_),
-        tracks_(*catalog_, blobs_, signer_, ids_, clock_, TrackOptionsForTests()),
+        tracks_(*catalog_, blobs_, ids_, clock_, TrackOptionsForTests()),
+        endpoint_(tracks_.uploads(), blobs_, signer_, clock_),
         hooked_(ffmpeg_),
         janitor_(*catalog_, blobs_, clock_) {
     artist_ = AddUser(Role::kArtist);
@@ -163,14 +165,15 @@ class IngestFixture : public ::testing::Test {
     return std::string(key.substr(0, key.find('?')));
   }
 
-  // The whole upload flow of the API: slot, signed PUT of `bytes`, then the claim. Returns
-  // the trackUrl to claim.
+  // The whole upload flow of the API: slot, signed PUT of `bytes`. Returns the upload's key
+  // to claim.
   std::string Upload(std::string_view bytes, std::optional<std::string> track_id = std::nullopt) {
     UploadTicket ticket = track_id ? tracks_.IssueUpdateUrl(artist_, *track_id)
                                    : tracks_.IssueUploadUrl(artist_);
-    std::string key = KeyOf(ticket.upload_url);
+    const std::string& url = ticket.grant.url;
+    std::string key = KeyOf(url);
     std::multimap<std::string, std::string> query;
-    std::string_view rest = std::string_view(ticket.upload_url).substr(ticket.upload_url.find('?') + 1);
+    std::string_view rest = std::string_view(url).substr(url.find('?') + 1);
     while (!rest.empty()) {
       std::size_t amp = rest.find('&');
       std::string_view pair = rest.substr(0, amp);
@@ -189,14 +192,14 @@ class IngestFixture : public ::testing::Test {
       if (amp == std::string_view::npos) break;
       rest.remove_prefix(amp + 1);
     }
-    SignedGrant grant = tracks_.VerifyBlobUrl("PUT", key, query);
-    fs::path spooled = tracks_.SpoolDirectory() / ("body-" + ids_.Next());
+    SignedGrant grant = endpoint_.Verify(BlobAccess::kWrite, key, query);
+    fs::path spooled = blobs_.SpoolDirectory() / ("body-" + ids_.Next());
     {
       std::ofstream out(spooled, std::ios::binary);
       out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     }
-    tracks_.StoreUpload(key, grant, spooled);
-    return ticket.track_url;
+    endpoint_.StoreUpload(grant, spooled);
+    return ticket.blob_key;
   }
 
   Track CreateTrack(std::string_view bytes, std::optional<std::string> title = std::nullopt,
@@ -309,10 +312,11 @@ class IngestFixture : public ::testing::Test {
   TempDir dir_;
   ManualClock clock_;
   std::unique_ptr<Catalog> catalog_;
-  LocalBlobStore blobs_;
   UrlSigner signer_;
+  LocalBlobStore blobs_;
   IdGenerator ids_;
   TrackService tracks_;
+  LocalBlobEndpoint endpoint_;
   FfmpegTranscoder ffmpeg_;
   HookedTranscoder hooked_;
   BlobJanitor janitor_;

@@ -253,7 +253,7 @@ TEST_F(IngestWorkerTest, AudioReplacedDuringAJobIsTranscodedAgainAndTheOldOutput
   IngestWorker worker(*catalog_, blobs_, hooked_, clock_, WorkerOptions("worker-c"));
   hooked_.after_transcode = [&] {
     TrackPatch patch;
-    patch.track_url = Upload(replacement, created.id);
+    patch.upload_key = Upload(replacement, created.id);
     Track patched = tracks_.Update(artist_, created.id, patch);
     EXPECT_EQ(patched.status, TrackStatus::kProcessing);
   };

@@ -45,12 +45,12 @@ Query ParseQuery(std::string_view text) {
 class UrlSignerTest : public ::testing::Test {
  protected:
   SignedGrant Grant() const {
-    return SignedGrant{"PUT", "/blobs/uploads/abc.flac", kNow + 60'000, "user-7", 1'000'000};
+    return SignedGrant{"PUT", "uploads/abc.flac", kNow + 60'000, "user-7", 1'000'000};
   }
 
-  std::string VerifyError(std::string_view method, std::string_view path, const Query& query) {
+  std::string VerifyError(std::string_view method, std::string_view key, const Query& query) {
     try {
-      signer_.Verify(method, path, query);
+      signer_.Verify(method, key, query);
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), ErrorCode::kPermissionDenied) << e.what();
       return e.what();
@@ -66,12 +66,29 @@ class UrlSignerTest : public ::testing::Test {
 TEST_F(UrlSignerTest, SignedQueryVerifies) {
   std::string text = signer_.SignQuery(Grant());
   EXPECT_EQ(text.rfind("exp=1700000060000&uid=user-7&max=1000000&sig=", 0), 0u) << text;
-  SignedGrant grant = signer_.Verify("PUT", "/blobs/uploads/abc.flac", ParseQuery(text));
+  SignedGrant grant = signer_.Verify("PUT", "uploads/abc.flac", ParseQuery(text));
   EXPECT_EQ(grant.method, "PUT");
-  EXPECT_EQ(grant.path, "/blobs/uploads/abc.flac");
+  EXPECT_EQ(grant.key, "uploads/abc.flac");
   EXPECT_EQ(grant.expires_at, kNow + 60'000);
   EXPECT_EQ(grant.user_id, "user-7");
   EXPECT_EQ(grant.max_bytes, 1'000'000);
+}
+
+TEST_F(UrlSignerTest, SignsAStoresGrantRequestAsTheSameGrant) {
+  BlobGrantRequest write;
+  write.access = BlobAccess::kWrite;
+  write.key = "uploads/abc.flac";
+  write.expires_at = kNow + 60'000;
+  write.max_bytes = 1'000'000;
+  write.user_id = "user-7";
+  const BlobGrantSigner& as_port = signer_;
+  EXPECT_EQ(as_port.SignQuery(write), signer_.SignQuery(Grant()));
+  BlobGrantRequest read = write;
+  read.access = BlobAccess::kRead;  // a read never carries a size limit
+  SignedGrant got = signer_.Verify("GET", "uploads/abc.flac", ParseQuery(as_port.SignQuery(read)));
+  EXPECT_EQ(got.max_bytes, 0);
+  EXPECT_EQ(VerifyError("PUT", "uploads/abc.flac", ParseQuery(as_port.SignQuery(read))),
+            "signature does not match");
 }
 
 TEST_F(UrlSignerTest, MaxIsOmittedWhenZero) {
@@ -80,7 +97,7 @@ TEST_F(UrlSignerTest, MaxIsOmittedWhenZero) {
   grant.max_bytes = 0;
   std::string text = signer_.SignQuery(grant);
   EXPECT_EQ(text.find("max="), std::string::npos) << text;
-  EXPECT_EQ(signer_.Verify("GET", grant.path, ParseQuery(text)).max_bytes, 0);
+  EXPECT_EQ(signer_.Verify("GET", grant.key, ParseQuery(text)).max_bytes, 0);
 }
 
 TEST_F(UrlSignerTest, UserIdsArePercentEncoded) {
@@ -88,36 +105,36 @@ TEST_F(UrlSignerTest, UserIdsArePercentEncoded) {
   grant.user_id = "a b&c=d/é";
   std::string text = signer_.SignQuery(grant);
   EXPECT_NE(text.find("uid=a%20b%26c%3Dd%2F%C3%A9&"), std::string::npos) << text;
-  EXPECT_EQ(signer_.Verify("PUT", grant.path, ParseQuery(text)).user_id, grant.user_id);
+  EXPECT_EQ(signer_.Verify("PUT", grant.key, ParseQuery(text)).user_id, grant.user_id);
 }
 
 TEST_F(UrlSignerTest, ExtraUnsignedParametersAreIgnored) {
   Query query = ParseQuery(signer_.SignQuery(Grant()));
   query.emplace("download", "1");
-  EXPECT_NO_THROW(signer_.Verify("PUT", Grant().path, query));
+  EXPECT_NO_THROW(signer_.Verify("PUT", Grant().key, query));
 }
 
 TEST_F(UrlSignerTest, ExpiresAtExp) {
   Query query = ParseQuery(signer_.SignQuery(Grant()));
   clock_.Set(kNow + 59'999);
-  EXPECT_NO_THROW(signer_.Verify("PUT", Grant().path, query));
+  EXPECT_NO_THROW(signer_.Verify("PUT", Grant().key, query));
   clock_.Set(kNow + 60'000);
-  EXPECT_EQ(VerifyError("PUT", Grant().path, query), "signature has expired");
+  EXPECT_EQ(VerifyError("PUT", Grant().key, query), "signature has expired");
 }
 
 TEST_F(UrlSignerTest, ExpiryIsCheckedOnlyAfterTheMac) {
   Query query = ParseQuery(signer_.SignQuery(Grant()));
   clock_.Set(kNow + 120'000);
-  EXPECT_EQ(VerifyError("PUT", "/blobs/uploads/other.flac", query), "signature does not match");
+  EXPECT_EQ(VerifyError("PUT", "uploads/other.flac", query), "signature does not match");
 }
 
-TEST_F(UrlSignerTest, RefusesTamperedPathAndMethod) {
+TEST_F(UrlSignerTest, RefusesTamperedKeyAndMethod) {
   Query query = ParseQuery(signer_.SignQuery(Grant()));
-  EXPECT_EQ(VerifyError("PUT", "/blobs/uploads/abc.flaC", query), "signature does not match");
-  EXPECT_EQ(VerifyError("PUT", "/blobs/uploads/abc.flac/", query), "signature does not match");
-  EXPECT_EQ(VerifyError("PUT", "/blobs/uploads/abc.flac\n", query), "signature does not match");
-  EXPECT_EQ(VerifyError("GET", "/blobs/uploads/abc.flac", query), "signature does not match");
-  EXPECT_EQ(VerifyError("put", "/blobs/uploads/abc.flac", query), "signature does not match");
+  EXPECT_EQ(VerifyError("PUT", "uploads/abc.flaC", query), "signature does not match");
+  EXPECT_EQ(VerifyError("PUT", "uploads/abc.flac/", query), "signature does not match");
+  EXPECT_EQ(VerifyError("PUT", "uploads/abc.flac\n", query), "signature does not match");
+  EXPECT_EQ(VerifyError("GET", "uploads/abc.flac", query), "signature does not match");
+  EXPECT_EQ(VerifyError("put", "uploads/abc.flac", query), "signature does not match");
 }
 
 TEST_F(UrlSignerTest, RefusesTamperedParameters) {
@@ -128,7 +145,7 @@ TEST_F(UrlSignerTest, RefusesTamperedParameters) {
     q.emplace(name, value);
     return q;
   };
-  const std::string path = Grant().path;
+  const std::string path = Grant().key;
   EXPECT_EQ(VerifyError("PUT", path, with("uid", "user-8")), "signature does not match");
   EXPECT_EQ(VerifyError("PUT", path, with("max", "1000001")), "signature does not match");
   EXPECT_EQ(VerifyError("PUT", path, with("exp", "1700000060001")), "signature does not match");
@@ -147,13 +164,13 @@ TEST_F(UrlSignerTest, RefusesTamperedParameters) {
 TEST_F(UrlSignerTest, RefusesMissingSignature) {
   Query query = ParseQuery(signer_.SignQuery(Grant()));
   query.erase("sig");
-  EXPECT_EQ(VerifyError("PUT", Grant().path, query), "signature is missing");
-  EXPECT_EQ(VerifyError("PUT", Grant().path, Query{}), "signature is missing");
+  EXPECT_EQ(VerifyError("PUT", Grant().key, query), "signature is missing");
+  EXPECT_EQ(VerifyError("PUT", Grant().key, Query{}), "signature is missing");
 }
 
 TEST_F(UrlSignerTest, RefusesDuplicateAndMalformedParameters) {
   const Query good = ParseQuery(signer_.SignQuery(Grant()));
-  const std::string path = Grant().path;
+  const std::string path = Grant().key;
   for (const char* name : {"exp", "uid", "max", "sig"}) {
     Query duplicated = good;
     duplicated.emplace(name, good.find(name)->second);  // even an identical copy
@@ -195,9 +212,9 @@ TEST(UrlSignerConstructionTest, RefusesShortSecretsAndAmbiguousGrants) {
   FakeClock clock(kNow);
   EXPECT_THROW(UrlSigner(std::string(31, 's'), clock), std::invalid_argument);
   UrlSigner signer(std::string(32, 's'), clock);
-  EXPECT_THROW(signer.SignQuery(SignedGrant{"GET", "/a\n1", kNow, "u", 0}), std::invalid_argument);
-  EXPECT_THROW(signer.SignQuery(SignedGrant{"GET", "/a", kNow, "u\n2", 0}), std::invalid_argument);
-  EXPECT_THROW(signer.SignQuery(SignedGrant{"GET", "/a", kNow, "u", -1}), std::invalid_argument);
+  EXPECT_THROW(signer.SignQuery(SignedGrant{"GET", "a\n1", kNow, "u", 0}), std::invalid_argument);
+  EXPECT_THROW(signer.SignQuery(SignedGrant{"GET", "a", kNow, "u\n2", 0}), std::invalid_argument);
+  EXPECT_THROW(signer.SignQuery(SignedGrant{"GET", "a", kNow, "u", -1}), std::invalid_argument);
 }
 
 }  // namespace

@@ -20,12 +20,14 @@ class FailingRemoveStore final : public BlobStore {
   explicit FailingRemoveStore(BlobStore& inner) : inner_(inner) {}
   std::set<std::string> broken;
 
-  void PutFile(std::string_view key, const std::filesystem::path& source) override {
-    inner_.PutFile(key, source);
+  BlobInfo PutFrom(std::string_view key, BlobSource& source) override {
+    return inner_.PutFrom(key, source);
   }
-  void Put(std::string_view key, std::string_view bytes) override { inner_.Put(key, bytes); }
   std::optional<BlobInfo> Stat(std::string_view key) override { return inner_.Stat(key); }
   std::unique_ptr<BlobReader> Open(std::string_view key) override { return inner_.Open(key); }
+  BlobListing List(std::string_view prefix, std::string_view after, int limit) override {
+    return inner_.List(prefix, after, limit);
+  }
   void Remove(std::string_view key) override {
     if (broken.contains(std::string(key))) {
       throw Error(ErrorCode::kUnavailable, "blob store: remove " + std::string(key) + ": I/O error");
@@ -38,7 +40,7 @@ class FailingRemoveStore final : public BlobStore {
     }
     inner_.RemovePrefix(prefix);
   }
-  std::filesystem::path SpoolDirectory() const override { return inner_.SpoolDirectory(); }
+  BlobGrant Grant(const BlobGrantRequest& request) override { return inner_.Grant(request); }
   bool Healthy() override { return inner_.Healthy(); }
 
  private:
@@ -56,7 +58,7 @@ TEST_F(BlobJanitorTest, ExpiredUnclaimedUploadsAreSweptWithTheirBlobs) {
   UploadTicket never_put = tracks_.IssueUploadUrl(artist_);
   UploadTicket claimed = tracks_.IssueUploadUrl(artist_);
   Put(claimed, "posted");
-  Track track = tracks_.Create(artist_, NewTrack{album_.id, "Kept", claimed.track_url, {}});
+  Track track = tracks_.Create(artist_, NewTrack{album_.id, "Kept", claimed.blob_key, {}});
   Track with_pending = UploadTrack(artist_, album_, "has a pending replacement");
   UploadTicket replacement = tracks_.IssueUpdateUrl(artist_, with_pending.id);
   Put(replacement, "replacement never patched in");
@@ -66,7 +68,7 @@ TEST_F(BlobJanitorTest, ExpiredUnclaimedUploadsAreSweptWithTheirBlobs) {
   // Expired, but a client that finished its PUT just in time may still claim it.
   clock_.Advance(kUploadTtl + kGrace / 2);
   EXPECT_EQ(janitor_.SweepExpiredUploads(), 0);
-  EXPECT_TRUE(SlotFor(KeyOf(abandoned.track_url)));
+  EXPECT_TRUE(SlotFor(abandoned.blob_key));
 
   clock_.Advance(kGrace);
   JanitorReport report = janitor_.RunOnce();
@@ -74,8 +76,8 @@ TEST_F(BlobJanitorTest, ExpiredUnclaimedUploadsAreSweptWithTheirBlobs) {
   EXPECT_EQ(report.swept_uploads, 3);  // more than one batch of 2
   EXPECT_EQ(report.removed_blobs, 3);
   for (const UploadTicket* ticket : {&abandoned, &never_put, &replacement}) {
-    EXPECT_FALSE(SlotFor(KeyOf(ticket->track_url)));
-    EXPECT_FALSE(blobs_.Stat(KeyOf(ticket->track_url)));
+    EXPECT_FALSE(SlotFor(ticket->blob_key));
+    EXPECT_FALSE(blobs_.Stat(ticket->blob_key));
   }
   EXPECT_EQ(ReadBlob(track.blob_key), "posted");
   EXPECT_EQ(ReadBlob(with_pending.blob_key), "has a pending replacement");
@@ -91,7 +93,7 @@ TEST_F(BlobJanitorTest, ACompletedSlotCanBeClaimedDuringTheGrace) {
   clock_.Advance(kGrace / 2);
   janitor_.RunOnce();
 
-  Track track = tracks_.Create(artist_, NewTrack{album_.id, "Late", ticket.track_url, {}});
+  Track track = tracks_.Create(artist_, NewTrack{album_.id, "Late", ticket.blob_key, {}});
 
   clock_.Advance(kGrace * 10);
   janitor_.RunOnce();

@@ -66,9 +66,10 @@ TEST_F(TrackBlobContentTypeTest, ServedBlobsCarryTheSniffedType) {
                              std::pair{html, "application/octet-stream"},
                              std::pair{std::string("ID3"), "audio/mpeg"}}) {
     Track track = UploadTrack(artist_, album_, bytes);
-    std::string url = tracks_.IssueOriginalUrl(artist_, track.id).url;
-    SignedGrant grant = tracks_.VerifyBlobUrl("GET", track.blob_key, track_testing::QueryOf(url));
-    EXPECT_EQ(tracks_.OpenBlob(track.blob_key, grant).content_type, type);
+    std::string url = tracks_.IssueOriginalUrl(artist_, track.id).grant.url;
+    SignedGrant grant =
+        endpoint_.Verify(BlobAccess::kRead, track.blob_key, track_testing::QueryOf(url));
+    EXPECT_EQ(endpoint_.Open(grant).content_type, type);
   }
 }
 

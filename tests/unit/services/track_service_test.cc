@@ -36,13 +36,13 @@ TEST_F(TrackServiceTest, CreateClaimsTheCompletedUpload) {
   UploadTicket ticket = UploadedTicket(artist_, "RIFF....WAVEfmt ");
   clock_.Advance(std::chrono::seconds(3));
 
-  Track track = tracks_.Create(artist_, NewTrack{album_.id, "  Opening  ", ticket.track_url, 7});
+  Track track = tracks_.Create(artist_, NewTrack{album_.id, "  Opening  ", ticket.blob_key, 7});
 
   EXPECT_FALSE(track.id.empty());
   EXPECT_EQ(track.album_id, album_.id);
   EXPECT_EQ(track.title, "Opening");
   EXPECT_EQ(track.track_number, 7);
-  EXPECT_EQ(track.blob_key, KeyOf(ticket.track_url));
+  EXPECT_EQ(track.blob_key, ticket.blob_key);
   EXPECT_EQ(track.blob_size, 16);
   EXPECT_EQ(track.created_at, kStart + 3000);
   EXPECT_EQ(tracks_.Get(listener_, track.id).blob_key, track.blob_key);
@@ -54,44 +54,43 @@ TEST_F(TrackServiceTest, CreateClaimsTheCompletedUpload) {
 
 TEST_F(TrackServiceTest, CreateAcceptsTheBareBlobKey) {
   UploadTicket ticket = UploadedTicket(artist_, "bytes");
-  Track track = tracks_.Create(artist_, NewTrack{album_.id, "Song", KeyOf(ticket.track_url), {}});
-  EXPECT_EQ(track.blob_key, KeyOf(ticket.track_url));
+  Track track = tracks_.Create(artist_, NewTrack{album_.id, "Song", ticket.blob_key, {}});
+  EXPECT_EQ(track.blob_key, ticket.blob_key);
   EXPECT_FALSE(track.track_number);
 }
 
 TEST_F(TrackServiceTest, CreateRefusesAnUnknownAlbum) {
   UploadTicket ticket = UploadedTicket(artist_, "bytes");
   Error error = CaptureError([&] {
-    tracks_.Create(artist_, NewTrack{ids_.Next(), "Song", ticket.track_url, {}});
+    tracks_.Create(artist_, NewTrack{ids_.Next(), "Song", ticket.blob_key, {}});
   });
   EXPECT_EQ(error.code(), ErrorCode::kUnprocessable);
   EXPECT_EQ(error.field(), "albumId");
   EXPECT_STREQ(error.what(), "album not found");
-  EXPECT_TRUE(SlotFor(KeyOf(ticket.track_url)));  // nothing claimed
+  EXPECT_TRUE(SlotFor(ticket.blob_key));  // nothing claimed
 }
 
 TEST_F(TrackServiceTest, CreateRefusesAnotherArtistsAlbum) {
   UploadTicket ticket = UploadedTicket(artist_, "bytes");
   Error error = CaptureError([&] {
-    tracks_.Create(artist_, NewTrack{other_album_.id, "Song", ticket.track_url, {}});
+    tracks_.Create(artist_, NewTrack{other_album_.id, "Song", ticket.blob_key, {}});
   });
   EXPECT_EQ(error.code(), ErrorCode::kPermissionDenied);
-  EXPECT_TRUE(SlotFor(KeyOf(ticket.track_url)));
+  EXPECT_TRUE(SlotFor(ticket.blob_key));
 }
 
-TEST_F(TrackServiceTest, CreateRefusesAForeignTrackUrl) {
+TEST_F(TrackServiceTest, CreateRefusesWhatCannotNameAnUpload) {
   UploadTicket ticket = UploadedTicket(artist_, "bytes");
-  std::string key = KeyOf(ticket.track_url);
-  // The service sees trackUrls root-relative, the API having taken its own base off them.
-  ASSERT_EQ(ticket.track_url, "/blobs/" + key);
-  for (std::string url : {"https://elsewhere.example/blobs/" + key, "/blobs//" + key,
-                          "/blobs/../" + key, ticket.upload_url,
-                          std::string("file:///etc/passwd")}) {
+  const std::string key = ticket.blob_key;
+  // The API turns a trackUrl into the key it names (api/dto.h); anything else is refused.
+  for (std::string text : {"/blobs/" + key, "https://elsewhere.example/blobs/" + key, "/" + key,
+                           "../" + key, ticket.grant.url, std::string("file:///etc/passwd"),
+                           std::string()}) {
     Error error = CaptureError([&] {
-      tracks_.Create(artist_, NewTrack{album_.id, "Song", url, {}});
+      tracks_.Create(artist_, NewTrack{album_.id, "Song", text, {}});
     });
-    EXPECT_EQ(error.code(), ErrorCode::kInvalidArgument) << url;
-    EXPECT_EQ(error.field(), "trackUrl") << url;
+    EXPECT_EQ(error.code(), ErrorCode::kInvalidArgument) << text;
+    EXPECT_EQ(error.field(), "trackUrl") << text;
   }
 }
 
@@ -99,17 +98,17 @@ TEST_F(TrackServiceTest, CreateRefusesAnUploadIssuedToSomeoneElse) {
   // The other artist's completed upload, posted to an album the caller owns.
   UploadTicket theirs = UploadedTicket(other_artist_, "their master");
   Error error = CaptureError([&] {
-    tracks_.Create(artist_, NewTrack{album_.id, "Song", theirs.track_url, {}});
+    tracks_.Create(artist_, NewTrack{album_.id, "Song", theirs.blob_key, {}});
   });
   EXPECT_EQ(error.code(), ErrorCode::kPermissionDenied);
   EXPECT_EQ(error.field(), "trackUrl");
-  EXPECT_TRUE(SlotFor(KeyOf(theirs.track_url)));
+  EXPECT_TRUE(SlotFor(theirs.blob_key));
 }
 
 TEST_F(TrackServiceTest, CreateRefusesAnUploadWithNothingUploadedYet) {
   UploadTicket ticket = tracks_.IssueUploadUrl(artist_);
   Error error = CaptureError([&] {
-    tracks_.Create(artist_, NewTrack{album_.id, "Song", ticket.track_url, {}});
+    tracks_.Create(artist_, NewTrack{album_.id, "Song", ticket.blob_key, {}});
   });
   EXPECT_EQ(error.code(), ErrorCode::kUnprocessable);
   EXPECT_EQ(error.field(), "trackUrl");
@@ -127,9 +126,9 @@ TEST_F(TrackServiceTest, CreateRefusesAKeyNoSlotWasIssuedFor) {
 
 TEST_F(TrackServiceTest, AClaimedUploadCannotBeClaimedAgain) {
   UploadTicket ticket = UploadedTicket(artist_, "bytes");
-  tracks_.Create(artist_, NewTrack{album_.id, "Song", ticket.track_url, {}});
+  tracks_.Create(artist_, NewTrack{album_.id, "Song", ticket.blob_key, {}});
   Error error = CaptureError([&] {
-    tracks_.Create(artist_, NewTrack{second_album_.id, "Again", ticket.track_url, {}});
+    tracks_.Create(artist_, NewTrack{second_album_.id, "Again", ticket.blob_key, {}});
   });
   EXPECT_EQ(error.code(), ErrorCode::kUnprocessable);
   EXPECT_EQ(error.field(), "trackUrl");
@@ -139,19 +138,19 @@ TEST_F(TrackServiceTest, CreateRefusesAReplacementSlot) {
   Track track = UploadTrack(artist_, album_, "v1");
   UploadTicket replacement = UploadedReplacement(artist_, track, "v2");
   Error error = CaptureError([&] {
-    tracks_.Create(artist_, NewTrack{album_.id, "Copy", replacement.track_url, {}});
+    tracks_.Create(artist_, NewTrack{album_.id, "Copy", replacement.blob_key, {}});
   });
   EXPECT_EQ(error.code(), ErrorCode::kUnprocessable);
   EXPECT_EQ(error.field(), "trackUrl");
-  EXPECT_TRUE(SlotFor(KeyOf(replacement.track_url)));
+  EXPECT_TRUE(SlotFor(replacement.blob_key));
 }
 
 TEST_F(TrackServiceTest, CreateRefusesAnUploadAboveTheConfiguredLimit) {
   // Uploaded while the limit was larger; the server now allows less.
   UploadTicket ticket = UploadedTicket(artist_, "sixteen bytes!!!");
-  TrackService smaller(*catalog_, blobs_, signer_, ids_, clock_, Options(10));
+  TrackService smaller(*catalog_, blobs_, ids_, clock_, Options(10));
   Error error = CaptureError([&] {
-    smaller.Create(artist_, NewTrack{album_.id, "Song", ticket.track_url, {}});
+    smaller.Create(artist_, NewTrack{album_.id, "Song", ticket.blob_key, {}});
   });
   EXPECT_EQ(error.code(), ErrorCode::kTooLarge);
   EXPECT_EQ(error.field(), "trackUrl");
@@ -160,28 +159,28 @@ TEST_F(TrackServiceTest, CreateRefusesAnUploadAboveTheConfiguredLimit) {
 TEST_F(TrackServiceTest, CreateValidatesTitleAndTrackNumber) {
   UploadTicket ticket = UploadedTicket(artist_, "bytes");
   Error blank = CaptureError([&] {
-    tracks_.Create(artist_, NewTrack{album_.id, "   ", ticket.track_url, {}});
+    tracks_.Create(artist_, NewTrack{album_.id, "   ", ticket.blob_key, {}});
   });
   EXPECT_EQ(blank.code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(blank.field(), "title");
   Error too_long = CaptureError([&] {
-    tracks_.Create(artist_, NewTrack{album_.id, std::string(201, 'a'), ticket.track_url, {}});
+    tracks_.Create(artist_, NewTrack{album_.id, std::string(201, 'a'), ticket.blob_key, {}});
   });
   EXPECT_EQ(too_long.field(), "title");
   for (int number : {0, 1000}) {
     Error error = CaptureError([&] {
-      tracks_.Create(artist_, NewTrack{album_.id, "Song", ticket.track_url, number});
+      tracks_.Create(artist_, NewTrack{album_.id, "Song", ticket.blob_key, number});
     });
     EXPECT_EQ(error.code(), ErrorCode::kInvalidArgument);
     EXPECT_EQ(error.field(), "trackNumber");
   }
   EXPECT_NO_THROW(tracks_.Create(artist_, NewTrack{album_.id, std::string(200, 'a'),
-                                                   ticket.track_url, 999}));
+                                                   ticket.blob_key, 999}));
 }
 
 TEST_F(TrackServiceTest, AdminsMayCreateInAnyAlbumWithTheirOwnUpload) {
   UploadTicket ticket = UploadedTicket(admin_, "bytes");
-  Track track = tracks_.Create(admin_, NewTrack{other_album_.id, "Song", ticket.track_url, {}});
+  Track track = tracks_.Create(admin_, NewTrack{other_album_.id, "Song", ticket.blob_key, {}});
   EXPECT_EQ(track.album_id, other_album_.id);
 }
 
@@ -264,11 +263,11 @@ TEST_F(TrackServiceTest, ReplacingTheAudioQueuesTheOldBlobForTheJanitor) {
   Track track = UploadTrack(artist_, album_, "version one");
   std::string old_key = track.blob_key;
   UploadTicket ticket = UploadedReplacement(artist_, track, "version two!");
-  std::string new_key = KeyOf(ticket.track_url);
+  std::string new_key = ticket.blob_key;
   EXPECT_EQ(SlotFor(new_key)->track_id, track.id);
 
   TrackPatch patch;
-  patch.track_url = ticket.track_url;
+  patch.upload_key = ticket.blob_key;
   Track updated = tracks_.Update(artist_, track.id, patch);
 
   EXPECT_EQ(updated.blob_key, new_key);
@@ -289,18 +288,18 @@ TEST_F(TrackServiceTest, ReplacementNeedsAnUpdateSlotForThisTrack) {
   Track other_track = UploadTrack(artist_, album_, "two");
 
   TrackPatch new_track_slot;
-  new_track_slot.track_url = UploadedTicket(artist_, "three").track_url;
+  new_track_slot.upload_key = UploadedTicket(artist_, "three").blob_key;
   Error error = CaptureError([&] { tracks_.Update(artist_, track.id, new_track_slot); });
   EXPECT_EQ(error.code(), ErrorCode::kUnprocessable);
   EXPECT_EQ(error.field(), "trackUrl");
 
   TrackPatch other_tracks_slot;
-  other_tracks_slot.track_url = UploadedReplacement(artist_, other_track, "four").track_url;
+  other_tracks_slot.upload_key = UploadedReplacement(artist_, other_track, "four").blob_key;
   error = CaptureError([&] { tracks_.Update(artist_, track.id, other_tracks_slot); });
   EXPECT_EQ(error.code(), ErrorCode::kUnprocessable);
 
   TrackPatch not_uploaded;
-  not_uploaded.track_url = tracks_.IssueUpdateUrl(artist_, track.id).track_url;
+  not_uploaded.upload_key = tracks_.IssueUpdateUrl(artist_, track.id).blob_key;
   error = CaptureError([&] { tracks_.Update(artist_, track.id, not_uploaded); });
   EXPECT_EQ(error.code(), ErrorCode::kUnprocessable);
 
@@ -312,10 +311,10 @@ TEST_F(TrackServiceTest, ReplacementSlotIssuedToTheAdminCannotBeUsedByTheOwner) 
   Track track = UploadTrack(artist_, album_, "one");
   UploadTicket admins = UploadedReplacement(admin_, track, "two");
   TrackPatch patch;
-  patch.track_url = admins.track_url;
+  patch.upload_key = admins.blob_key;
   Error error = CaptureError([&] { tracks_.Update(artist_, track.id, patch); });
   EXPECT_EQ(error.code(), ErrorCode::kPermissionDenied);
-  EXPECT_EQ(tracks_.Update(admin_, track.id, patch).blob_key, KeyOf(admins.track_url));
+  EXPECT_EQ(tracks_.Update(admin_, track.id, patch).blob_key, admins.blob_key);
 }
 
 TEST_F(TrackServiceTest, UpdateUrlNeedsAnExistingTrackTheCallerOwns) {
@@ -327,9 +326,9 @@ TEST_F(TrackServiceTest, UpdateUrlNeedsAnExistingTrackTheCallerOwns) {
   EXPECT_EQ(CaptureError([&] { tracks_.IssueUpdateUrl(artist_, ids_.Next()); }).code(),
             ErrorCode::kNotFound);
   UploadTicket ticket = tracks_.IssueUpdateUrl(artist_, track.id);
-  EXPECT_EQ(ticket.method, "PUT");
-  EXPECT_EQ(ticket.expires_at, kStart + 600'000);
-  EXPECT_NE(KeyOf(ticket.track_url), track.blob_key);
+  EXPECT_EQ(ticket.grant.method, "PUT");
+  EXPECT_EQ(ticket.grant.expires_at, kStart + 600'000);
+  EXPECT_NE(ticket.blob_key, track.blob_key);
 }
 
 // --- Delete ---
@@ -343,13 +342,13 @@ TEST_F(TrackServiceTest, DeleteRemovesTheTrackAndTheJanitorItsBlob) {
   EXPECT_EQ(CaptureError([&] { tracks_.Get(artist_, track.id); }).code(), ErrorCode::kNotFound);
   EXPECT_TRUE(Queued(track.blob_key));
   // The replacement slot goes with its track, and its blob with it.
-  EXPECT_FALSE(SlotFor(KeyOf(pending.track_url)));
-  EXPECT_TRUE(Queued(KeyOf(pending.track_url)));
+  EXPECT_FALSE(SlotFor(pending.blob_key));
+  EXPECT_TRUE(Queued(pending.blob_key));
   EXPECT_TRUE(blobs_.Stat(track.blob_key));
 
   janitor_.RunOnce();
   EXPECT_FALSE(blobs_.Stat(track.blob_key));
-  EXPECT_FALSE(blobs_.Stat(KeyOf(pending.track_url)));
+  EXPECT_FALSE(blobs_.Stat(pending.blob_key));
   EXPECT_TRUE(QueuedDeletions().empty());
 }
 
@@ -374,18 +373,19 @@ TEST_F(TrackServiceTest, OriginalUrlIsASignedGetOfTheTracksBlob) {
   OriginalTicket ticket = tracks_.IssueOriginalUrl(artist_, track.id);
 
   EXPECT_EQ(ticket.size_bytes, static_cast<std::int64_t>(flac.size()));
-  EXPECT_EQ(ticket.expires_at, kStart + 300'000);
-  ASSERT_TRUE(ticket.url.starts_with("/blobs/" + track.blob_key + "?"))
-      << ticket.url;
-  SignedGrant grant = tracks_.VerifyBlobUrl("GET", track.blob_key, QueryOf(ticket.url));
+  EXPECT_EQ(ticket.grant.expires_at, kStart + 300'000);
+  ASSERT_TRUE(ticket.grant.url.starts_with("/blobs/" + track.blob_key + "?"))
+      << ticket.grant.url;
+  SignedGrant grant = endpoint_.Verify(BlobAccess::kRead, track.blob_key, QueryOf(ticket.grant.url));
   EXPECT_EQ(grant.user_id, artist_.user_id);
 
   clock_.Advance(std::chrono::seconds(100));
-  BlobDownload blob = tracks_.OpenBlob(track.blob_key, grant);
+  BlobDownload blob = endpoint_.Open(grant);
   ASSERT_TRUE(blob.reader);
   EXPECT_EQ(blob.reader->size(), static_cast<std::int64_t>(flac.size()));
   EXPECT_EQ(blob.content_type, "audio/flac");
-  EXPECT_EQ(blob.max_age_seconds, 200);
+  EXPECT_EQ(blob.expires_at, kStart + 300'000);
+  EXPECT_EQ(blob.opened_at, kStart + 100'000);
   char head[4];
   ASSERT_EQ(blob.reader->ReadAt(0, head, 4), 4u);
   EXPECT_EQ(std::string_view(head, 4), "fLaC");
@@ -394,17 +394,17 @@ TEST_F(TrackServiceTest, OriginalUrlIsASignedGetOfTheTracksBlob) {
 TEST_F(TrackServiceTest, OriginalUrlsExpireAndCannotUpload) {
   Track track = UploadTrack(artist_, album_, "bytes");
   OriginalTicket ticket = tracks_.IssueOriginalUrl(artist_, track.id);
-  auto query = QueryOf(ticket.url);
+  auto query = QueryOf(ticket.grant.url);
 
-  EXPECT_EQ(CaptureError([&] { tracks_.VerifyBlobUrl("PUT", track.blob_key, query); }).code(),
+  EXPECT_EQ(CaptureError([&] { endpoint_.Verify(BlobAccess::kWrite, track.blob_key, query); }).code(),
             ErrorCode::kPermissionDenied);
-  SignedGrant grant = tracks_.VerifyBlobUrl("GET", track.blob_key, query);
-  EXPECT_EQ(CaptureError([&] { tracks_.StoreUpload(track.blob_key, grant, Spool("x")); }).code(),
+  SignedGrant grant = endpoint_.Verify(BlobAccess::kRead, track.blob_key, query);
+  EXPECT_EQ(CaptureError([&] { endpoint_.StoreUpload(grant, Spool("x")); }).code(),
             ErrorCode::kPermissionDenied);
   EXPECT_EQ(ReadBlob(track.blob_key), "bytes");
 
   clock_.Advance(kStreamTtl + std::chrono::seconds(1));
-  EXPECT_EQ(CaptureError([&] { tracks_.VerifyBlobUrl("GET", track.blob_key, query); }).code(),
+  EXPECT_EQ(CaptureError([&] { endpoint_.Verify(BlobAccess::kRead, track.blob_key, query); }).code(),
             ErrorCode::kPermissionDenied);
 }
 
@@ -413,18 +413,19 @@ TEST_F(TrackServiceTest, OriginalOfAnUnknownTrackIsNotFound) {
             ErrorCode::kNotFound);
 }
 
-TEST_F(TrackServiceTest, OpenBlobNeedsAGetGrantForThatKeyAndAStoredBlob) {
+TEST_F(TrackServiceTest, OpenBlobNeedsAGetGrantAndAStoredBlob) {
   Track track = UploadTrack(artist_, album_, "bytes");
-  Track other = UploadTrack(artist_, album_, "other bytes");
-  SignedGrant grant = tracks_.VerifyBlobUrl(
-      "GET", track.blob_key, QueryOf(tracks_.IssueOriginalUrl(artist_, track.id).url));
+  SignedGrant grant = endpoint_.Verify(
+      BlobAccess::kRead, track.blob_key,
+      QueryOf(tracks_.IssueOriginalUrl(artist_, track.id).grant.url));
 
-  EXPECT_EQ(CaptureError([&] { tracks_.OpenBlob(other.blob_key, grant); }).code(),
+  SignedGrant put_grant = grant;
+  put_grant.method = "PUT";
+  EXPECT_EQ(CaptureError([&] { endpoint_.Open(put_grant); }).code(),
             ErrorCode::kPermissionDenied);
-  EXPECT_EQ(tracks_.OpenBlob(track.blob_key, grant).content_type, "application/octet-stream");
+  EXPECT_EQ(endpoint_.Open(grant).content_type, "application/octet-stream");
   blobs_.Remove(track.blob_key);
-  EXPECT_EQ(CaptureError([&] { tracks_.OpenBlob(track.blob_key, grant); }).code(),
-            ErrorCode::kNotFound);
+  EXPECT_EQ(CaptureError([&] { endpoint_.Open(grant); }).code(), ErrorCode::kNotFound);
 }
 
 }  // namespace
@@ -439,7 +440,7 @@ TEST_F(TrackOriginalUrlTest, OnlyTheOwnerGetsTheMaster) {
   Track track = UploadTrack(artist_, album_, "master bytes");
   OriginalTicket ticket = tracks_.IssueOriginalUrl(artist_, track.id);
   EXPECT_EQ(ticket.size_bytes, 12);
-  SignedGrant grant = tracks_.VerifyBlobUrl("GET", track.blob_key, track_testing::QueryOf(ticket.url));
+  SignedGrant grant = endpoint_.Verify(BlobAccess::kRead, track.blob_key, track_testing::QueryOf(ticket.grant.url));
   EXPECT_EQ(grant.user_id, artist_.user_id);
   for (const Principal& outsider : {listener_, other_artist_}) {
     try {

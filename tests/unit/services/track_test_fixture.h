@@ -27,6 +27,7 @@
 #include "ports/clock.h"
 #include "services/blob_janitor.h"
 #include "services/id_generator.h"
+#include "services/local_blob_endpoint.h"
 #include "services/track_service.h"
 #include "services/url_signer.h"
 
@@ -102,10 +103,11 @@ class TrackFixture : public ::testing::Test {
   TrackFixture()
       : clock_(kStart),
         catalog_(OpenMigratedCatalog(dir_.path())),
-        blobs_(dir_.path() / "blobs"),
         signer_(std::string(48, 'k'), clock_),
+        blobs_(dir_.path() / "blobs", LocalBlobUrls{"/blobs/", &signer_}),
         ids_(clock_),
-        tracks_(*catalog_, blobs_, signer_, ids_, clock_, Options()) {
+        tracks_(*catalog_, blobs_, ids_, clock_, Options()),
+        endpoint_(tracks_.uploads(), blobs_, signer_, clock_) {
     artist_ = AddUser(Role::kArtist);
     other_artist_ = AddUser(Role::kArtist);
     listener_ = AddUser(Role::kListener);
@@ -130,7 +132,7 @@ class TrackFixture : public ::testing::Test {
 
   // A spooled request body, as the HTTP layer leaves it in the spool folder.
   std::filesystem::path Spool(std::string_view bytes) {
-    std::filesystem::path file = tracks_.SpoolDirectory() / ("body-" + ids_.Next());
+    std::filesystem::path file = blobs_.SpoolDirectory() / ("body-" + ids_.Next());
     std::ofstream out(file, std::ios::binary);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     return file;
@@ -138,16 +140,16 @@ class TrackFixture : public ::testing::Test {
 
   // What the blob route does for `PUT uploadUrl` with `bytes`.
   StoredUpload Put(const UploadTicket& ticket, std::string_view bytes) {
-    std::string key = KeyOf(ticket.upload_url);
-    SignedGrant grant = tracks_.VerifyBlobUrl("PUT", key, QueryOf(ticket.upload_url));
-    return tracks_.StoreUpload(key, grant, Spool(bytes));
+    SignedGrant grant = endpoint_.Verify(BlobAccess::kWrite, KeyOf(ticket.grant.url),
+                                         QueryOf(ticket.grant.url));
+    return endpoint_.StoreUpload(grant, Spool(bytes));
   }
 
   Track UploadTrack(const Principal& who, const Album& album, std::string_view bytes,
                     std::string title = "Song") {
     UploadTicket ticket = tracks_.IssueUploadUrl(who);
     Put(ticket, bytes);
-    return tracks_.Create(who, NewTrack{album.id, std::move(title), ticket.track_url, 1});
+    return tracks_.Create(who, NewTrack{album.id, std::move(title), ticket.blob_key, 1});
   }
 
   std::optional<std::string> ReadBlob(std::string_view key) {
@@ -178,10 +180,11 @@ class TrackFixture : public ::testing::Test {
   TempDir dir_;
   ManualClock clock_;
   std::unique_ptr<Catalog> catalog_;
-  LocalBlobStore blobs_;
   UrlSigner signer_;
+  LocalBlobStore blobs_;
   IdGenerator ids_;
   TrackService tracks_;
+  LocalBlobEndpoint endpoint_;
   Principal artist_, other_artist_, listener_, admin_;
   Album album_, second_album_, other_album_;
 };

@@ -14,28 +14,28 @@ class UploadFlowTest : public TrackFixture {};
 TEST_F(UploadFlowTest, UploadUrlIsASignedPutForANewSlot) {
   UploadTicket ticket = tracks_.IssueUploadUrl(artist_);
 
-  EXPECT_EQ(ticket.method, "PUT");
-  EXPECT_EQ(ticket.expires_at, kStart + 600'000);
-  EXPECT_EQ(ticket.max_bytes, 1 << 20);
-  std::string prefix = "/blobs/originals/";
-  ASSERT_TRUE(ticket.track_url.starts_with(prefix)) << ticket.track_url;
-  EXPECT_EQ(ticket.track_url.find('?'), std::string::npos);
-  ASSERT_TRUE(ticket.upload_url.starts_with(ticket.track_url + "?")) << ticket.upload_url;
+  EXPECT_EQ(ticket.grant.method, "PUT");
+  EXPECT_EQ(ticket.grant.expires_at, kStart + 600'000);
+  EXPECT_EQ(ticket.grant.max_bytes, 1 << 20);
+  EXPECT_EQ(ticket.grant.access, BlobAccess::kWrite);
+  ASSERT_TRUE(ticket.blob_key.starts_with("originals/")) << ticket.blob_key;
+  // The local store's grant: its own signed /blobs URL for the key.
+  ASSERT_TRUE(ticket.grant.url.starts_with("/blobs/" + ticket.blob_key + "?")) << ticket.grant.url;
 
-  std::string key = KeyOf(ticket.track_url);
+  std::string key = ticket.blob_key;
   std::optional<Upload> slot = SlotFor(key);
   ASSERT_TRUE(slot);
   EXPECT_EQ(key, "originals/" + slot->id);
   EXPECT_EQ(slot->user_id, artist_.user_id);
   EXPECT_FALSE(slot->track_id);
   EXPECT_EQ(slot->max_bytes, 1 << 20);
-  EXPECT_EQ(slot->expires_at, ticket.expires_at);
+  EXPECT_EQ(slot->expires_at, ticket.grant.expires_at);
   EXPECT_FALSE(slot->completed_at);
 
-  SignedGrant grant = tracks_.VerifyBlobUrl("PUT", key, QueryOf(ticket.upload_url));
+  SignedGrant grant = endpoint_.Verify(BlobAccess::kWrite, key, QueryOf(ticket.grant.url));
   EXPECT_EQ(grant.user_id, artist_.user_id);
   EXPECT_EQ(grant.max_bytes, 1 << 20);
-  EXPECT_EQ(grant.expires_at, ticket.expires_at);
+  EXPECT_EQ(grant.expires_at, ticket.grant.expires_at);
 }
 
 TEST_F(UploadFlowTest, AdminsMayUploadListenersMayNot) {
@@ -46,15 +46,18 @@ TEST_F(UploadFlowTest, AdminsMayUploadListenersMayNot) {
 
 TEST_F(UploadFlowTest, PutStoresTheBytesAndCompletesTheSlot) {
   UploadTicket ticket = tracks_.IssueUploadUrl(artist_);
-  std::string key = KeyOf(ticket.track_url);
+  std::string key = ticket.blob_key;
   std::filesystem::path spooled = Spool("fLaC and the rest of a master");
-  SignedGrant grant = tracks_.VerifyBlobUrl("PUT", key, QueryOf(ticket.upload_url));
+  SignedGrant grant = endpoint_.Verify(BlobAccess::kWrite, key, QueryOf(ticket.grant.url));
 
-  StoredUpload stored = tracks_.StoreUpload(key, grant, spooled);
+  StoredUpload stored = endpoint_.StoreUpload(grant, spooled);
 
-  EXPECT_EQ(stored.track_url, ticket.track_url);
+  EXPECT_EQ(stored.blob_key, ticket.blob_key);
   EXPECT_EQ(stored.size_bytes, 29);
-  EXPECT_TRUE(stored.etag.starts_with("\"") && stored.etag.ends_with("\"")) << stored.etag;
+  // An opaque hash: neither the key nor the slot id shows through.
+  EXPECT_EQ(stored.version.size(), 32u);
+  EXPECT_EQ(stored.version.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(stored.version.find(SlotFor(key)->id), std::string::npos);
   EXPECT_EQ(ReadBlob(key), "fLaC and the rest of a master");
   EXPECT_FALSE(std::filesystem::exists(spooled));
   std::optional<Upload> slot = SlotFor(key);
@@ -69,37 +72,37 @@ TEST_F(UploadFlowTest, RepeatedPutBeforeTheClaimReplacesTheBytes) {
   clock_.Advance(std::chrono::seconds(5));
   StoredUpload second = Put(ticket, "second");
 
-  std::string key = KeyOf(ticket.track_url);
+  std::string key = ticket.blob_key;
   EXPECT_EQ(ReadBlob(key), "second");
   EXPECT_EQ(SlotFor(key)->size, 6);
   EXPECT_EQ(second.size_bytes, 6);
-  EXPECT_NE(first.etag, second.etag);
+  EXPECT_NE(first.version, second.version);
 }
 
 TEST_F(UploadFlowTest, UnsignedAlteredOrExpiredPutsAreRefused) {
   UploadTicket ticket = tracks_.IssueUploadUrl(artist_);
-  std::string key = KeyOf(ticket.track_url);
-  auto query = QueryOf(ticket.upload_url);
+  std::string key = ticket.blob_key;
+  auto query = QueryOf(ticket.grant.url);
 
-  EXPECT_EQ(CaptureError([&] { tracks_.VerifyBlobUrl("PUT", key, {}); }).code(),
+  EXPECT_EQ(CaptureError([&] { endpoint_.Verify(BlobAccess::kWrite, key, {}); }).code(),
             ErrorCode::kPermissionDenied);
   // The signature of one slot does not open another key.
   UploadTicket other = tracks_.IssueUploadUrl(artist_);
-  EXPECT_EQ(CaptureError([&] { tracks_.VerifyBlobUrl("PUT", KeyOf(other.track_url), query); })
+  EXPECT_EQ(CaptureError([&] { endpoint_.Verify(BlobAccess::kWrite, other.blob_key, query); })
                 .code(),
             ErrorCode::kPermissionDenied);
   // Raising the size limit breaks the signature.
   auto raised = query;
   raised.erase("max");
   raised.emplace("max", std::to_string(1LL << 40));
-  EXPECT_EQ(CaptureError([&] { tracks_.VerifyBlobUrl("PUT", key, raised); }).code(),
+  EXPECT_EQ(CaptureError([&] { endpoint_.Verify(BlobAccess::kWrite, key, raised); }).code(),
             ErrorCode::kPermissionDenied);
   // A PUT signature is not a GET signature.
-  EXPECT_EQ(CaptureError([&] { tracks_.VerifyBlobUrl("GET", key, query); }).code(),
+  EXPECT_EQ(CaptureError([&] { endpoint_.Verify(BlobAccess::kRead, key, query); }).code(),
             ErrorCode::kPermissionDenied);
 
   clock_.Advance(kUploadTtl + std::chrono::seconds(1));
-  Error expired = CaptureError([&] { tracks_.VerifyBlobUrl("PUT", key, query); });
+  Error expired = CaptureError([&] { endpoint_.Verify(BlobAccess::kWrite, key, query); });
   EXPECT_EQ(expired.code(), ErrorCode::kPermissionDenied);
   EXPECT_NE(std::string(expired.what()).find("expired"), std::string::npos) << expired.what();
 }
@@ -107,18 +110,18 @@ TEST_F(UploadFlowTest, UnsignedAlteredOrExpiredPutsAreRefused) {
 TEST_F(UploadFlowTest, KeysThatCannotNameABlobAreNotFound) {
   UploadTicket ticket = tracks_.IssueUploadUrl(artist_);
   EXPECT_EQ(CaptureError([&] {
-              tracks_.VerifyBlobUrl("PUT", "../originals/x", QueryOf(ticket.upload_url));
+              endpoint_.Verify(BlobAccess::kWrite, "../originals/x", QueryOf(ticket.grant.url));
             }).code(),
             ErrorCode::kNotFound);
 }
 
 TEST_F(UploadFlowTest, EmptyUploadIsRefusedAndLeavesTheSlotOpen) {
   UploadTicket ticket = tracks_.IssueUploadUrl(artist_);
-  std::string key = KeyOf(ticket.track_url);
+  std::string key = ticket.blob_key;
   std::filesystem::path spooled = Spool("");
-  SignedGrant grant = tracks_.VerifyBlobUrl("PUT", key, QueryOf(ticket.upload_url));
+  SignedGrant grant = endpoint_.Verify(BlobAccess::kWrite, key, QueryOf(ticket.grant.url));
 
-  Error error = CaptureError([&] { tracks_.StoreUpload(key, grant, spooled); });
+  Error error = CaptureError([&] { endpoint_.StoreUpload(grant, spooled); });
 
   EXPECT_EQ(error.code(), ErrorCode::kInvalidArgument);
   EXPECT_STREQ(error.what(), "the upload is empty");
@@ -128,51 +131,55 @@ TEST_F(UploadFlowTest, EmptyUploadIsRefusedAndLeavesTheSlotOpen) {
 }
 
 TEST_F(UploadFlowTest, UploadLargerThanTheSlotAllowsIsRefused) {
-  TrackService small(*catalog_, blobs_, signer_, ids_, clock_, Options(8));
+  TrackService small(*catalog_, blobs_, ids_, clock_, Options(8));
+  LocalBlobEndpoint small_endpoint(small.uploads(), blobs_, signer_, clock_);
+  EXPECT_EQ(small_endpoint.max_upload_bytes(), 8);
   UploadTicket ticket = small.IssueUploadUrl(artist_);
-  EXPECT_EQ(ticket.max_bytes, 8);
-  std::string key = KeyOf(ticket.track_url);
-  SignedGrant grant = small.VerifyBlobUrl("PUT", key, QueryOf(ticket.upload_url));
+  EXPECT_EQ(ticket.grant.max_bytes, 8);
+  std::string key = ticket.blob_key;
+  SignedGrant grant = small_endpoint.Verify(BlobAccess::kWrite, key, QueryOf(ticket.grant.url));
   std::filesystem::path spooled = Spool("nine byte");
 
-  EXPECT_EQ(CaptureError([&] { small.StoreUpload(key, grant, spooled); }).code(),
+  EXPECT_EQ(CaptureError([&] { small_endpoint.StoreUpload(grant, spooled); }).code(),
             ErrorCode::kTooLarge);
   EXPECT_FALSE(std::filesystem::exists(spooled));
   EXPECT_FALSE(blobs_.Stat(key));
-  EXPECT_NO_THROW(small.StoreUpload(key, grant, Spool("8 bytes!")));
+  EXPECT_NO_THROW(small_endpoint.StoreUpload(grant, Spool("8 bytes!")));
 }
 
 TEST_F(UploadFlowTest, SlotsOnlyAcceptTheirOwnUsersPutGrant) {
   UploadTicket ticket = tracks_.IssueUploadUrl(artist_);
-  std::string key = KeyOf(ticket.track_url);
-  SignedGrant grant = tracks_.VerifyBlobUrl("PUT", key, QueryOf(ticket.upload_url));
+  std::string key = ticket.blob_key;
+  SignedGrant grant = endpoint_.Verify(BlobAccess::kWrite, key, QueryOf(ticket.grant.url));
 
   SignedGrant someone_else = grant;
   someone_else.user_id = other_artist_.user_id;
-  EXPECT_EQ(CaptureError([&] { tracks_.StoreUpload(key, someone_else, Spool("x")); }).code(),
+  std::filesystem::path refused = Spool("x");
+  EXPECT_EQ(CaptureError([&] { endpoint_.StoreUpload(someone_else, refused); }).code(),
             ErrorCode::kPermissionDenied);
+  EXPECT_FALSE(std::filesystem::exists(refused));
   SignedGrant read_grant = grant;
   read_grant.method = "GET";
-  EXPECT_EQ(CaptureError([&] { tracks_.StoreUpload(key, read_grant, Spool("x")); }).code(),
+  refused = Spool("x");
+  EXPECT_EQ(CaptureError([&] { endpoint_.StoreUpload(read_grant, refused); }).code(),
             ErrorCode::kPermissionDenied);
+  EXPECT_FALSE(std::filesystem::exists(refused));
   EXPECT_FALSE(blobs_.Stat(key));
 }
 
 TEST_F(UploadFlowTest, PutToAKeyWithoutASlotIsNotFound) {
-  SignedGrant grant{"PUT", "/blobs/originals/nobody-issued-this", kStart + 1000,
-                    artist_.user_id, 100};
+  SignedGrant grant{"PUT", "originals/nobody-issued-this", kStart + 1000, artist_.user_id, 100};
   std::filesystem::path spooled = Spool("bytes");
-  EXPECT_EQ(CaptureError([&] {
-              tracks_.StoreUpload("originals/nobody-issued-this", grant, spooled);
-            }).code(),
+  EXPECT_EQ(CaptureError([&] { endpoint_.StoreUpload(grant, spooled); }).code(),
             ErrorCode::kNotFound);
   EXPECT_FALSE(std::filesystem::exists(spooled));
+  EXPECT_FALSE(blobs_.Stat("originals/nobody-issued-this"));
 }
 
 TEST_F(UploadFlowTest, ClaimedSlotCannotBeOverwritten) {
   UploadTicket ticket = tracks_.IssueUploadUrl(artist_);
   Put(ticket, "the master");
-  Track track = tracks_.Create(artist_, NewTrack{album_.id, "Song", ticket.track_url, {}});
+  Track track = tracks_.Create(artist_, NewTrack{album_.id, "Song", ticket.blob_key, {}});
 
   Error error = CaptureError([&] { Put(ticket, "a swapped master"); });
 
