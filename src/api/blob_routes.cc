@@ -85,12 +85,12 @@ void RegisterBlobRoutes(http::Router& router, TrackService& tracks, const Public
     SignedGrant grant = tracks.VerifyBlobUrl("PUT", BlobKeyOf(head), head.query);
     if (grant.max_bytes > 0) max_body_bytes = std::min(max_body_bytes, grant.max_bytes);
   };
-  router.Add(
+  router.AddPublic(
       "PUT", "/blobs/{key...}",
       [&tracks, &base](http::Request& request) { return PutBlob(request, tracks, base); },
       std::move(put_options));
-  router.Add("GET", "/blobs/{key...}",
-             [&tracks](http::Request& request) { return GetBlob(request, tracks); });
+  router.AddPublic("GET", "/blobs/{key...}",
+                   [&tracks](http::Request& request) { return GetBlob(request, tracks); });
 }
 
 }  // namespace cadenza::api

@@ -58,8 +58,8 @@ http::Response ServeCover(const http::Request& request, BlobStore& blobs) {
 }  // namespace
 
 void RegisterCoverRoutes(http::Router& router, BlobStore& blobs) {
-  router.Add("GET", "/covers/{albumId}/{version}/{file}",
-             [&blobs](http::Request& request) { return ServeCover(request, blobs); });
+  router.AddPublic("GET", "/covers/{albumId}/{version}/{file}",
+                   [&blobs](http::Request& request) { return ServeCover(request, blobs); });
 }
 
 }  // namespace cadenza::api

@@ -79,8 +79,8 @@ http::Response ServeMedia(const http::Request& request, MediaDelivery& media) {
 }  // namespace
 
 void RegisterMediaRoutes(http::Router& router, MediaDelivery& media) {
-  router.Add("GET", "/media/{token}/{trackId}/{rest...}",
-             [&media](http::Request& request) { return ServeMedia(request, media); });
+  router.AddPublic("GET", "/media/{token}/{trackId}/{rest...}",
+                   [&media](http::Request& request) { return ServeMedia(request, media); });
 }
 
 boost::json::object StreamUrlsJson(const StreamUrls& urls, std::string_view base) {

@@ -9,7 +9,6 @@
 #include "domain/error.h"
 #include "domain/ids.h"
 #include "domain/time.h"
-#include "services/account_service.h"
 #include "services/playlist_service.h"
 
 namespace cadenza::api {
@@ -80,85 +79,92 @@ int PathPosition(const http::Request& request) {
 
 }  // namespace
 
-void RegisterPlaylistRoutes(http::Router& router, AccountService& accounts,
-                            PlaylistService& playlists) {
-  router.Add("GET", "/api/v1/playlists", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
-    bool mine_only = MineOnly(request);
-    Page<Playlist> page = playlists.List(who, mine_only, ParsePage(request));
-    boost::json::array items;
-    items.reserve(page.items.size());
-    for (const Playlist& playlist : page.items) items.push_back(ToJson(playlist));
-    return http::Response::Json(200, PageBody(std::move(items), page.next_after_id));
-  });
+void RegisterPlaylistRoutes(http::Router& router, PlaylistService& playlists) {
+  // Any account; who may see or change a playlist depends on it (the service decides).
+  const http::Access member = http::Access::AnyAccount();
 
-  router.Add("POST", "/api/v1/playlists", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
-    boost::json::object body = ParseJsonObject(request);
-    RejectUnknownFields(body, {"name", "description", "public"});
-    PlaylistDraft draft;
-    draft.name = RequiredText(body, "name", kNameRule);
-    draft.description = OptionalText(body, "description", kDescriptionRule, /*null_clears=*/true);
-    draft.is_public = OptionalBool(body, "public").value_or(false);
-    Playlist playlist = playlists.Create(who, draft);
-    boost::json::object created = PlaylistBody(PlaylistWithEntries{playlist, {}});
-    http::Response response = http::Response::Json(201, created);
-    response.SetHeader("Location", "/api/v1/playlists/" + playlist.id);
-    return response;
-  });
+  router.AddAuthenticated(
+      "GET", "/api/v1/playlists", member, [&](http::Request& request, const Principal& who) {
+        bool mine_only = MineOnly(request);
+        Page<Playlist> page = playlists.List(who, mine_only, ParsePage(request));
+        boost::json::array items;
+        items.reserve(page.items.size());
+        for (const Playlist& playlist : page.items) items.push_back(ToJson(playlist));
+        return http::Response::Json(200, PageBody(std::move(items), page.next_after_id));
+      });
 
-  router.Add("GET", "/api/v1/playlists/{id}", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
-    return http::Response::Json(200, PlaylistBody(playlists.Get(who, PathId(request))));
-  });
+  router.AddAuthenticated(
+      "POST", "/api/v1/playlists", member, [&](http::Request& request, const Principal& who) {
+        boost::json::object body = ParseJsonObject(request);
+        RejectUnknownFields(body, {"name", "description", "public"});
+        PlaylistDraft draft;
+        draft.name = RequiredText(body, "name", kNameRule);
+        draft.description =
+            OptionalText(body, "description", kDescriptionRule, /*null_clears=*/true);
+        draft.is_public = OptionalBool(body, "public").value_or(false);
+        Playlist playlist = playlists.Create(who, draft);
+        boost::json::object created = PlaylistBody(PlaylistWithEntries{playlist, {}});
+        http::Response response = http::Response::Json(201, created);
+        response.SetHeader("Location", "/api/v1/playlists/" + playlist.id);
+        return response;
+      });
 
-  router.Add("PATCH", "/api/v1/playlists/{id}", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
-    std::string id = PathId(request);
-    boost::json::object body = ParseJsonObject(request);
-    RejectUnknownFields(body, {"name", "description", "public"});
-    PlaylistPatch patch;
-    patch.name = OptionalText(body, "name", kNameRule);
-    patch.description = OptionalText(body, "description", kDescriptionRule, /*null_clears=*/true);
-    patch.is_public = OptionalBool(body, "public");
-    return http::Response::Json(200, ToJson(playlists.Update(who, id, patch)));
-  });
+  router.AddAuthenticated(
+      "GET", "/api/v1/playlists/{id}", member, [&](http::Request& request, const Principal& who) {
+        return http::Response::Json(200, PlaylistBody(playlists.Get(who, PathId(request))));
+      });
 
-  router.Add("DELETE", "/api/v1/playlists/{id}", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
-    std::string id = PathId(request);
-    playlists.Delete(who, id);
-    return http::Response::Json(200, boost::json::object{{"id", id}});
-  });
+  router.AddAuthenticated(
+      "PATCH", "/api/v1/playlists/{id}", member, [&](http::Request& request, const Principal& who) {
+        std::string id = PathId(request);
+        boost::json::object body = ParseJsonObject(request);
+        RejectUnknownFields(body, {"name", "description", "public"});
+        PlaylistPatch patch;
+        patch.name = OptionalText(body, "name", kNameRule);
+        patch.description =
+            OptionalText(body, "description", kDescriptionRule, /*null_clears=*/true);
+        patch.is_public = OptionalBool(body, "public");
+        return http::Response::Json(200, ToJson(playlists.Update(who, id, patch)));
+      });
 
-  router.Add("POST", "/api/v1/playlists/{id}/tracks", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
-    std::string id = PathId(request);
-    boost::json::object body = ParseJsonObject(request);
-    RejectUnknownFields(body, {"trackIds", "position"});
-    std::vector<std::string> track_ids = TrackIds(body);
-    std::optional<std::int64_t> position = OptionalInt(body, "position", 0, kMaxPosition);
-    std::optional<int> at;
-    if (position) at = static_cast<int>(*position);
-    return http::Response::Json(200, PlaylistBody(playlists.AddTracks(who, id, track_ids, at)));
-  });
+  router.AddAuthenticated("DELETE", "/api/v1/playlists/{id}", member,
+                          [&](http::Request& request, const Principal& who) {
+                            std::string id = PathId(request);
+                            playlists.Delete(who, id);
+                            return http::Response::Json(200, boost::json::object{{"id", id}});
+                          });
 
-  router.Add("DELETE", "/api/v1/playlists/{id}/tracks/{position}", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
-    std::string id = PathId(request);
-    int position = PathPosition(request);
-    return http::Response::Json(200, PlaylistBody(playlists.RemoveEntry(who, id, position)));
-  });
+  router.AddAuthenticated(
+      "POST", "/api/v1/playlists/{id}/tracks", member,
+      [&](http::Request& request, const Principal& who) {
+        std::string id = PathId(request);
+        boost::json::object body = ParseJsonObject(request);
+        RejectUnknownFields(body, {"trackIds", "position"});
+        std::vector<std::string> track_ids = TrackIds(body);
+        std::optional<std::int64_t> position = OptionalInt(body, "position", 0, kMaxPosition);
+        std::optional<int> at;
+        if (position) at = static_cast<int>(*position);
+        return http::Response::Json(200, PlaylistBody(playlists.AddTracks(who, id, track_ids, at)));
+      });
 
-  router.Add("POST", "/api/v1/playlists/{id}/move", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
-    std::string id = PathId(request);
-    boost::json::object body = ParseJsonObject(request);
-    RejectUnknownFields(body, {"from", "to"});
-    int from = RequiredPosition(body, "from");
-    int to = RequiredPosition(body, "to");
-    return http::Response::Json(200, PlaylistBody(playlists.MoveEntry(who, id, from, to)));
-  });
+  router.AddAuthenticated("DELETE", "/api/v1/playlists/{id}/tracks/{position}", member,
+                          [&](http::Request& request, const Principal& who) {
+                            std::string id = PathId(request);
+                            int position = PathPosition(request);
+                            return http::Response::Json(
+                                200, PlaylistBody(playlists.RemoveEntry(who, id, position)));
+                          });
+
+  router.AddAuthenticated("POST", "/api/v1/playlists/{id}/move", member,
+                          [&](http::Request& request, const Principal& who) {
+                            std::string id = PathId(request);
+                            boost::json::object body = ParseJsonObject(request);
+                            RejectUnknownFields(body, {"from", "to"});
+                            int from = RequiredPosition(body, "from");
+                            int to = RequiredPosition(body, "to");
+                            return http::Response::Json(
+                                200, PlaylistBody(playlists.MoveEntry(who, id, from, to)));
+                          });
 }
 
 }  // namespace cadenza::api

@@ -114,10 +114,6 @@ bool MethodMatches(std::string_view route_method, std::string_view method) {
 
 Router::Router(Authenticator authenticate) : authenticate_(std::move(authenticate)) {}
 
-void Router::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
-  AddRoute(Route{std::move(method), std::move(pattern), std::move(handler), std::move(options)});
-}
-
 void Router::AddPublic(std::string method, std::string pattern, Handler handler,
                        RouteOptions options) {
   AddRoute(Route{std::move(method), std::move(pattern), std::move(handler), std::move(options),

@@ -48,11 +48,9 @@ class Router {
   // hold public routes only.
   explicit Router(Authenticator authenticate = nullptr);
 
-  // Throws std::invalid_argument for a malformed pattern (not starting with '/', a "{rest...}"
-  // segment that is not last, an unnamed or unbalanced "{...}").
-  void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
-
-  // A route anyone may call (Access::Public()). Throws like Add.
+  // A route anyone may call (Access::Public()). Throws std::invalid_argument for a malformed
+  // pattern (not starting with '/', a "{rest...}" segment that is not last, an unnamed or
+  // unbalanced "{...}").
   void AddPublic(std::string method, std::string pattern, Handler handler,
                  RouteOptions options = {});
   // A route that needs an account: before anything else runs for a request, even
