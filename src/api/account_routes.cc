@@ -46,7 +46,9 @@ http::Response AuthBody(int status, const AuthResult& result) {
 }  // namespace
 
 void RegisterAccountRoutes(http::Router& router, AccountService& accounts) {
-  router.Add("POST", "/api/v1/auth/register", [&accounts](http::Request& request) {
+  const http::Access member = http::Access::AnyAccount();
+
+  router.AddPublic("POST", "/api/v1/auth/register", [&accounts](http::Request& request) {
     boost::json::object body = ParseJsonObject(request);
     RejectUnknownFields(body, {"email", "password", "displayName", "role"});
     std::string email = RequiredEmail(body);
@@ -61,7 +63,7 @@ void RegisterAccountRoutes(http::Router& router, AccountService& accounts) {
     return AuthBody(201, accounts.Register(email, password, display_name, role));
   });
 
-  router.Add("POST", "/api/v1/auth/login", [&accounts](http::Request& request) {
+  router.AddPublic("POST", "/api/v1/auth/login", [&accounts](http::Request& request) {
     boost::json::object body = ParseJsonObject(request);
     RejectUnknownFields(body, {"email", "password"});
     std::string email = RequiredEmail(body);
@@ -69,13 +71,14 @@ void RegisterAccountRoutes(http::Router& router, AccountService& accounts) {
     return AuthBody(200, accounts.Login(email, password));
   });
 
-  router.Add("GET", "/api/v1/users/me", [&accounts](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated("GET", "/api/v1/users/me", member,
+                          [&accounts](http::Request&, const Principal& who) {
     return http::Response::Json(200, ToJson(accounts.GetUser(who.user_id)));
   });
 
-  router.Add("PATCH", "/api/v1/users/me", [&accounts](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated(
+      "PATCH", "/api/v1/users/me", member,
+      [&accounts](http::Request& request, const Principal& who) {
     boost::json::object body = ParseJsonObject(request);
     RejectUnknownFields(body, {"displayName", "email", "password", "currentPassword"});
     UserPatch patch;
@@ -86,8 +89,8 @@ void RegisterAccountRoutes(http::Router& router, AccountService& accounts) {
     return http::Response::Json(200, ToJson(accounts.UpdateMe(who, patch)));
   });
 
-  router.Add("DELETE", "/api/v1/users/me", [&accounts](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated("DELETE", "/api/v1/users/me", member,
+                          [&accounts](http::Request&, const Principal& who) {
     accounts.DeleteMe(who);
     return http::Response::Empty(204);
   });

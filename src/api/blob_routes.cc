@@ -71,12 +71,12 @@ void RegisterBlobRoutes(http::Router& router, LocalBlobEndpoint& endpoint, const
     if (grant.max_bytes > 0) max_body_bytes = std::min(max_body_bytes, grant.max_bytes);
     return std::any(std::move(grant));
   };
-  router.Add(
+  router.AddPublic(
       "PUT", "/blobs/{key...}",
       [&endpoint, &base](http::Request& request) { return PutBlob(request, endpoint, base); },
       std::move(put_options));
-  router.Add("GET", "/blobs/{key...}",
-             [&endpoint](http::Request& request) { return GetBlob(request, endpoint); });
+  router.AddPublic("GET", "/blobs/{key...}",
+                   [&endpoint](http::Request& request) { return GetBlob(request, endpoint); });
 }
 
 }  // namespace cadenza::api

@@ -4,10 +4,10 @@
 #include <boost/json/object.hpp>
 
 #include "api/common.h"
-#include "domain/error.h"
 #include "api/dto.h"
 #include "api/routes.h"
-#include "services/account_service.h"
+#include "domain/error.h"
+#include "domain/permissions.h"
 #include "services/catalog_service.h"
 
 namespace cadenza::api {
@@ -63,18 +63,22 @@ std::optional<std::string> OptionalId(const boost::json::object& body, std::stri
 
 }  // namespace
 
-void RegisterCatalogRoutes(http::Router& router, AccountService& accounts,
-                           CatalogService& catalog) {
+void RegisterCatalogRoutes(http::Router& router, CatalogService& catalog) {
+  const http::Access reader = http::Access::AnyAccount();
+  // Only roles that may write the catalogue get this far; the service checks ownership.
+  const http::Access creator = http::Access::RoleFor(Action::kCreateCatalog);
+  const http::Access writer = http::Access::RoleFor(Action::kModifyCatalog);
+
   // --- Artists ---
-  router.Add("GET", "/api/v1/artists", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated("GET", "/api/v1/artists", reader,
+                          [&](http::Request& request, const Principal& who) {
     PageRequest page = ParsePage(request);
-    return http::Response::Json(200,
-                                ListBody(catalog.ListArtists(who, page, MineOnly(request))));
+                            return http::Response::Json(
+                                200, ListBody(catalog.ListArtists(who, page, MineOnly(request))));
   });
 
-  router.Add("POST", "/api/v1/artists", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated("POST", "/api/v1/artists", creator,
+                          [&](http::Request& request, const Principal& who) {
     boost::json::object body = ParseJsonObject(request);
     RejectUnknownFields(body, {"name", "bio"});
     ArtistDraft draft;
@@ -83,13 +87,13 @@ void RegisterCatalogRoutes(http::Router& router, AccountService& accounts,
     return Created("artists", ToJson(catalog.CreateArtist(who, draft)));
   });
 
-  router.Add("GET", "/api/v1/artists/{id}", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated(
+      "GET", "/api/v1/artists/{id}", reader, [&](http::Request& request, const Principal& who) {
     return http::Response::Json(200, ToJson(catalog.GetArtist(who, PathId(request))));
   });
 
-  router.Add("PATCH", "/api/v1/artists/{id}", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated(
+      "PATCH", "/api/v1/artists/{id}", writer, [&](http::Request& request, const Principal& who) {
     std::string id = PathId(request);
     boost::json::object body = ParseJsonObject(request);
     RejectUnknownFields(body, {"name", "bio"});
@@ -99,28 +103,28 @@ void RegisterCatalogRoutes(http::Router& router, AccountService& accounts,
     return http::Response::Json(200, ToJson(catalog.UpdateArtist(who, id, patch)));
   });
 
-  router.Add("DELETE", "/api/v1/artists/{id}", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated("DELETE", "/api/v1/artists/{id}", writer,
+                          [&](http::Request& request, const Principal& who) {
     std::string id = PathId(request);
     catalog.DeleteArtist(who, id);
     return Deleted(id);
   });
 
-  router.Add("GET", "/api/v1/artists/{id}/albums", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated("GET", "/api/v1/artists/{id}/albums", reader,
+                          [&](http::Request& request, const Principal& who) {
     std::string id = PathId(request);
-    return http::Response::Json(200,
-                                ListBody(catalog.ListAlbumsByArtist(who, id, ParsePage(request))));
+                            return http::Response::Json(200, ListBody(catalog.ListAlbumsByArtist(
+                                                                 who, id, ParsePage(request))));
   });
 
   // --- Albums ---
-  router.Add("GET", "/api/v1/albums", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated(
+      "GET", "/api/v1/albums", reader, [&](http::Request& request, const Principal& who) {
     return http::Response::Json(200, ListBody(catalog.ListAlbums(who, ParsePage(request))));
   });
 
-  router.Add("POST", "/api/v1/albums", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated(
+      "POST", "/api/v1/albums", creator, [&](http::Request& request, const Principal& who) {
     boost::json::object body = ParseJsonObject(request);
     RejectUnknownFields(body, {"artistId", "title", "releaseDate"});
     AlbumDraft draft;
@@ -130,13 +134,13 @@ void RegisterCatalogRoutes(http::Router& router, AccountService& accounts,
     return Created("albums", ToJson(catalog.CreateAlbum(who, draft)));
   });
 
-  router.Add("GET", "/api/v1/albums/{id}", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated(
+      "GET", "/api/v1/albums/{id}", reader, [&](http::Request& request, const Principal& who) {
     return http::Response::Json(200, AlbumBody(catalog.GetAlbum(who, PathId(request))));
   });
 
-  router.Add("PATCH", "/api/v1/albums/{id}", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated(
+      "PATCH", "/api/v1/albums/{id}", writer, [&](http::Request& request, const Principal& who) {
     std::string id = PathId(request);
     boost::json::object body = ParseJsonObject(request);
     RejectUnknownFields(body, {"artistId", "title", "releaseDate"});
@@ -153,18 +157,17 @@ void RegisterCatalogRoutes(http::Router& router, AccountService& accounts,
     RequireImageType(head);
     return std::any();
   };
-  router.Add(
-      "PUT", "/api/v1/albums/{id}/cover",
-      [&](http::Request& request) {
-        Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated(
+      "PUT", "/api/v1/albums/{id}/cover", writer,
+      [&](http::Request& request, const Principal& who) {
         std::string id = PathId(request);
         RequireImageType(request);
         return http::Response::Json(200, ToJson(catalog.SetAlbumCover(who, id, request.body)));
       },
       cover_options);
 
-  router.Add("DELETE", "/api/v1/albums/{id}", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated("DELETE", "/api/v1/albums/{id}", writer,
+                          [&](http::Request& request, const Principal& who) {
     std::string id = PathId(request);
     catalog.DeleteAlbum(who, id);
     return Deleted(id);

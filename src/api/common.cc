@@ -46,9 +46,8 @@ std::optional<std::int64_t> ParseInt(std::string_view text) {
   return value;
 }
 
-}  // namespace
-
-Principal Authenticate(const http::Request& request, AccountService& accounts) {
+// The token of `Authorization: Bearer <token>`; throws Error(kUnauthenticated) otherwise.
+std::string_view BearerToken(const http::Request& request) {
   std::string_view header = TrimAscii(request.Header("authorization"));
   if (header.empty()) throw Unauthenticated("missing bearer token");
   std::size_t space = header.find(' ');
@@ -59,7 +58,16 @@ Principal Authenticate(const http::Request& request, AccountService& accounts) {
       token.find(' ') != std::string_view::npos) {
     throw Unauthenticated("malformed Authorization header: expected `Bearer <token>`");
   }
+  return token;
+}
+
+}  // namespace
+
+http::Authenticator BearerAuthenticator(AccountService& accounts) {
+  return [&accounts](const http::Request& head) {
+    std::string_view token = BearerToken(head);
   return accounts.Authenticate(token);
+  };
 }
 
 boost::json::object ParseJsonObject(const http::Request& request) {

@@ -1,7 +1,8 @@
 #pragma once
-// Helpers every /api/v1 handler uses: authentication, JSON bodies, field validation,
-// cursors. Validation failures throw cadenza::Error(kInvalidArgument) naming the field in
-// the API's spelling, so the client learns exactly what to fix.
+// Helpers every /api/v1 handler uses: JSON bodies, field validation, cursors; and the
+// authenticator the router runs for routes that need an account. Validation failures throw
+// cadenza::Error(kInvalidArgument) naming the field in the API's spelling, so the client learns
+// exactly what to fix.
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include "domain/pagination.h"
 #include "domain/principal.h"
 #include "domain/text_rules.h"
+#include "http/access.h"
 #include "http/request.h"
 
 namespace cadenza {
@@ -20,9 +22,11 @@ class AccountService;
 
 namespace cadenza::api {
 
-// The caller behind `Authorization: Bearer <token>`; 401 when missing, malformed, expired,
-// or when the account is gone or disabled.
-Principal Authenticate(const http::Request& request, AccountService& accounts);
+// The router's Authenticator (http/access.h) for /api/v1: the caller behind
+// `Authorization: Bearer <token>` (any case of the scheme). The hook throws
+// Error(kUnauthenticated) when the header is missing or malformed, the token is invalid or
+// expired, or the account is gone or disabled. Thread-safe; `accounts` must outlive it.
+http::Authenticator BearerAuthenticator(AccountService& accounts);
 
 // The body as a JSON object: 415 unless Content-Type is application/json (parameters such as
 // charset allowed), 400 when it is not valid UTF-8 JSON or not an object.

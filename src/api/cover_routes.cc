@@ -58,8 +58,8 @@ http::Response ServeCover(const http::Request& request, CatalogService& catalog)
 }  // namespace
 
 void RegisterCoverRoutes(http::Router& router, CatalogService& catalog) {
-  router.Add("GET", "/covers/{albumId}/{version}/{file}",
-             [&catalog](http::Request& request) { return ServeCover(request, catalog); });
+  router.AddPublic("GET", "/covers/{albumId}/{version}/{file}",
+                   [&catalog](http::Request& request) { return ServeCover(request, catalog); });
 }
 
 }  // namespace cadenza::api

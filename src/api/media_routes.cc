@@ -68,7 +68,7 @@ http::Response ServeMedia(const http::Request& request, MediaDelivery& media) {
 }  // namespace
 
 void RegisterMediaRoutes(http::Router& router, MediaDelivery& media) {
-  router.Add("GET", "/media/{token}/{trackId}/{rest...}",
+  router.AddPublic("GET", "/media/{token}/{trackId}/{rest...}",
              [&media](http::Request& request) { return ServeMedia(request, media); });
 }
 

@@ -9,7 +9,6 @@
 #include "domain/error.h"
 #include "domain/ids.h"
 #include "domain/time.h"
-#include "services/account_service.h"
 #include "services/playlist_service.h"
 
 namespace cadenza::api {
@@ -78,10 +77,12 @@ int PathPosition(const http::Request& request) {
 
 }  // namespace
 
-void RegisterPlaylistRoutes(http::Router& router, AccountService& accounts,
-                            PlaylistService& playlists) {
-  router.Add("GET", "/api/v1/playlists", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+void RegisterPlaylistRoutes(http::Router& router, PlaylistService& playlists) {
+  // Any account; who may see or change a playlist depends on it (the service decides).
+  const http::Access member = http::Access::AnyAccount();
+
+  router.AddAuthenticated(
+      "GET", "/api/v1/playlists", member, [&](http::Request& request, const Principal& who) {
     bool mine_only = MineOnly(request);
     Page<Playlist> page = playlists.List(who, mine_only, ParsePage(request));
     boost::json::array items;
@@ -90,13 +91,14 @@ void RegisterPlaylistRoutes(http::Router& router, AccountService& accounts,
     return http::Response::Json(200, PageBody(std::move(items), page.next_after_id));
   });
 
-  router.Add("POST", "/api/v1/playlists", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated(
+      "POST", "/api/v1/playlists", member, [&](http::Request& request, const Principal& who) {
     boost::json::object body = ParseJsonObject(request);
     RejectUnknownFields(body, {"name", "description", "public"});
     PlaylistDraft draft;
-    draft.name = RequiredText(body, "name", kNameLimits);
-    draft.description = OptionalText(body, "description", kDescriptionLimits, /*null_clears=*/true);
+        draft.name = RequiredText(body, "name", kNameLimits);
+        draft.description =
+            OptionalText(body, "description", kDescriptionLimits, /*null_clears=*/true);
     draft.is_public = OptionalBool(body, "public").value_or(false);
     Playlist playlist = playlists.Create(who, draft);
     boost::json::object created = PlaylistBody(PlaylistWithEntries{playlist, {}});
@@ -105,32 +107,34 @@ void RegisterPlaylistRoutes(http::Router& router, AccountService& accounts,
     return response;
   });
 
-  router.Add("GET", "/api/v1/playlists/{id}", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated(
+      "GET", "/api/v1/playlists/{id}", member, [&](http::Request& request, const Principal& who) {
     return http::Response::Json(200, PlaylistBody(playlists.Get(who, PathId(request))));
   });
 
-  router.Add("PATCH", "/api/v1/playlists/{id}", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated(
+      "PATCH", "/api/v1/playlists/{id}", member, [&](http::Request& request, const Principal& who) {
     std::string id = PathId(request);
     boost::json::object body = ParseJsonObject(request);
     RejectUnknownFields(body, {"name", "description", "public"});
     PlaylistPatch patch;
-    patch.name = OptionalText(body, "name", kNameLimits);
-    patch.description = OptionalText(body, "description", kDescriptionLimits, /*null_clears=*/true);
+        patch.name = OptionalText(body, "name", kNameLimits);
+        patch.description =
+            OptionalText(body, "description", kDescriptionLimits, /*null_clears=*/true);
     patch.is_public = OptionalBool(body, "public");
     return http::Response::Json(200, ToJson(playlists.Update(who, id, patch)));
   });
 
-  router.Add("DELETE", "/api/v1/playlists/{id}", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated("DELETE", "/api/v1/playlists/{id}", member,
+                          [&](http::Request& request, const Principal& who) {
     std::string id = PathId(request);
     playlists.Delete(who, id);
     return http::Response::Json(200, boost::json::object{{"id", id}});
   });
 
-  router.Add("POST", "/api/v1/playlists/{id}/tracks", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated(
+      "POST", "/api/v1/playlists/{id}/tracks", member,
+      [&](http::Request& request, const Principal& who) {
     std::string id = PathId(request);
     boost::json::object body = ParseJsonObject(request);
     RejectUnknownFields(body, {"trackIds", "position"});
@@ -141,21 +145,23 @@ void RegisterPlaylistRoutes(http::Router& router, AccountService& accounts,
     return http::Response::Json(200, PlaylistBody(playlists.AddTracks(who, id, track_ids, at)));
   });
 
-  router.Add("DELETE", "/api/v1/playlists/{id}/tracks/{position}", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated("DELETE", "/api/v1/playlists/{id}/tracks/{position}", member,
+                          [&](http::Request& request, const Principal& who) {
     std::string id = PathId(request);
     int position = PathPosition(request);
-    return http::Response::Json(200, PlaylistBody(playlists.RemoveEntry(who, id, position)));
+                            return http::Response::Json(
+                                200, PlaylistBody(playlists.RemoveEntry(who, id, position)));
   });
 
-  router.Add("POST", "/api/v1/playlists/{id}/move", [&](http::Request& request) {
-    Principal who = Authenticate(request, accounts);
+  router.AddAuthenticated("POST", "/api/v1/playlists/{id}/move", member,
+                          [&](http::Request& request, const Principal& who) {
     std::string id = PathId(request);
     boost::json::object body = ParseJsonObject(request);
     RejectUnknownFields(body, {"from", "to"});
     int from = RequiredPosition(body, "from");
     int to = RequiredPosition(body, "to");
-    return http::Response::Json(200, PlaylistBody(playlists.MoveEntry(who, id, from, to)));
+                            return http::Response::Json(
+                                200, PlaylistBody(playlists.MoveEntry(who, id, from, to)));
   });
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // Route groups of /api/v1. Each group lives in its own file and can be
 // mounted separately, which is how `--roles` splits the seed's services across processes.
+// Every route declares its http::Access; routes that need an account are mounted on a router
+// built with BearerAuthenticator (api/common.h) and receive the caller from it.
 #include <functional>
 
 #include "http/router.h"
@@ -17,22 +19,26 @@ namespace cadenza::api {
 
 class PublicBase;
 
-// POST /api/v1/auth/register, POST /api/v1/auth/login, GET/PATCH/DELETE /api/v1/users/me.
+// POST /api/v1/auth/register, POST /api/v1/auth/login (public), GET/PATCH/DELETE
+// /api/v1/users/me (any account).
 void RegisterAccountRoutes(http::Router& router, AccountService& accounts);
 
-// /api/v1/artists..., /api/v1/albums... (CRUD, artist albums, album with tracks).
-void RegisterCatalogRoutes(http::Router& router, AccountService& accounts, CatalogService& catalog);
+// /api/v1/artists..., /api/v1/albums... (CRUD, artist albums, album with tracks). Reads take
+// any account; writes an account whose role may write the catalogue (the use case decides
+// ownership).
+void RegisterCatalogRoutes(http::Router& router, CatalogService& catalog);
 
-// /api/v1/playlists... (CRUD and entries).
-void RegisterPlaylistRoutes(http::Router& router, AccountService& accounts, PlaylistService& playlists);
+// /api/v1/playlists... (CRUD and entries), any account.
+void RegisterPlaylistRoutes(http::Router& router, PlaylistService& playlists);
 
-// /api/v1/tracks... (upload-url, update-url, CRUD, stream and original URLs). The URLs handed
-// out are absolute on `base`. The local store's /blobs endpoint is mounted apart
+// /api/v1/tracks... (upload-url, update-url, CRUD, stream and original URLs; reads and stream
+// URLs for any account, the rest for roles that may upload or write the catalogue). The URLs
+// handed out are absolute on `base`. The local store's /blobs endpoint is mounted apart
 // (api/blob_routes.h).
-void RegisterTrackRoutes(http::Router& router, AccountService& accounts, TrackService& tracks,
-                         MediaDelivery& media, const PublicBase& base);
+void RegisterTrackRoutes(http::Router& router, TrackService& tracks, MediaDelivery& media,
+                         const PublicBase& base);
 
-// GET /healthz, GET /readyz, GET /api/v1/openapi.json.
+// GET /healthz, GET /readyz, GET /api/v1/openapi.json, GET /api/v1 (all public).
 struct ReadinessChecks {
   std::function<bool()> database;
   std::function<bool()> blob_store;

@@ -9,12 +9,12 @@ namespace cadenza::api {
 void RegisterSystemRoutes(http::Router& router, ReadinessChecks checks) {
   // Liveness: the process answers. Nothing else is consulted, so an orchestrator does not
   // restart a healthy process because its database is slow.
-  router.Add("GET", "/healthz", [](http::Request&) {
+  router.AddPublic("GET", "/healthz", [](http::Request&) {
     return http::Response::Json(200, boost::json::object{{"status", "ok"}});
   });
 
   // Readiness: the dependencies a request needs are usable right now.
-  router.Add("GET", "/readyz", [checks](http::Request&) {
+  router.AddPublic("GET", "/readyz", [checks](http::Request&) {
     bool database = checks.database();
     bool blob_store = checks.blob_store();
     boost::json::object body{{"database", database ? "ok" : "unavailable"},
@@ -27,14 +27,14 @@ void RegisterSystemRoutes(http::Router& router, ReadinessChecks checks) {
     return http::Response::Problem(503, detail, std::move(body));
   });
 
-  router.Add("GET", "/api/v1/openapi.json", [](http::Request&) {
+  router.AddPublic("GET", "/api/v1/openapi.json", [](http::Request&) {
     http::Response response = http::Response::Text(200, std::string(kOpenApiDocument), "application/json");
     response.SetHeader("Cache-Control", "no-cache");
     return response;
   });
 
   // The service index lives under the API prefix: GET / is the web app.
-  router.Add("GET", "/api/v1", [](http::Request&) {
+  router.AddPublic("GET", "/api/v1", [](http::Request&) {
     return http::Response::Json(200, boost::json::object{{"name", "Cadenza"},
                                                          {"api", "/api/v1"},
                                                          {"openapi", "/api/v1/openapi.json"}});

@@ -8,6 +8,7 @@
 #include "api/dto.h"
 #include "api/public_base.h"
 #include "api/routes.h"
+#include "domain/permissions.h"
 #include "domain/time.h"
 #include "domain/track_rules.h"
 #include "http/response.h"
@@ -22,9 +23,8 @@ constexpr TextLimits kTrackUrlRule{.min_chars = 1, .max_chars = 2048};
 
 std::string TrackLocation(const Track& track) { return "/api/v1/tracks/" + track.id; }
 
-http::Response CreateTrack(http::Request& request, AccountService& accounts,
-                           TrackService& tracks, const PublicBase& base) {
-  Principal caller = Authenticate(request, accounts);
+http::Response CreateTrack(http::Request& request, const Principal& caller, TrackService& tracks,
+                           const PublicBase& base) {
   boost::json::object body = ParseJsonObject(request);
   RejectUnknownFields(body, {"albumId", "title", "trackUrl", "trackNumber"});
   NewTrack track;
@@ -41,9 +41,8 @@ http::Response CreateTrack(http::Request& request, AccountService& accounts,
   return response;
 }
 
-http::Response PatchTrack(http::Request& request, AccountService& accounts,
-                          TrackService& tracks, const PublicBase& base) {
-  Principal caller = Authenticate(request, accounts);
+http::Response PatchTrack(http::Request& request, const Principal& caller, TrackService& tracks,
+                          const PublicBase& base) {
   std::string id = PathId(request);
   boost::json::object body = ParseJsonObject(request);
   RejectUnknownFields(body, {"albumId", "title", "trackUrl", "trackNumber"});
@@ -63,48 +62,56 @@ http::Response PatchTrack(http::Request& request, AccountService& accounts,
 
 }  // namespace
 
-void RegisterTrackRoutes(http::Router& router, AccountService& accounts, TrackService& tracks,
-                         MediaDelivery& media, const PublicBase& base) {
+void RegisterTrackRoutes(http::Router& router, TrackService& tracks, MediaDelivery& media,
+                         const PublicBase& base) {
+  const http::Access reader = http::Access::AnyAccount();
+  // Only roles that may upload or write the catalogue get this far; the service checks
+  // ownership.
+  const http::Access uploader = http::Access::RoleFor(Action::kUpload);
+  const http::Access writer = http::Access::RoleFor(Action::kModifyCatalog);
   // Fixed paths before "/api/v1/tracks/{id}", so they win whatever order the router tries.
-  router.Add("GET", "/api/v1/tracks/upload-url", [&](http::Request& request) {
-    Principal caller = Authenticate(request, accounts);
+  router.AddAuthenticated("GET", "/api/v1/tracks/upload-url", uploader,
+                          [&](http::Request& request, const Principal& caller) {
     return http::Response::Json(200, ToJson(tracks.IssueUploadUrl(caller), base.For(request)));
   });
-  router.Add("GET", "/api/v1/tracks/update-url/{id}", [&](http::Request& request) {
-    Principal caller = Authenticate(request, accounts);
+  router.AddAuthenticated("GET", "/api/v1/tracks/update-url/{id}", writer,
+                          [&](http::Request& request, const Principal& caller) {
     UploadTicket ticket = tracks.IssueUpdateUrl(caller, PathId(request));
     return http::Response::Json(200, ToJson(ticket, base.For(request)));
   });
-  router.Add("GET", "/api/v1/tracks", [&](http::Request& request) {
-    Principal caller = Authenticate(request, accounts);
+  router.AddAuthenticated(
+      "GET", "/api/v1/tracks", reader, [&](http::Request& request, const Principal& caller) {
     Page<Track> page = tracks.List(caller, ParsePage(request));
     boost::json::array items;
     for (const Track& track : page.items) items.emplace_back(ToJson(track));
     return http::Response::Json(200, PageBody(std::move(items), page.next_after_id));
   });
-  router.Add("POST", "/api/v1/tracks", [&](http::Request& request) {
-    return CreateTrack(request, accounts, tracks, base);
+  router.AddAuthenticated("POST", "/api/v1/tracks", writer,
+                          [&](http::Request& request, const Principal& caller) {
+                            return CreateTrack(request, caller, tracks, base);
   });
-  router.Add("GET", "/api/v1/tracks/{id}", [&](http::Request& request) {
-    Principal caller = Authenticate(request, accounts);
+  router.AddAuthenticated(
+      "GET", "/api/v1/tracks/{id}", reader, [&](http::Request& request, const Principal& caller) {
     return http::Response::Json(200, ToJson(tracks.Get(caller, PathId(request))));
   });
-  router.Add("PATCH", "/api/v1/tracks/{id}", [&](http::Request& request) {
-    return PatchTrack(request, accounts, tracks, base);
+  router.AddAuthenticated("PATCH", "/api/v1/tracks/{id}", writer,
+                          [&](http::Request& request, const Principal& caller) {
+                            return PatchTrack(request, caller, tracks, base);
   });
-  router.Add("DELETE", "/api/v1/tracks/{id}", [&](http::Request& request) {
-    Principal caller = Authenticate(request, accounts);
+  router.AddAuthenticated("DELETE", "/api/v1/tracks/{id}", writer,
+                          [&](http::Request& request, const Principal& caller) {
     std::string id = PathId(request);
     tracks.Delete(caller, id);
     return http::Response::Json(200, boost::json::object{{"id", id}});
   });
-  router.Add("GET", "/api/v1/tracks/{id}/stream", [&](http::Request& request) {
-    Principal caller = Authenticate(request, accounts);
+  router.AddAuthenticated("GET", "/api/v1/tracks/{id}/stream", reader,
+                          [&](http::Request& request, const Principal& caller) {
     StreamGrant grant = media.IssueStreamGrant(caller, PathId(request));
     return http::Response::Json(200, StreamUrlsJson(grant, base.For(request)));
   });
-  router.Add("GET", "/api/v1/tracks/{id}/original", [&](http::Request& request) {
-    Principal caller = Authenticate(request, accounts);
+  router.AddAuthenticated(
+      "GET", "/api/v1/tracks/{id}/original", writer,
+      [&](http::Request& request, const Principal& caller) {
     OriginalTicket ticket = tracks.IssueOriginalUrl(caller, PathId(request));
     return http::Response::Json(200, ToJson(ticket, base.For(request)));
   });

@@ -65,10 +65,10 @@ http::StaticServeOptions WebServeOptions(const http::StaticFile& file) {
 void RegisterWebRoutes(http::Router& router, std::shared_ptr<const http::StaticAssets> app) {
   const http::StaticFile* index = app->Find(kIndex);
   if (index == nullptr) {
-    router.Add("GET", "/", [](http::Request&) { return NoWebApp(); });
+    router.AddPublic("GET", "/", [](http::Request&) { return NoWebApp(); });
     return;
   }
-  router.Add("GET", "/", [app, index](http::Request& request) {
+  router.AddPublic("GET", "/", [app, index](http::Request& request) {
     return app->Serve(*index, request, WebServeOptions(*index));
   });
   router.SetFallback(

@@ -13,7 +13,8 @@ int RunServe(const Config& config);
 // says, until SIGINT/SIGTERM; jobs in progress are finished first.
 int RunWorker(const Config& config);
 int RunMigrate(const Config& config);
-// Prints "METHOD PATTERN" per route (the OpenAPI test checks the document against it).
+// Prints "METHOD PATTERN ACCESS" per route, ACCESS being "public", "authenticated" or
+// "role:<least role>" (the OpenAPI and route-access tests check the server against it).
 int RunRoutes(const Config& config);
 
 struct UserCreateArgs {

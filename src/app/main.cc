@@ -59,7 +59,8 @@ int main(int argc, char** argv) {
   transcode->add_option("input", transcode_args.input, "audio file")->required();
   transcode->add_option("--out", transcode_args.out_dir, "output folder")->required();
   transcode->add_option("--threads", transcode_args.threads, "encoder threads (0: cores)");
-  auto* routes = cli.add_subcommand("routes", "Print every HTTP route this binary serves");
+  auto* routes = cli.add_subcommand(
+      "routes", "Print every HTTP route this binary serves, with who may call it");
   cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);

@@ -17,6 +17,7 @@
 #include "adapters/sodium/argon2id_password_hasher.h"
 #include "adapters/sqlite/sqlite_catalog.h"
 #include "api/blob_routes.h"
+#include "api/common.h"
 #include "api/cover_routes.h"
 #include "api/media_routes.h"
 #include "api/public_base.h"
@@ -159,15 +160,16 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
 Runtime::~Runtime() = default;
 
 std::shared_ptr<const http::Router> Runtime::BuildRouter() {
-  auto router = std::make_shared<http::Router>();
+  // Routes that need an account learn who calls them from the bearer token, before the body.
+  auto router = std::make_shared<http::Router>(api::BearerAuthenticator(*accounts_));
   api::RegisterSystemRoutes(*router, {[this] { return catalog_->Healthy(); },
                                       [this] { return blob_store_->Healthy(); }});
   if (config_.role_api) {
     api::RegisterAccountRoutes(*router, *accounts_);
-    api::RegisterCatalogRoutes(*router, *accounts_, *catalog_service_);
-    api::RegisterPlaylistRoutes(*router, *accounts_, *playlists_);
+    api::RegisterCatalogRoutes(*router, *catalog_service_);
+    api::RegisterPlaylistRoutes(*router, *playlists_);
     api::RegisterWebRoutes(*router, LoadWebApp(config_));  // the app is this API's client
-    api::RegisterTrackRoutes(*router, *accounts_, *tracks_, *media_, *public_base_);
+    api::RegisterTrackRoutes(*router, *tracks_, *media_, *public_base_);
   }
   // The local store's grants point here; a remote store's would point at the store itself.
   if (local_blobs_ != nullptr && (config_.role_api || config_.role_media)) {

@@ -140,7 +140,8 @@ int RunRoutes(const Config& config) {
   Runtime runtime(throwaway);
   std::shared_ptr<const http::Router> router = runtime.BuildRouter();
   for (const auto& route : router->routes()) {
-    std::printf("%s %s\n", route.method.c_str(), route.pattern.c_str());
+    std::printf("%s %s %s\n", route.method.c_str(), route.pattern.c_str(),
+                route.access.Describe().c_str());
   }
   return 0;
 }

@@ -27,34 +27,69 @@ std::string_view Describe(Action action) {
   return "do that";
 }
 
+int Rank(Role role) {
+  switch (role) {
+    case Role::kListener: return 0;
+    case Role::kArtist: return 1;
+    case Role::kAdmin: return 2;
+  }
+  return 0;
+}
+
+bool HasRoleFor(const Principal& who, Action action) {
+  return Rank(who.role) >= Rank(MinimumRole(action));
+}
+
+Error Refusal(Action action) {
+  return PermissionDenied("not allowed to " + std::string(Describe(action)));
+}
+
 }  // namespace
 
-bool IsAllowed(const Principal& who, Action action, const Resource* resource) {
-  if (who.role == Role::kAdmin) return true;
+Role MinimumRole(Action action) {
   switch (action) {
     case Action::kReadCatalog:
     case Action::kStream:
     case Action::kCreatePlaylist:
-      return true;
-    case Action::kCreateCatalog:
-    case Action::kUpload:
-      return who.role == Role::kArtist;
-    case Action::kModifyCatalog:
-      return who.role == Role::kArtist && Owns(who, resource);
     case Action::kReadPlaylist:
-      return Owns(who, resource) || (resource != nullptr && resource->is_public);
+    case Action::kModifyPlaylist:
+      return Role::kListener;
+    case Action::kCreateCatalog:
+    case Action::kModifyCatalog:
+    case Action::kUpload:
+      return Role::kArtist;
+    case Action::kManageUsers:
+      return Role::kAdmin;
+  }
+  return Role::kAdmin;  // an out-of-range action is a bug: refuse all but admins
+}
+
+bool IsAllowed(const Principal& who, Action action, const Resource* resource) {
+  if (!HasRoleFor(who, action)) return false;
+  if (who.role == Role::kAdmin) return true;
+  switch (action) {
+    case Action::kModifyCatalog:
     case Action::kModifyPlaylist:
       return Owns(who, resource);
+    case Action::kReadPlaylist:
+      return Owns(who, resource) || (resource != nullptr && resource->is_public);
+    case Action::kReadCatalog:
+    case Action::kStream:
+    case Action::kCreatePlaylist:
+    case Action::kCreateCatalog:
+    case Action::kUpload:
     case Action::kManageUsers:
-      return false;
+      return true;
   }
   return false;
 }
 
 void Authorize(const Principal& who, Action action, const Resource* resource) {
-  if (!IsAllowed(who, action, resource)) {
-    throw PermissionDenied("not allowed to " + std::string(Describe(action)));
-  }
+  if (!IsAllowed(who, action, resource)) throw Refusal(action);
+}
+
+void AuthorizeRole(const Principal& who, Action action) {
+  if (!HasRoleFor(who, action)) throw Refusal(action);
 }
 
 }  // namespace cadenza

@@ -1,6 +1,7 @@
 #pragma once
 // Role-based access control, decided in this one place. Services call Authorize() before
-// every use case; nothing else compares roles.
+// every use case; routes check the part that depends on the role alone (AuthorizeRole) before
+// a request's body is read. Nothing else compares roles.
 #include <string_view>
 
 #include "domain/principal.h"
@@ -29,5 +30,15 @@ bool IsAllowed(const Principal& who, Action action, const Resource* resource = n
 
 // Throws Error(kPermissionDenied) naming what was refused.
 void Authorize(const Principal& who, Action action, const Resource* resource = nullptr);
+
+// The least role that may do `action` on some resource: kListener when every account may,
+// kArtist for catalogue writes and uploads, kAdmin for user management. A role below it is
+// refused whatever the resource (admins rank above artists, artists above listeners); at or
+// above it, IsAllowed may still refuse for the resource (ownership, visibility).
+Role MinimumRole(Action action);
+
+// The part of Authorize() that needs no resource: throws Error(kPermissionDenied), with the
+// message Authorize() would give, when `who` ranks below MinimumRole(action).
+void AuthorizeRole(const Principal& who, Action action);
 
 }  // namespace cadenza

@@ -306,6 +306,16 @@ asio::awaitable<Connection::Next> Connection::ServeRequest(HeadParser& head) {
   }
   const Route& route = *match.route;
 
+  // Who is calling is settled first: an unauthenticated or wrong-role client never gets a
+  // route hook run or a body read.
+  std::optional<Principal> caller;
+  if (route.access.needs_account()) {
+    auto refusal = co_await RunBlocking(state_.pool(), [&] {
+      return Guarded(request, [&] { caller = state_.router().Authenticate(route, request); });
+    });
+    if (refusal) co_return co_await Finish(exchange, std::move(*refusal), keep_after_refusal);
+  }
+
   std::int64_t max_body = route.options.max_body_bytes;
   if (route.options.before_body) {
     auto refusal = co_await RunBlocking(state_.pool(), [&] {
@@ -357,7 +367,9 @@ asio::awaitable<Connection::Next> Connection::ServeRequest(HeadParser& head) {
 
   Response response = co_await RunBlocking(state_.pool(), [&] {
     Response result;
-    auto problem = Guarded(request, [&] { result = route.handler(request); });
+    auto problem = Guarded(request, [&] {
+      result = caller ? route.authenticated_handler(request, *caller) : route.handler(request);
+    });
     if (spool) spool->Remove();  // still there: the handler did not take it over
     return problem ? std::move(*problem) : std::move(result);
   });

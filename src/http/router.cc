@@ -112,13 +112,39 @@ bool MethodMatches(std::string_view route_method, std::string_view method) {
 
 }  // namespace
 
-void Router::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
+Router::Router(Authenticator authenticate) : authenticate_(std::move(authenticate)) {}
+
+void Router::AddPublic(std::string method, std::string pattern, Handler handler,
+                       RouteOptions options) {
+  AddRoute(Route{std::move(method), std::move(pattern), std::move(handler), std::move(options),
+                 Access::Public()});
+}
+
+void Router::AddAuthenticated(std::string method, std::string pattern, Access access,
+                              AuthenticatedHandler handler, RouteOptions options) {
+  if (!access.needs_account()) {
+    throw std::invalid_argument("AddAuthenticated needs an access that takes an account: " +
+                                pattern);
+  }
+  if (!authenticate_) {
+    throw std::logic_error("a route that needs an account needs an Authenticator: " + pattern);
+  }
+  AddRoute(Route{std::move(method), std::move(pattern), nullptr, std::move(options),
+                 std::move(access), std::move(handler)});
+}
+
+void Router::AddRoute(Route route) {
   // A malformed pattern is refused at start-up, not on the first request.
-  auto parsed = ParsePattern<PatternSegment>(pattern);
-  if (method.empty()) throw std::invalid_argument("route method must not be empty");
+  auto parsed = ParsePattern<PatternSegment>(route.pattern);
+  if (route.method.empty()) throw std::invalid_argument("route method must not be empty");
   patterns_.push_back(std::move(parsed));
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler),
-                          std::move(options)});
+  routes_.push_back(std::move(route));
+}
+
+Principal Router::Authenticate(const Route& route, const Request& head) const {
+  Principal caller = authenticate_(head);
+  route.access.CheckRole(caller);
+  return caller;
 }
 
 void Router::SetFallback(std::function<bool(std::string_view path)> claims, Handler handler) {

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/principal.h"
+#include "http/access.h"
 #include "http/request.h"
 #include "http/response.h"
 
@@ -16,6 +18,9 @@ namespace cadenza::http {
 // passwords, read files). They throw cadenza::Error for expected failures; the server maps
 // it to problem+json via http/problem.h. Anything else thrown becomes a 500 and is logged.
 using Handler = std::function<Response(Request&)>;
+// The handler of a route that needs an account: `caller` is who the router's Authenticator
+// said is calling, already checked against the route's Access.
+using AuthenticatedHandler = std::function<Response(Request&, const Principal& caller)>;
 
 struct RouteOptions {
   // Largest accepted body; larger ones are refused with 413 before they are read.
@@ -34,15 +39,34 @@ struct RouteOptions {
 struct Route {
   std::string method;   // "GET", "POST", ... ; GET routes also answer HEAD
   std::string pattern;  // "/api/v1/tracks/{id}"; a final "{name...}" matches the rest
-  Handler handler;
+  Handler handler;      // set for public routes
   RouteOptions options;
+  Access access = Access::Public();
+  AuthenticatedHandler authenticated_handler;  // set for routes that need an account
 };
 
 class Router {
  public:
-  // Throws std::invalid_argument for a malformed pattern (not starting with '/', a "{rest...}"
-  // segment that is not last, an unnamed or unbalanced "{...}").
-  void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+  // `authenticate` tells who calls a route that needs an account; a router without one can
+  // hold public routes only.
+  explicit Router(Authenticator authenticate = nullptr);
+
+  // A route anyone may call (Access::Public()). Throws std::invalid_argument for a malformed
+  // pattern (not starting with '/', a "{rest...}" segment that is not last, an unnamed or
+  // unbalanced "{...}").
+  void AddPublic(std::string method, std::string pattern, Handler handler,
+                 RouteOptions options = {});
+  // A route that needs an account: before anything else runs for a request, even
+  // `options.before_body`, the connection calls Authenticate() and answers its error (401 or
+  // 403) without reading the body. Throws std::invalid_argument for Access::Public() (use
+  // AddPublic) or a malformed pattern, std::logic_error when the router has no Authenticator.
+  void AddAuthenticated(std::string method, std::string pattern, Access access,
+                        AuthenticatedHandler handler, RouteOptions options = {});
+
+  // The caller of `route`, which needs an account: runs the Authenticator on the request head
+  // and checks the route's Access. Throws Error(kUnauthenticated) from the Authenticator, or
+  // Error(kPermissionDenied) for a role that may never call the route. Thread-safe.
+  Principal Authenticate(const Route& route, const Request& head) const;
 
   struct Match {
     const Route* route = nullptr;              // null when nothing matched
@@ -72,6 +96,9 @@ class Router {
     std::string text;  // the literal, or the parameter's name
   };
 
+  void AddRoute(Route route);
+
+  Authenticator authenticate_;
   std::vector<Route> routes_;
   std::vector<std::vector<PatternSegment>> patterns_;  // parallel to routes_
   std::function<bool(std::string_view)> fallback_claims_;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { runCli, startServer, test } from './lib/server.mjs';
+import { parseRoutes, runCli, startServer, test } from './lib/server.mjs';
 
 const kMethods = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 const kRepoDocument = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'api', 'openapi.json');
@@ -30,18 +30,10 @@ before(async () => {
   }
 });
 
-// [{method, pattern}] printed by `cadenza routes`, HEAD lines left out.
+// [{method, pattern, access}] printed by `cadenza routes`, HEAD lines left out.
 function routerRoutes() {
   assert.equal(routesOutput.code, 0, `cadenza routes failed: ${routesOutput.stderr}`);
-  // Log lines ("[2026-01-01 12:00:00.000] [info] ...") are not routes.
-  return routesOutput.stdout.split('\n').map((l) => l.trim())
-    .filter((l) => l && !/^\[\d{4}-\d{2}-\d{2}[ T]/.test(l))
-    .map((line) => {
-      const m = /^([A-Z]+) (\/[\x21-\x7e]*)$/.exec(line);
-      assert.ok(m, `cadenza routes prints "METHOD PATTERN", got: ${JSON.stringify(line)}`);
-      return { method: m[1], pattern: m[2] };
-    })
-    .filter((r) => r.method !== 'HEAD');
+  return parseRoutes(routesOutput.stdout).filter((r) => r.method !== 'HEAD');
 }
 
 after(async () => {
@@ -100,6 +92,36 @@ test('every documented path and method exists in the router', () => {
   const routed = new Set(routes.map((r) => `${r.method} ${normalise(r.pattern)}`));
   const extra = [...documented()].filter((k) => !routed.has(k));
   assert.deepEqual(extra, [], 'documented operations the server does not route');
+});
+
+// What the router enforces is what the document tells clients: `security: []` on public
+// operations, the global bearer requirement on those that take any account, and the least role
+// as the requirement's role list (OpenAPI 3.1 allows roles for non-OAuth schemes) otherwise.
+test('each operation\'s security is the access its route declares', () => {
+  const routes = routerRoutes();
+  const byOperation = new Map(Object.entries(doc.paths ?? {}).flatMap(([p, item]) => Object.entries(item)
+    .filter(([m]) => kMethods.includes(m) && m !== 'head')
+    .map(([m, op]) => [`${m.toUpperCase()} ${normalise(p)}`, op])));
+  const expected = (access) => {
+    if (access === 'public') return [];
+    if (access === 'authenticated') return doc.security;
+    return [{ bearerAuth: [access.slice('role:'.length)] }];
+  };
+  assert.deepEqual(doc.security, [{ bearerAuth: [] }], 'the default is any account');
+  const wrong = [];
+  for (const r of routes) {
+    const key = `${r.method} ${normalise(r.pattern)}`;
+    const op = byOperation.get(key);
+    if (!op) continue;  // undocumented routes are reported by the tests above
+    const security = op.security ?? doc.security;
+    if (JSON.stringify(security) !== JSON.stringify(expected(r.access))) {
+      wrong.push(`${key}: router says ${r.access}, document says ${JSON.stringify(security)}`);
+    }
+    if (r.access !== 'public' && !op.responses?.['401']) wrong.push(`${key}: 401 not documented`);
+    if (r.access.startsWith('role:') && !op.responses?.['403']) wrong.push(`${key}: 403 not documented`);
+  }
+  assert.deepEqual(wrong, []);
+  assert.ok(routes.some((r) => r.access.startsWith('role:')), 'some routes need a role');
 });
 
 test('every operation has responses, declares its path parameters, and every $ref resolves', () => {

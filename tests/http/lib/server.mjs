@@ -99,6 +99,19 @@ export function runCli(args, { timeoutMs = 30_000, input } = {}) {
   });
 }
 
+// The routes printed by `cadenza routes`: [{method, pattern, access}], access being "public",
+// "authenticated" or "role:<least role>". Log lines ("[2026-01-01 12:00:00.000] [info] ...")
+// are skipped; any other line that is not a route fails the assertion.
+export function parseRoutes(stdout) {
+  return stdout.split('\n').map((l) => l.trim())
+    .filter((l) => l && !/^\[\d{4}-\d{2}-\d{2}[ T]/.test(l))
+    .map((line) => {
+      const m = /^([A-Z]+) (\/[\x21-\x7e]*) (public|authenticated|role:[a-z]+)$/.exec(line);
+      assert.ok(m, `cadenza routes prints "METHOD PATTERN ACCESS", got: ${JSON.stringify(line)}`);
+      return { method: m[1], pattern: m[2], access: m[3] };
+    });
+}
+
 class LogBuffer {
   constructor() { this.lines = []; this.partial = ''; }
   push(chunk) {

@@ -43,7 +43,7 @@ boost::json::object Object(std::string_view json) { return boost::json::parse(js
 
 constexpr char kId[] = "0190b6e2-7c3a-7d4e-8f00-0123456789ab";
 
-// --- Authenticate ---
+// --- BearerAuthenticator ---
 
 class AuthenticateTest : public ::testing::Test {
  protected:
@@ -81,14 +81,15 @@ class AuthenticateTest : public ::testing::Test {
 TEST_F(AuthenticateTest, AcceptsABearerTokenWhateverTheSchemeCase) {
   AuthResult user = accounts_->Register("ada@example.com", "long enough", "Ada", Role::kArtist);
   for (std::string scheme : {"Bearer ", "bearer ", "BEARER  "}) {
-    Principal who = Authenticate(WithAuthorization(scheme + user.token.token), *accounts_);
+    Principal who = BearerAuthenticator(*accounts_)(WithAuthorization(scheme + user.token.token));
     EXPECT_EQ(who.user_id, user.user.id) << scheme;
     EXPECT_EQ(who.role, Role::kArtist);
   }
 }
 
 TEST_F(AuthenticateTest, RefusesMissingOrMalformedCredentials) {
-  Error missing = ErrorFrom([&] { Authenticate(http::Request{}, *accounts_); });
+  http::Authenticator authenticate = BearerAuthenticator(*accounts_);
+  Error missing = ErrorFrom([&] { authenticate(http::Request{}); });
   EXPECT_EQ(missing.code(), ErrorCode::kUnauthenticated);
   EXPECT_STREQ(missing.what(), "missing bearer token");
 
@@ -96,7 +97,7 @@ TEST_F(AuthenticateTest, RefusesMissingOrMalformedCredentials) {
   for (const std::string& value :
        std::vector<std::string>{"Basic " + user.token.token, "Bearer", "Bearer ", user.token.token,
                                 "Bearer a b", "Bearer not.a.token"}) {
-    EXPECT_EQ(ErrorFrom([&] { Authenticate(WithAuthorization(value), *accounts_); }).code(),
+    EXPECT_EQ(ErrorFrom([&] { authenticate(WithAuthorization(value)); }).code(),
               ErrorCode::kUnauthenticated)
         << value;
   }

@@ -63,7 +63,7 @@ class WebRoutesTest : public ::testing::Test {
     Write(dir_.path() / "favicon.svg", "<svg/>");
     Write(dir_.path() / "assets/app-1a.js", "export {};");
     Write(dir_.path() / "assets/app-1a.js.br", "BR");
-    router_.Add("GET", "/api/v1/items", [](http::Request&) {
+    router_.AddPublic("GET", "/api/v1/items", [](http::Request&) {
       return http::Response::Text(200, "items");
     });
     app_ = http::StaticAssets::LoadFolder(dir_.path(), crypto::Sha256Hex);

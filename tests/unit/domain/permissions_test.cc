@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "domain/error.h"
 
 namespace cadenza {
@@ -41,6 +43,63 @@ TEST(PermissionsTest, AuthorizeThrowsPermissionDenied) {
     EXPECT_EQ(e.code(), ErrorCode::kPermissionDenied);
     EXPECT_NE(std::string(e.what()).find("admins only"), std::string::npos);
   }
+}
+
+TEST(PermissionsTest, MinimumRoleIsTheStaticPartOfEachAction) {
+  EXPECT_EQ(MinimumRole(Action::kReadCatalog), Role::kListener);
+  EXPECT_EQ(MinimumRole(Action::kStream), Role::kListener);
+  EXPECT_EQ(MinimumRole(Action::kCreatePlaylist), Role::kListener);
+  EXPECT_EQ(MinimumRole(Action::kModifyPlaylist), Role::kListener);
+  EXPECT_EQ(MinimumRole(Action::kCreateCatalog), Role::kArtist);
+  EXPECT_EQ(MinimumRole(Action::kModifyCatalog), Role::kArtist);
+  EXPECT_EQ(MinimumRole(Action::kUpload), Role::kArtist);
+  EXPECT_EQ(MinimumRole(Action::kManageUsers), Role::kAdmin);
+}
+
+// Whatever the resource, a principal below an action's minimum role is refused, and one at or
+// above it is refused only for a resource reason: the role check never contradicts IsAllowed.
+TEST(PermissionsTest, AuthorizeRoleAgreesWithIsAllowedForEveryActionAndRole) {
+  const Resource resources[] = {{"u-listener", false}, {"u-artist", false}, {"u-admin", true},
+                                {"u-nobody", true}};
+  const Action actions[] = {Action::kReadCatalog,    Action::kStream,        Action::kCreateCatalog,
+                            Action::kModifyCatalog,  Action::kUpload,        Action::kCreatePlaylist,
+                            Action::kReadPlaylist,   Action::kModifyPlaylist, Action::kManageUsers};
+  for (const Principal& who : {kListener, kArtist, kAdmin}) {
+    for (Action action : actions) {
+      bool allowed_somewhere = IsAllowed(who, action);
+      for (const Resource& resource : resources) {
+        allowed_somewhere = allowed_somewhere || IsAllowed(who, action, &resource);
+      }
+      bool role_suffices = true;
+      try {
+        AuthorizeRole(who, action);
+      } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kPermissionDenied);
+        role_suffices = false;
+      }
+      EXPECT_EQ(role_suffices, allowed_somewhere)
+          << RoleName(who.role) << " action " << static_cast<int>(action);
+    }
+  }
+}
+
+TEST(PermissionsTest, AuthorizeRoleRefusesWithTheMessageAuthorizeGives) {
+  std::string by_role;
+  std::string by_resource;
+  try {
+    AuthorizeRole(kListener, Action::kUpload);
+  } catch (const Error& e) {
+    by_role = e.what();
+  }
+  try {
+    Authorize(kListener, Action::kUpload);
+  } catch (const Error& e) {
+    by_resource = e.what();
+  }
+  EXPECT_EQ(by_role, "not allowed to upload audio (artist accounts only)");
+  EXPECT_EQ(by_role, by_resource);
+  EXPECT_NO_THROW(AuthorizeRole(kArtist, Action::kModifyCatalog));  // ownership is not checked
+  EXPECT_NO_THROW(AuthorizeRole(kAdmin, Action::kManageUsers));
 }
 
 }  // namespace

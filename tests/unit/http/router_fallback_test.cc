@@ -22,8 +22,8 @@ std::string HandlerName(const Router::Match& match) {
 class RouterFallbackTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    router_.Add("GET", "/api/v1/items/{id}", Named("item"));
-    router_.Add("POST", "/upload", Named("upload"));
+    router_.AddPublic("GET", "/api/v1/items/{id}", Named("item"));
+    router_.AddPublic("POST", "/upload", Named("upload"));
     router_.SetFallback(
         [this](std::string_view path) {
           claimed_.emplace_back(path);

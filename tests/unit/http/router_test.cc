@@ -19,8 +19,8 @@ std::string HandlerName(const Router::Match& match) {
 
 TEST(RouterTest, LiteralSegmentBeatsParamWhateverTheOrder) {
   Router router;
-  router.Add("POST", "/api/v1/tracks/{id}", Named("by-id"));
-  router.Add("POST", "/api/v1/tracks/upload-url", Named("upload-url"));
+  router.AddPublic("POST", "/api/v1/tracks/{id}", Named("by-id"));
+  router.AddPublic("POST", "/api/v1/tracks/upload-url", Named("upload-url"));
   Request request;
   EXPECT_EQ(HandlerName(router.Find("POST", "/api/v1/tracks/upload-url", request)), "upload-url");
   EXPECT_TRUE(request.path_params.empty());
@@ -30,8 +30,8 @@ TEST(RouterTest, LiteralSegmentBeatsParamWhateverTheOrder) {
 
 TEST(RouterTest, LiteralWinsAtTheEarliestDifferingPosition) {
   Router router;
-  router.Add("GET", "/{a}/b", Named("param-first"));
-  router.Add("GET", "/a/{b}", Named("literal-first"));
+  router.AddPublic("GET", "/{a}/b", Named("param-first"));
+  router.AddPublic("GET", "/a/{b}", Named("literal-first"));
   Request request;
   EXPECT_EQ(HandlerName(router.Find("GET", "/a/b", request)), "literal-first");
   EXPECT_EQ(request.Param("b"), "b");
@@ -39,7 +39,7 @@ TEST(RouterTest, LiteralWinsAtTheEarliestDifferingPosition) {
 
 TEST(RouterTest, CapturesSeveralParams) {
   Router router;
-  router.Add("DELETE", "/playlists/{id}/entries/{position}", Named("entry"));
+  router.AddPublic("DELETE", "/playlists/{id}/entries/{position}", Named("entry"));
   Request request;
   auto match = router.Find("DELETE", "/playlists/p1/entries/3", request);
   ASSERT_NE(match.route, nullptr);
@@ -49,7 +49,7 @@ TEST(RouterTest, CapturesSeveralParams) {
 
 TEST(RouterTest, RestParamMatchesOneOrMoreSegments) {
   Router router;
-  router.Add("GET", "/blobs/{key...}", Named("blob"));
+  router.AddPublic("GET", "/blobs/{key...}", Named("blob"));
   Request request;
   ASSERT_NE(router.Find("GET", "/blobs/a/b/c.mp3", request).route, nullptr);
   EXPECT_EQ(request.Param("key"), "a/b/c.mp3");
@@ -61,8 +61,8 @@ TEST(RouterTest, RestParamMatchesOneOrMoreSegments) {
 
 TEST(RouterTest, ParamsArePercentDecodedPerSegment) {
   Router router;
-  router.Add("GET", "/items/{id}", Named("item"));
-  router.Add("GET", "/files/{path...}", Named("file"));
+  router.AddPublic("GET", "/items/{id}", Named("item"));
+  router.AddPublic("GET", "/files/{path...}", Named("file"));
   Request request;
   ASSERT_NE(router.Find("GET", "/items/a%20b%2Fc", request).route, nullptr);
   EXPECT_EQ(request.Param("id"), "a b/c");  // an encoded slash stays inside the segment
@@ -73,7 +73,7 @@ TEST(RouterTest, ParamsArePercentDecodedPerSegment) {
 
 TEST(RouterTest, MalformedPercentEncodingMatchesNothing) {
   Router router;
-  router.Add("GET", "/items/{id}", Named("item"));
+  router.AddPublic("GET", "/items/{id}", Named("item"));
   Request request;
   auto match = router.Find("GET", "/items/%zz", request);
   EXPECT_EQ(match.route, nullptr);
@@ -82,8 +82,8 @@ TEST(RouterTest, MalformedPercentEncodingMatchesNothing) {
 
 TEST(RouterTest, EmptySegmentsAndTrailingSlashesDoNotMatchParams) {
   Router router;
-  router.Add("GET", "/items/{id}", Named("item"));
-  router.Add("GET", "/items", Named("list"));
+  router.AddPublic("GET", "/items/{id}", Named("item"));
+  router.AddPublic("GET", "/items", Named("list"));
   Request request;
   EXPECT_EQ(HandlerName(router.Find("GET", "/items", request)), "list");
   EXPECT_EQ(router.Find("GET", "/items/", request).route, nullptr);
@@ -93,10 +93,10 @@ TEST(RouterTest, EmptySegmentsAndTrailingSlashesDoNotMatchParams) {
 
 TEST(RouterTest, MethodMismatchListsAllowedMethods) {
   Router router;
-  router.Add("GET", "/items/{id}", Named("get"));
-  router.Add("DELETE", "/items/{id}", Named("delete"));
-  router.Add("PATCH", "/items/{id}", Named("patch"));
-  router.Add("POST", "/other", Named("other"));
+  router.AddPublic("GET", "/items/{id}", Named("get"));
+  router.AddPublic("DELETE", "/items/{id}", Named("delete"));
+  router.AddPublic("PATCH", "/items/{id}", Named("patch"));
+  router.AddPublic("POST", "/other", Named("other"));
   Request request;
   auto match = router.Find("POST", "/items/1", request);
   EXPECT_EQ(match.route, nullptr);
@@ -105,8 +105,8 @@ TEST(RouterTest, MethodMismatchListsAllowedMethods) {
 
 TEST(RouterTest, MethodFoundOnALessSpecificPatternIsUsed) {
   Router router;
-  router.Add("POST", "/tracks/upload-url", Named("upload-url"));
-  router.Add("GET", "/tracks/{id}", Named("get"));
+  router.AddPublic("POST", "/tracks/upload-url", Named("upload-url"));
+  router.AddPublic("GET", "/tracks/{id}", Named("get"));
   Request request;
   EXPECT_EQ(HandlerName(router.Find("GET", "/tracks/upload-url", request)), "get");
   auto match = router.Find("PUT", "/tracks/upload-url", request);
@@ -116,9 +116,9 @@ TEST(RouterTest, MethodFoundOnALessSpecificPatternIsUsed) {
 
 TEST(RouterTest, HeadMatchesGetButAnExplicitHeadRouteWins) {
   Router router;
-  router.Add("GET", "/a", Named("get-a"));
-  router.Add("GET", "/b", Named("get-b"));
-  router.Add("HEAD", "/b", Named("head-b"));
+  router.AddPublic("GET", "/a", Named("get-a"));
+  router.AddPublic("GET", "/b", Named("get-b"));
+  router.AddPublic("HEAD", "/b", Named("head-b"));
   Request request;
   EXPECT_EQ(HandlerName(router.Find("HEAD", "/a", request)), "get-a");
   EXPECT_EQ(HandlerName(router.Find("HEAD", "/b", request)), "head-b");
@@ -128,7 +128,7 @@ TEST(RouterTest, HeadMatchesGetButAnExplicitHeadRouteWins) {
 
 TEST(RouterTest, RootPath) {
   Router router;
-  router.Add("GET", "/", Named("root"));
+  router.AddPublic("GET", "/", Named("root"));
   Request request;
   EXPECT_EQ(HandlerName(router.Find("GET", "/", request)), "root");
   EXPECT_EQ(router.Find("GET", "/x", request).route, nullptr);
@@ -136,10 +136,10 @@ TEST(RouterTest, RootPath) {
 
 TEST(RouterTest, MalformedPatternsAreRefused) {
   Router router;
-  EXPECT_THROW(router.Add("GET", "no-slash", Named("x")), std::invalid_argument);
-  EXPECT_THROW(router.Add("GET", "/a/{rest...}/b", Named("x")), std::invalid_argument);
-  EXPECT_THROW(router.Add("GET", "/a/{}", Named("x")), std::invalid_argument);
-  EXPECT_THROW(router.Add("GET", "/a/{id", Named("x")), std::invalid_argument);
+  EXPECT_THROW(router.AddPublic("GET", "no-slash", Named("x")), std::invalid_argument);
+  EXPECT_THROW(router.AddPublic("GET", "/a/{rest...}/b", Named("x")), std::invalid_argument);
+  EXPECT_THROW(router.AddPublic("GET", "/a/{}", Named("x")), std::invalid_argument);
+  EXPECT_THROW(router.AddPublic("GET", "/a/{id", Named("x")), std::invalid_argument);
   EXPECT_TRUE(router.routes().empty());
 }
 

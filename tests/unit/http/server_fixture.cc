@@ -16,8 +16,8 @@ void ServerTest::SetUp() {
   std::filesystem::create_directories(kept_dir_);
 
   Router& router = *router_;
-  router.Add("GET", "/hello", [](Request&) { return Response::Text(200, "hello"); });
-  router.Add("GET", "/items/{id}", [](Request& request) {
+  router.AddPublic("GET", "/hello", [](Request&) { return Response::Text(200, "hello"); });
+  router.AddPublic("GET", "/items/{id}", [](Request& request) {
     boost::json::object body{{"id", request.Param("id")}, {"path", request.path}};
     if (auto q = request.Query("q")) body["q"] = *q;
     body["remote"] = request.remote_address;
@@ -26,7 +26,7 @@ void ServerTest::SetUp() {
   });
   RouteOptions echo_options;
   echo_options.max_body_bytes = 1024;
-  router.Add("POST", "/echo", [](Request& request) {
+  router.AddPublic("POST", "/echo", [](Request& request) {
     return Response::Text(200, request.body, "application/octet-stream");
   }, echo_options);
 
@@ -34,7 +34,7 @@ void ServerTest::SetUp() {
   upload_options.max_body_bytes = 8 << 20;
   upload_options.spool_body = true;
   upload_options.spool_dir = spool_dir_.string();
-  router.Add("PUT", "/upload", [this](Request& request) {
+  router.AddPublic("PUT", "/upload", [this](Request& request) {
     ++upload_calls_;
     std::lock_guard lock(seen_mutex_);
     seen_file_ = request.body_file.value_or("");
@@ -43,7 +43,7 @@ void ServerTest::SetUp() {
     if (request.Header("x-fail") == "domain") throw Conflict("upload already claimed");
     return Response::Json(200, boost::json::object{{"size", request.body_size}});
   }, upload_options);
-  router.Add("PUT", "/upload-keep", [this](Request& request) {
+  router.AddPublic("PUT", "/upload-keep", [this](Request& request) {
     std::filesystem::rename(*request.body_file, kept_dir_ / "kept.bin");
     return Response::Empty(201);
   }, upload_options);
@@ -55,7 +55,7 @@ void ServerTest::SetUp() {
     max_body_bytes = 10;
     return std::any(std::string("checked before the body"));
   };
-  router.Add("PUT", "/limited", [](Request& request) {
+  router.AddPublic("PUT", "/limited", [](Request& request) {
     Response response = Response::Text(200, request.body);
     // What before_body returned reaches the handler.
     const auto* admission = std::any_cast<std::string>(&request.admission);
@@ -63,13 +63,13 @@ void ServerTest::SetUp() {
     return response;
   }, limited_options);
 
-  router.Add("GET", "/stream", [this](Request&) {
+  router.AddPublic("GET", "/stream", [this](Request&) {
     Response response;
     response.headers.emplace_back("Content-Type", "audio/mpeg");
     response.stream = std::make_shared<MemorySource>(stream_bytes_);
     return response;
   });
-  router.Add("GET", "/fail/{kind}", [](Request& request) -> Response {
+  router.AddPublic("GET", "/fail/{kind}", [](Request& request) -> Response {
     const std::string& kind = request.Param("kind");
     if (kind == "notfound") throw NotFound("no such album");
     if (kind == "field") throw InvalidArgument("title", "title must not be empty");
@@ -77,7 +77,7 @@ void ServerTest::SetUp() {
     if (kind == "status") return Response::Empty(1234);
     throw std::runtime_error("secret database detail");
   });
-  router.Add("GET", "/slow", [this](Request&) {
+  router.AddPublic("GET", "/slow", [this](Request&) {
     slow_entered_.set_value();
     slow_release_future_.wait();
     return Response::Text(200, "finally");
