@@ -16,7 +16,7 @@ build_packages=(
 test_packages=(
   libgtest-dev libgmock-dev curl
   ffmpeg singularity-music
-  chromium fonts-dejavu-core
+  chromium fonts-dejavu-core debootstrap
 )
 bench_packages=(
   wrk nginx-light jq hyperfine
