@@ -12,13 +12,13 @@
 #include <vector>
 
 #include "domain/error.h"
-#include "unit/security/test_support.h"
+#include "unit/support/test_fixtures.h"
 
 namespace cadenza {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::TempDir;
+using test_support::TempDir;
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
