@@ -16,7 +16,7 @@ build_packages=(
 test_packages=(
   libgtest-dev libgmock-dev curl
   ffmpeg singularity-music
-  chromium fonts-dejavu-core
+  chromium fonts-dejavu-core debootstrap
 )
 bench_packages=(
   wrk nginx-light jq hyperfine
@@ -31,7 +31,8 @@ case "${1:-build}" in
 esac
 
 missing=()
-# Node.js may come from Debian (which packages npm apart) or from NodeSource (npm included).
+# Debian 12's own nodejs (18) is enough for the web app's tools; it packages npm apart, while a
+# newer Node.js from elsewhere (NodeSource) brings its own npm.
 command -v npm >/dev/null 2>&1 || want+=(npm)
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -41,13 +42,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
-
-# The web app's bundler (Vite) needs Node.js 20.19 or newer; Debian 12's own nodejs is 18.
-if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
-  echo "Node.js $(node --version) is too old to build the web app: install Node.js 20.19+ or 22" \
-       "(e.g. NodeSource's nodejs package), then run this again." >&2
-  exit 1
 fi
 
 # npm packages, exactly as locked. Skipped when node_modules already matches the lock file.

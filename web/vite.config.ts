@@ -7,7 +7,7 @@ const api = process.env.CADENZA_API ?? 'http://127.0.0.1:8080';
 const proxied = ['/api', '/media', '/blobs', '/covers', '/healthz'];
 
 export default defineConfig({
-  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   server: {
     proxy: Object.fromEntries(proxied.map((path) => [path, { target: api, changeOrigin: false }])),
   },

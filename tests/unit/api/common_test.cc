@@ -7,7 +7,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <filesystem>
-#include <random>
 #include <vector>
 
 #include "adapters/sodium/argon2id_password_hasher.h"
@@ -16,6 +15,7 @@
 #include "domain/error.h"
 #include "ports/crypto.h"
 #include "services/account_service.h"
+#include "unit/support/test_fixtures.h"
 
 namespace cadenza::api {
 namespace {
@@ -48,10 +48,6 @@ constexpr char kId[] = "0190b6e2-7c3a-7d4e-8f00-0123456789ab";
 class AuthenticateTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::random_device random;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cadenza-api-" + std::to_string(random()) + std::to_string(random()));
-    std::filesystem::create_directories(dir_);
     catalog_ = OpenSqliteCatalog(dir_ / "catalog.db");
     catalog_->Migrate();
     accounts_ = std::make_unique<AccountService>(*catalog_, hasher_, tokens_, ids_, clock_);
@@ -59,8 +55,6 @@ class AuthenticateTest : public ::testing::Test {
   void TearDown() override {
     accounts_.reset();
     catalog_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   http::Request WithAuthorization(std::string value) {
@@ -69,7 +63,8 @@ class AuthenticateTest : public ::testing::Test {
     return request;
   }
 
-  std::filesystem::path dir_;
+  test_support::TempDir temp_;
+  const std::filesystem::path dir_ = temp_.path();
   SystemClock clock_;
   IdGenerator ids_{clock_};
   Argon2idPasswordHasher hasher_{Argon2idLimits::Minimum()};

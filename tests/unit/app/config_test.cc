@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include "unit/support/test_fixtures.h"
+
 namespace cadenza::app {
 namespace {
 
@@ -65,7 +67,8 @@ TEST(ConfigTest, EnvironmentUsesPrefixedUpperCaseNames) {
 }
 
 TEST(ConfigTest, TomlFileTopLevelKeys) {
-  auto path = std::filesystem::temp_directory_path() / "cadenza-config-test.toml";
+  test_support::TempDir temp;
+  auto path = temp.path() / "cadenza.toml";
   {
     std::ofstream out(path);
     out << "listen = \"0.0.0.0:8443\"\nupload_url_ttl = 120\n";
@@ -83,7 +86,6 @@ TEST(ConfigTest, TomlFileTopLevelKeys) {
     out << "listen = [1, 2\n";
   }
   EXPECT_THROW(ReadConfigFile(path), std::runtime_error);
-  std::filesystem::remove(path);
 }
 
 }  // namespace

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -16,6 +15,7 @@ namespace {
 using testing::Quote;
 using testing::ReadAll;
 using testing::Shell;
+using testing::TempDir;
 using testing::WriteAll;
 
 struct Dimensions {
@@ -45,17 +45,6 @@ Dimensions JpegDimensions(const std::string& jpeg) {
 
 class ImageProcessorTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::random_device random;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cadenza-images-" + std::to_string(random()) + std::to_string(random()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-
   // An image of a test pattern made by the ffmpeg CLI; the format follows the file name.
   std::string Generate(const std::string& name, int width, int height,
                        const std::string& extra = "") {
@@ -104,7 +93,8 @@ class ImageProcessorTest : public ::testing::Test {
     return ErrorCode::kInternal;
   }
 
-  std::filesystem::path dir_;
+  TempDir temp_;
+  const std::filesystem::path dir_ = temp_.path();
   FfmpegImageProcessor processor_;
 };
 

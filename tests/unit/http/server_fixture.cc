@@ -7,9 +7,6 @@
 namespace cadenza::http::testing {
 
 void ServerTest::SetUp() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "cadenza-http-XXXXXX").string();
-  ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-  temp_dir_ = pattern;
   spool_dir_ = temp_dir_ / "spool";
   kept_dir_ = temp_dir_ / "kept";
   std::filesystem::create_directories(spool_dir_);
@@ -98,8 +95,6 @@ void ServerTest::StartServer(ServerOptions options) {
 void ServerTest::TearDown() {
   if (server_) server_->Stop();
   server_.reset();
-  std::error_code ignored;
-  std::filesystem::remove_all(temp_dir_, ignored);
 }
 
 }  // namespace cadenza::http::testing

@@ -23,6 +23,7 @@
 
 #include "domain/error.h"
 #include "http/server.h"
+#include "unit/support/test_fixtures.h"
 
 namespace cadenza::http::testing {
 
@@ -134,7 +135,8 @@ class ServerTest : public ::testing::Test {
   // Adds the routes the tests use, then starts the server.
   void StartServer(ServerOptions options = {});
 
-  std::filesystem::path temp_dir_;
+  test_support::TempDir temp_;
+  const std::filesystem::path temp_dir_ = temp_.path();
   std::filesystem::path spool_dir_;
   std::filesystem::path kept_dir_;
   std::string stream_bytes_ = PatternBytes(kStreamSize);

@@ -10,13 +10,13 @@
 
 #include "adapters/localfs/local_blob_store.h"
 #include "domain/error.h"
-#include "unit/security/test_support.h"
+#include "unit/support/test_fixtures.h"
 
 namespace cadenza {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::TempDir;
+using test_support::TempDir;
 
 void WriteFile(const fs::path& path, std::string_view bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -2,18 +2,19 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "domain/ids.h"
-#include "unit/security/test_support.h"
+#include "unit/support/test_fixtures.h"
 
 namespace cadenza {
 namespace {
 
-using testing::FakeClock;
+using test_support::ManualClock;
 
 TEST(IdGeneratorTest, TenThousandUniqueUuids) {
   SystemClock clock;
@@ -30,11 +31,11 @@ TEST(IdGeneratorTest, TenThousandUniqueUuids) {
 }
 
 TEST(IdGeneratorTest, OrderedAcrossMilliseconds) {
-  FakeClock clock(1'700'000'000'000);
+  ManualClock clock(1'700'000'000'000);
   IdGenerator ids(clock);
   std::string previous = ids.Next();
   for (int i = 0; i < 1000; ++i) {
-    clock.Advance(1);
+    clock.Advance(std::chrono::milliseconds(1));
     std::string id = ids.Next();
     EXPECT_LT(previous, id);
     previous = id;
@@ -44,11 +45,11 @@ TEST(IdGeneratorTest, OrderedAcrossMilliseconds) {
 }
 
 TEST(IdGeneratorTest, OrderedWithinOneMillisecondAndWhenTheClockStepsBack) {
-  FakeClock clock(1'700'000'000'000);
+  ManualClock clock(1'700'000'000'000);
   IdGenerator ids(clock);
   std::string previous = ids.Next();
   for (int i = 0; i < 10000; ++i) {
-    if (i == 5000) clock.Advance(-10'000);
+    if (i == 5000) clock.Advance(std::chrono::milliseconds(-10'000));
     std::string id = ids.Next();
     ASSERT_LT(previous, id);
     ASSERT_TRUE(IsUuid(id));

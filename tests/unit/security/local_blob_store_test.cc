@@ -13,14 +13,14 @@
 
 #include "domain/error.h"
 #include "services/url_signer.h"
-#include "unit/security/test_support.h"
+#include "unit/support/test_fixtures.h"
 
 namespace cadenza {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::FakeClock;
-using testing::TempDir;
+using test_support::ManualClock;
+using test_support::TempDir;
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -101,7 +101,7 @@ TEST_F(LocalBlobStoreTest, BlobsAreFilesAndOpenReadersKeepTheirFile) {
 }
 
 TEST_F(LocalBlobStoreTest, GrantsAreSignedBlobsUrls) {
-  FakeClock clock(1'800'000'000'000);
+  ManualClock clock(1'800'000'000'000);
   UrlSigner signer(std::string(48, 's'), clock);
   LocalBlobStore store(temp_.path() / "signed", LocalBlobUrls{"/blobs/", &signer});
   BlobGrantRequest request;

@@ -10,13 +10,13 @@
 #include <thread>
 #include <vector>
 
-#include "unit/security/test_support.h"
+#include "unit/support/test_fixtures.h"
 
 namespace cadenza {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::TempDir;
+using test_support::TempDir;
 
 mode_t ModeOf(const fs::path& path) {
   struct stat st {};

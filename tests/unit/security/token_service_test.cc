@@ -8,14 +8,14 @@
 
 #include "domain/error.h"
 #include "ports/crypto.h"
-#include "unit/security/test_support.h"
+#include "unit/support/test_fixtures.h"
 
 namespace cadenza {
 namespace {
 
 using crypto::Base64UrlDecode;
 using crypto::Base64UrlEncode;
-using testing::FakeClock;
+using test_support::ManualClock;
 
 constexpr char kSecret[] = "0123456789abcdef0123456789abcdef";
 constexpr Timestamp kNow = 1'700'000'000'123;  // ms
@@ -63,7 +63,7 @@ class TokenServiceTest : public ::testing::Test {
     return {};
   }
 
-  FakeClock clock_{kNow};
+  ManualClock clock_{kNow};
   TokenService service_{kSecret, TokenOptions{}, clock_};
   const std::int64_t now_s_ = kNow / 1000;
 };
@@ -268,7 +268,7 @@ TEST_F(TokenServiceTest, RefusesUnknownRoles) {
 }
 
 TEST(TokenServiceConstructionTest, RequiresA32ByteSecret) {
-  FakeClock clock(0);
+  ManualClock clock(0);
   EXPECT_THROW(TokenService(std::string(31, 'k'), TokenOptions{}, clock), std::invalid_argument);
   EXPECT_NO_THROW(TokenService(std::string(32, 'k'), TokenOptions{}, clock));
   EXPECT_THROW(
@@ -277,7 +277,7 @@ TEST(TokenServiceConstructionTest, RequiresA32ByteSecret) {
 }
 
 TEST(TokenServiceConstructionTest, CustomTtl) {
-  FakeClock clock(kNow);
+  ManualClock clock(kNow);
   TokenService service(kSecret, TokenOptions{.ttl = std::chrono::seconds(60), .leeway = {}}, clock);
   TokenService::Issued issued = service.Issue(Principal{"u", Role::kListener});
   EXPECT_EQ(issued.expires_in_seconds, 60);

@@ -6,13 +6,13 @@
 #include <string>
 
 #include "domain/error.h"
-#include "unit/security/test_support.h"
+#include "unit/support/test_fixtures.h"
 
 namespace cadenza {
 namespace {
 
 using Query = std::multimap<std::string, std::string>;
-using testing::FakeClock;
+using test_support::ManualClock;
 
 constexpr char kSecret[] = "an-url-signing-secret-of-32-byte";
 constexpr Timestamp kNow = 1'700'000'000'000;
@@ -59,7 +59,7 @@ class UrlSignerTest : public ::testing::Test {
     return {};
   }
 
-  FakeClock clock_{kNow};
+  ManualClock clock_{kNow};
   UrlSigner signer_{kSecret, clock_};
 };
 
@@ -209,7 +209,7 @@ TEST_F(UrlSignerTest, RefusesDuplicateAndMalformedParameters) {
 }
 
 TEST(UrlSignerConstructionTest, RefusesShortSecretsAndAmbiguousGrants) {
-  FakeClock clock(kNow);
+  ManualClock clock(kNow);
   EXPECT_THROW(UrlSigner(std::string(31, 's'), clock), std::invalid_argument);
   UrlSigner signer(std::string(32, 's'), clock);
   EXPECT_THROW(signer.SignQuery(SignedGrant{"GET", "a\n1", kNow, "u", 0}), std::invalid_argument);

@@ -5,7 +5,6 @@
 
 #include <filesystem>
 #include <memory>
-#include <random>
 #include <string>
 
 #include "adapters/sodium/argon2id_password_hasher.h"
@@ -19,6 +18,7 @@
 #include "services/id_generator.h"
 #include "services/playlist_service.h"
 #include "services/token_service.h"
+#include "unit/support/test_fixtures.h"
 
 namespace cadenza::test_env {
 
@@ -39,10 +39,6 @@ class ServiceTestEnv : public ::testing::Test {
   static constexpr const char* kPassword = "correct horse battery";
 
   void SetUp() override {
-    std::random_device random;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cadenza-services-" + std::to_string(random()) + std::to_string(random()));
-    std::filesystem::create_directories(dir_);
     catalog_ = OpenSqliteCatalog(dir_ / "catalog.db");
     catalog_->Migrate();
     blobs_ = std::make_unique<LocalBlobStore>(dir_ / "blobs");
@@ -57,8 +53,6 @@ class ServiceTestEnv : public ::testing::Test {
     accounts_.reset();
     catalog_.reset();
     blobs_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   // A new account of `role` (admins included), as the principal a token for it would give.
@@ -92,7 +86,8 @@ class ServiceTestEnv : public ::testing::Test {
     return track;
   }
 
-  std::filesystem::path dir_;
+  test_support::TempDir temp_;
+  const std::filesystem::path dir_ = temp_.path();
   SystemClock clock_;
   IdGenerator ids_{clock_};
   Argon2idPasswordHasher hasher_{Argon2idLimits::Minimum()};

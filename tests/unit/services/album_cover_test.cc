@@ -22,14 +22,13 @@ const std::string& Png(int n) {
   static std::map<int, std::string> made;
   auto it = made.find(n);
   if (it != made.end()) return it->second;
-  std::filesystem::path file =
-      std::filesystem::temp_directory_path() / ("cadenza-cover-" + std::to_string(n) + ".png");
+  test_support::TempDir temp;
+  std::filesystem::path file = temp.path() / ("cover-" + std::to_string(n) + ".png");
   std::string command = "ffmpeg -v error -y -f lavfi -i color=c=0x3366cc:s=" + std::to_string(n) +
                         "x" + std::to_string(n) + " -frames:v 1 " + file.string();
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
   std::ifstream in(file, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::filesystem::remove(file);
   return made.emplace(n, std::move(bytes)).first->second;
 }
 

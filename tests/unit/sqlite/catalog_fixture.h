@@ -13,6 +13,7 @@
 #include "adapters/sqlite/sqlite_catalog.h"
 #include "domain/error.h"
 #include "ports/catalog.h"
+#include "unit/support/test_fixtures.h"
 
 namespace cadenza::testing {
 
@@ -108,19 +109,11 @@ inline Upload MakeUpload(std::string id, std::string user_id, std::string blob_k
 class CatalogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "cadenza-sqlite-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
     catalog_ = Open();
     catalog_->Migrate();
   }
 
-  void TearDown() override {
-    catalog_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
+  void TearDown() override { catalog_.reset(); }
 
   std::filesystem::path db_path() const { return dir_ / "catalog.db"; }
 
@@ -146,7 +139,8 @@ class CatalogTest : public ::testing::Test {
         [](CatalogTransaction& tx) { return tx.blob_deletions().Peek(1000); });
   }
 
-  std::filesystem::path dir_;
+  test_support::TempDir temp_;
+  const std::filesystem::path dir_ = temp_.path();
   std::unique_ptr<Catalog> catalog_;
 };
 

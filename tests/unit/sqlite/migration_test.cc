@@ -5,6 +5,7 @@
 #include "adapters/sqlite/connection.h"
 #include "adapters/sqlite/migrations.h"
 #include "catalog_fixture.h"
+#include "unit/support/test_fixtures.h"
 
 namespace cadenza::testing {
 namespace {
@@ -120,7 +121,8 @@ TEST_F(MigrationTest, DataPersistsAcrossReopening) {
 }
 
 TEST(SqliteCatalogOpenTest, RefusesBadOptionsAndMissingFolders) {
-  auto dir = std::filesystem::temp_directory_path() / "cadenza-sqlite-no-such-dir" / "x" / "c.db";
+  test_support::TempDir temp;
+  auto dir = temp.path() / "no-such-dir" / "x" / "c.db";
   EXPECT_EQ(ThrownCode([&] { OpenSqliteCatalog(dir); }), ErrorCode::kUnavailable);
   EXPECT_THROW(OpenSqliteCatalog(dir, SqliteOptions{.read_connections = 0}), std::invalid_argument);
 }

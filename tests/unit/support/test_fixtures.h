@@ -13,18 +13,20 @@
 
 namespace cadenza::test_support {
 
-// A clock that moves only when told to; safe to read from worker threads.
+// A clock that moves only when told to (forwards or back); safe to read from worker threads.
 class ManualClock final : public Clock {
  public:
   explicit ManualClock(Timestamp now) : now_(now) {}
   Timestamp Now() const override { return now_.load(); }
+  void Set(Timestamp now) { now_.store(now); }
   void Advance(std::chrono::milliseconds by) { now_ += by.count(); }
 
  private:
   std::atomic<Timestamp> now_;
 };
 
-// A fresh folder, removed with everything in it at the end of the test.
+// A fresh folder of its own (mkdtemp: no other test or process shares it), removed with
+// everything in it at the end of the test, even when the test took away its write permission.
 class TempDir {
  public:
   TempDir() {
@@ -35,6 +37,8 @@ class TempDir {
   }
   ~TempDir() {
     std::error_code ignored;
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::add, ignored);
     std::filesystem::remove_all(path_, ignored);
   }
   TempDir(const TempDir&) = delete;
