@@ -146,10 +146,10 @@ class AttemptMonitor {
 
   void StopAndJoin() {
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       stop_ = true;
     }
-    wake_.notify_all();
+    wake_.NotifyAll();
     if (thread_.joinable()) thread_.join();
   }
 
@@ -161,9 +161,13 @@ class AttemptMonitor {
     auto last_renew = Steady::now();
     auto last_progress = Steady::now();
     double written = 0;
-    std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, tick, [this] { return stop_; })) {
-      lock.unlock();
+    MutexLock lock(mutex_);
+    for (;;) {
+      const auto deadline = Steady::now() + tick;
+      while (!stop_ && wake_.WaitUntil(lock, deadline)) {
+      }
+      if (stop_) return;
+      lock.Unlock();
       auto now = Steady::now();
       try {
         if (now - last_renew >= heartbeat) {
@@ -187,7 +191,7 @@ class AttemptMonitor {
         // A busy or unreachable database: try again next tick. Should renewals keep failing
         // until the lease runs out, the commit's own lease check stops the attempt.
       }
-      lock.lock();
+      lock.Lock();
     }
   }
 
@@ -205,9 +209,9 @@ class AttemptMonitor {
   const Clock& clock_;
   const IngestOptions& options_;
   IngestAttempt& attempt_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stop_ = false;  // guarded by mutex_
+  Mutex mutex_;
+  CondVar wake_;
+  bool stop_ GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 
@@ -241,7 +245,7 @@ IngestWorker::IngestWorker(Catalog& catalog, BlobStore& blobs, Transcoder& trans
 IngestWorker::~IngestWorker() { Stop(); }
 
 void IngestWorker::Start() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (!threads_.empty()) throw std::logic_error("IngestWorker::Start called twice");
   stopping_ = false;
   for (int i = 0; i < options_.concurrency; ++i) threads_.emplace_back([this] { Loop(); });
@@ -250,11 +254,11 @@ void IngestWorker::Start() {
 void IngestWorker::Stop() {
   std::vector<std::thread> threads;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
     threads.swap(threads_);
   }
-  wake_.notify_all();
+  wake_.NotifyAll();
   for (std::thread& thread : threads) thread.join();
 }
 
@@ -273,10 +277,11 @@ void IngestWorker::Loop() {
       Log(std::string("cannot lease transcode jobs: ") + e.what());
     }
     if (ran) continue;
-    std::unique_lock lock(mutex_);
-    std::uint64_t seen = finished_jobs_;
-    wake_.wait_for(lock, options_.poll_interval,
-                   [&] { return stopping_.load() || finished_jobs_ != seen; });
+    MutexLock lock(mutex_);
+    const std::uint64_t seen = finished_jobs_;
+    const auto deadline = std::chrono::steady_clock::now() + options_.poll_interval;
+    while (!stopping_ && finished_jobs_ == seen && wake_.WaitUntil(lock, deadline)) {
+    }
   }
 }
 
@@ -319,10 +324,10 @@ bool IngestWorker::TakeAndRun(bool hand_back_if_stopping) {
     Log("transcode job " + attempt.job.id + ": cannot record the outcome: " + e.what());
   }
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     ++finished_jobs_;
   }
-  wake_.notify_all();
+  wake_.NotifyAll();
   return true;
 }
 
