@@ -223,16 +223,4 @@ void Server::Wait() {
   while (!impl_->stopped) impl_->done.Wait(lock);
 }
 
-void Server::PostBlocking(std::function<void()> fn) {
-  asio::post(*impl_->pool, [fn = std::move(fn)] {
-    try {
-      fn();
-    } catch (const std::exception& error) {
-      spdlog::error("background task failed: {}", error.what());
-    } catch (...) {
-      spdlog::error("background task failed with an unknown exception");
-    }
-  });
-}
-
 }  // namespace cadenza::http
