@@ -82,5 +82,6 @@ add_custom_command(
   VERBATIM)
 
 add_library(cadenza_web_app STATIC ${web_outputs})
-target_include_directories(cadenza_web_app PRIVATE ${CMAKE_SOURCE_DIR}/src)
+cadenza_layer_folder(app app_headers)
+target_include_directories(cadenza_web_app PRIVATE ${app_headers})
 target_link_libraries(cadenza_web_app PRIVATE cadenza_http)

@@ -8,6 +8,7 @@
 
 #include "domain/error.h"
 #include "domain/ids.h"
+#include "http/header_text.h"
 #include "ports/crypto.h"
 #include "services/account_service.h"
 #include "services/text_rules.h"
@@ -15,17 +16,6 @@
 namespace cadenza::api {
 
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 std::string Name(std::string_view field) { return std::string(field); }
 
@@ -54,7 +44,7 @@ std::string_view BearerToken(const http::Request& request) {
   std::string_view scheme = header.substr(0, space);
   std::string_view token =
       space == std::string_view::npos ? std::string_view() : TrimAscii(header.substr(space + 1));
-  if (!EqualsIgnoreCase(scheme, "bearer") || token.empty() ||
+  if (!http::EqualsIgnoreCase(scheme, "bearer") || token.empty() ||
       token.find(' ') != std::string_view::npos) {
     throw Unauthenticated("malformed Authorization header: expected `Bearer <token>`");
   }
@@ -73,7 +63,7 @@ http::Authenticator BearerAuthenticator(AccountService& accounts) {
 boost::json::object ParseJsonObject(const http::Request& request) {
   std::string_view content_type = TrimAscii(request.Header("content-type"));
   std::string_view media_type = TrimAscii(content_type.substr(0, content_type.find(';')));
-  if (!EqualsIgnoreCase(media_type, "application/json")) {
+  if (!http::EqualsIgnoreCase(media_type, "application/json")) {
     throw Error(ErrorCode::kUnsupportedMedia, "Content-Type must be application/json");
   }
   if (TrimAscii(request.body).empty()) {

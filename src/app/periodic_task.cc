@@ -9,24 +9,26 @@ PeriodicTask::PeriodicTask(std::string name, std::chrono::seconds interval, std:
 
 PeriodicTask::~PeriodicTask() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
   }
-  wake_.notify_all();
+  wake_.NotifyAll();
   thread_.join();
 }
 
 void PeriodicTask::Loop() {
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   while (!stopping_) {
-    lock.unlock();
+    lock.Unlock();
     try {
       fn_();
     } catch (const std::exception& e) {
       spdlog::error("{}: {}", name_, e.what());
     }
-    lock.lock();
-    wake_.wait_for(lock, interval_, [this] { return stopping_; });
+    lock.Lock();
+    const auto deadline = std::chrono::steady_clock::now() + interval_;
+    while (!stopping_ && wake_.WaitUntil(lock, deadline)) {
+    }
   }
 }
 

@@ -13,12 +13,9 @@ enum class ErrorCode {
   kPermissionDenied,  // 403: authenticated but not allowed (wrong role, not the owner, bad signature)
   kNotFound,          // 404
   kConflict,          // 409: state conflict (duplicate email, already claimed upload, ...)
-  kGone,              // 410
   kTooLarge,          // 413
   kUnsupportedMedia,  // 415
-  kRangeNotSatisfiable,  // 416
   kUnprocessable,     // 422: well-formed but semantically unusable
-  kRateLimited,       // 429
   kUnavailable,       // 503: a dependency (database, blob store) is not usable
   kInternal,          // 500: should never be thrown on purpose
 };

@@ -1,7 +1,5 @@
 #include "domain/media.h"
 
-#include <charconv>
-
 namespace cadenza {
 
 std::string_view TrackStatusName(TrackStatus status) {
@@ -38,20 +36,6 @@ std::optional<Codec> ParseCodec(std::string_view name) {
 
 std::string RenditionName(const RenditionSpec& spec) {
   return std::string(CodecName(spec.codec)) + "_" + std::to_string(spec.bitrate_kbps);
-}
-
-std::optional<RenditionSpec> ParseRenditionName(std::string_view name) {
-  auto underscore = name.find('_');
-  if (underscore == std::string_view::npos) return std::nullopt;
-  auto codec = ParseCodec(name.substr(0, underscore));
-  if (!codec) return std::nullopt;
-  std::string_view digits = name.substr(underscore + 1);
-  int kbps = 0;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), kbps);
-  if (ec != std::errc() || end != digits.data() + digits.size() || kbps <= 0) return std::nullopt;
-  RenditionSpec spec{*codec, kbps};
-  if (RenditionName(spec) != name) return std::nullopt;  // refuses "aac_0160"
-  return spec;
 }
 
 const std::vector<RenditionSpec>& StandardRenditions() {

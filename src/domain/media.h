@@ -40,7 +40,6 @@ struct RenditionSpec {
 };
 // "aac_160": the rendition's name in URLs and blob keys.
 std::string RenditionName(const RenditionSpec& spec);
-std::optional<RenditionSpec> ParseRenditionName(std::string_view name);
 // The seed's nine: AAC-LC, Opus and MP3 at 96, 160 and 320 kbps.
 const std::vector<RenditionSpec>& StandardRenditions();
 

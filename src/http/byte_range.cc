@@ -3,25 +3,12 @@
 #include <limits>
 #include <optional>
 
+#include "http/header_text.h"
+
 namespace cadenza::http {
 namespace {
 
 constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
-
-std::string_view TrimWhitespace(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
-    if (x != b[i]) return false;
-  }
-  return true;
-}
 
 // 1*DIGIT, saturating at int64 max; nullopt when empty or not all digits.
 std::optional<std::int64_t> ParseDigits(std::string_view s) {
@@ -57,10 +44,10 @@ ByteRangeResult Unsatisfiable(std::int64_t size) {
 }  // namespace
 
 ByteRangeResult ParseByteRange(std::string_view header, std::int64_t size) {
-  header = TrimWhitespace(header);
+  header = TrimOws(header);
   const auto equals = header.find('=');
   if (equals == std::string_view::npos) return Malformed();
-  if (!EqualsIgnoreCase(TrimWhitespace(header.substr(0, equals)), "bytes")) {
+  if (!EqualsIgnoreCase(TrimOws(header.substr(0, equals)), "bytes")) {
     return Failure(ByteRangeResult::Outcome::kMalformed,
                    "unsupported Range unit: only bytes=... ranges are supported");
   }
@@ -71,7 +58,7 @@ ByteRangeResult ParseByteRange(std::string_view header, std::int64_t size) {
   std::string_view list = header.substr(equals + 1);
   for (;;) {
     const auto comma = list.find(',');
-    std::string_view element = TrimWhitespace(list.substr(0, comma));
+    std::string_view element = TrimOws(list.substr(0, comma));
     if (!element.empty()) {
       ++ranges;
       spec = element;

@@ -19,6 +19,7 @@
 
 #include "domain/error.h"
 #include "http/blocking.h"
+#include "http/header_text.h"
 #include "http/problem.h"
 #include "http/response_writer.h"
 #include "http/spool_file.h"
@@ -268,10 +269,7 @@ asio::awaitable<Connection::Next> Connection::ServeRequest(HeadParser& head) {
   request.target = std::string(header.target());
   request.remote_address = remote_address_;
   for (const auto& field : header) {
-    std::string name(field.name_string());
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    request.headers.emplace_back(std::move(name), std::string(field.value()));
+    request.headers.emplace_back(AsciiLower(field.name_string()), std::string(field.value()));
   }
   exchange.version = header.version();
   const bool has_body = !head.is_done();

@@ -1,26 +1,12 @@
 #include "http/content_negotiation.h"
 
 #include <array>
-#include <cctype>
 #include <string>
+
+#include "http/header_text.h"
 
 namespace cadenza::http {
 namespace {
-
-constexpr std::string_view kWhitespace = " \t";
-
-std::string_view Trim(std::string_view s) {
-  const auto first = s.find_first_not_of(kWhitespace);
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(kWhitespace);
-  return s.substr(first, last - first + 1);
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // A qvalue (RFC 9110 12.4.2) in thousandths: "0", "0.5", "1.000"; nullopt when malformed.
 std::optional<int> ParseQValue(std::string_view text) {
@@ -59,18 +45,18 @@ CodingWeights ParseAcceptEncoding(std::string_view header) {
     header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
 
     const auto semicolon = element.find(';');
-    const std::string coding = Lower(Trim(element.substr(0, semicolon)));
+    const std::string coding = AsciiLower(TrimOws(element.substr(0, semicolon)));
     if (coding.empty()) continue;
     std::optional<int> q = 1000;
     std::string_view params =
         semicolon == std::string_view::npos ? std::string_view{} : element.substr(semicolon + 1);
     while (!params.empty() && q) {
       const auto next = params.find(';');
-      std::string_view param = Trim(params.substr(0, next));
+      std::string_view param = TrimOws(params.substr(0, next));
       params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
       const auto equals = param.find('=');
       if (equals == std::string_view::npos) continue;
-      if (Lower(Trim(param.substr(0, equals))) == "q") q = ParseQValue(Trim(param.substr(equals + 1)));
+      if (AsciiLower(TrimOws(param.substr(0, equals))) == "q") q = ParseQValue(TrimOws(param.substr(equals + 1)));
     }
     if (!q) continue;  // a malformed weight says nothing reliable about the coding
     if (auto* slot = weights.Slot(coding); slot && !*slot) *slot = *q;  // the first mention counts
@@ -111,7 +97,7 @@ std::string_view ContentTypeFor(std::string_view path) {
   const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
   const auto dot = name.rfind('.');
   if (dot != std::string_view::npos) {
-    const std::string extension = Lower(name.substr(dot + 1));
+    const std::string extension = AsciiLower(name.substr(dot + 1));
     for (const Type& type : kTypes) {
       if (type.extension == extension) return type.media_type;
     }

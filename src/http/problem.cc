@@ -11,12 +11,9 @@ int StatusFor(ErrorCode code) {
     case ErrorCode::kPermissionDenied: return 403;
     case ErrorCode::kNotFound: return 404;
     case ErrorCode::kConflict: return 409;
-    case ErrorCode::kGone: return 410;
     case ErrorCode::kTooLarge: return 413;
     case ErrorCode::kUnsupportedMedia: return 415;
-    case ErrorCode::kRangeNotSatisfiable: return 416;
     case ErrorCode::kUnprocessable: return 422;
-    case ErrorCode::kRateLimited: return 429;
     case ErrorCode::kUnavailable: return 503;
     case ErrorCode::kInternal: return 500;
   }

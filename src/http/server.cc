@@ -1,7 +1,5 @@
 #include "http/server.h"
 
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -19,6 +17,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "base/mutex.h"
 #include "http/connection.h"
 #include "http/server_state.h"
 
@@ -62,11 +61,11 @@ struct Server::Impl {
   std::vector<std::thread> io_threads;
   std::uint16_t port = 0;
 
-  std::mutex mutex;
-  std::condition_variable done;
-  bool started = false;
-  bool stop_requested = false;
-  bool stopped = false;
+  Mutex mutex;
+  CondVar done;
+  bool started GUARDED_BY(mutex) = false;
+  bool stop_requested GUARDED_BY(mutex) = false;
+  bool stopped GUARDED_BY(mutex) = false;
   std::thread stopper;
 
   asio::awaitable<void> AcceptLoop();
@@ -106,7 +105,12 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
 }
 
 void Server::Impl::StopNow() {
-  if (started) {
+  bool was_started;
+  {
+    MutexLock lock(mutex);
+    was_started = started;  // fixed once stop_requested is set, which Stop() did
+  }
+  if (was_started) {
     state->SetStopping();
     asio::post(acceptor->get_executor(), [this] {
       boost::system::error_code ignored;
@@ -131,9 +135,9 @@ void Server::Impl::StopNow() {
   } else {
     pool->join();
   }
-  std::lock_guard lock(mutex);
+  MutexLock lock(mutex);
   stopped = true;
-  done.notify_all();
+  done.NotifyAll();
 }
 
 Server::Server(ServerOptions options, std::shared_ptr<const Router> router)
@@ -163,7 +167,7 @@ Server::~Server() {
 void Server::Start() {
   Impl& impl = *impl_;
   {
-    std::lock_guard lock(impl.mutex);
+    MutexLock lock(impl.mutex);
     if (impl.started || impl.stop_requested) throw std::logic_error("Server::Start called twice");
     impl.started = true;
   }
@@ -203,7 +207,7 @@ std::uint16_t Server::port() const { return impl_->port; }
 void Server::Stop() {
   Impl& impl = *impl_;
   {
-    std::lock_guard lock(impl.mutex);
+    MutexLock lock(impl.mutex);
     if (!impl.stop_requested) {
       impl.stop_requested = true;
       // A dedicated thread does the stopping, so that Stop() may be called from a handler
@@ -215,20 +219,8 @@ void Server::Stop() {
 }
 
 void Server::Wait() {
-  std::unique_lock lock(impl_->mutex);
-  impl_->done.wait(lock, [this] { return impl_->stopped; });
-}
-
-void Server::PostBlocking(std::function<void()> fn) {
-  asio::post(*impl_->pool, [fn = std::move(fn)] {
-    try {
-      fn();
-    } catch (const std::exception& error) {
-      spdlog::error("background task failed: {}", error.what());
-    } catch (...) {
-      spdlog::error("background task failed with an unknown exception");
-    }
-  });
+  MutexLock lock(impl_->mutex);
+  while (!impl_->stopped) impl_->done.Wait(lock);
 }
 
 }  // namespace cadenza::http

@@ -1,7 +1,6 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -42,10 +41,6 @@ class Server {
   void Stop();
   // Blocks until Stop() has completed. Must not be called from the server's own threads.
   void Wait();
-
-  // Runs `fn` on the blocking-work pool (for periodic maintenance tasks). An exception it
-  // throws is logged. Work posted after Stop() has joined the pool never runs.
-  void PostBlocking(std::function<void()> fn);
 
  private:
   struct Impl;

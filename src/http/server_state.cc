@@ -3,18 +3,18 @@
 namespace cadenza::http {
 
 void ServerState::AddConnection(const std::shared_ptr<Connection>& connection) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   connections_[connection.get()] = connection;
 }
 
 void ServerState::RemoveConnection(const Connection* connection) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   connections_.erase(connection);
 }
 
 std::vector<std::shared_ptr<Connection>> ServerState::Connections() {
   std::vector<std::shared_ptr<Connection>> open;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   for (const auto& [key, weak] : connections_) {
     if (auto connection = weak.lock()) open.push_back(std::move(connection));
   }
@@ -22,18 +22,21 @@ std::vector<std::shared_ptr<Connection>> ServerState::Connections() {
 }
 
 void ServerState::BeginRequest() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   ++in_flight_;
 }
 
 void ServerState::EndRequest() {
-  std::lock_guard lock(mutex_);
-  if (--in_flight_ == 0) idle_.notify_all();
+  MutexLock lock(mutex_);
+  if (--in_flight_ == 0) idle_.NotifyAll();
 }
 
 bool ServerState::WaitForNoRequests(std::chrono::steady_clock::time_point deadline) {
-  std::unique_lock lock(mutex_);
-  return idle_.wait_until(lock, deadline, [this] { return in_flight_ == 0; });
+  MutexLock lock(mutex_);
+  while (in_flight_ != 0) {
+    if (!idle_.WaitUntil(lock, deadline)) return in_flight_ == 0;
+  }
+  return true;
 }
 
 }  // namespace cadenza::http

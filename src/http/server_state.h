@@ -3,14 +3,13 @@
 // stop flag, the set of open connections and the count of requests in flight. Thread-safe.
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <unordered_map>
 #include <vector>
 
 #include <boost/asio/thread_pool.hpp>
 
+#include "base/mutex.h"
 #include "http/router.h"
 #include "http/server.h"
 
@@ -47,10 +46,10 @@ class ServerState {
   boost::asio::thread_pool& pool_;
   std::atomic<bool> stopping_{false};
 
-  std::mutex mutex_;
-  std::condition_variable idle_;
-  int in_flight_ = 0;
-  std::unordered_map<const Connection*, std::weak_ptr<Connection>> connections_;
+  Mutex mutex_;
+  CondVar idle_;
+  int in_flight_ GUARDED_BY(mutex_) = 0;
+  std::unordered_map<const Connection*, std::weak_ptr<Connection>> connections_ GUARDED_BY(mutex_);
 };
 
 // Counts one request as in flight for its lifetime.

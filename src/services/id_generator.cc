@@ -36,7 +36,7 @@ IdGenerator::IdGenerator(const Clock& clock) : clock_(clock) {}
 std::string IdGenerator::Next() const {
   const std::string fresh = crypto::RandomBytes(10);
   const Timestamp now = clock_.Now();
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (now > last_ms_) {
     last_ms_ = now;
     std::copy(fresh.begin(), fresh.end(), last_random_.begin());

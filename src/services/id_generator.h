@@ -1,9 +1,9 @@
 #pragma once
 #include <array>
 #include <cstdint>
-#include <mutex>
 #include <string>
 
+#include "base/mutex.h"
 #include "domain/time.h"
 #include "ports/clock.h"
 
@@ -21,9 +21,9 @@ class IdGenerator {
 
  private:
   const Clock& clock_;
-  mutable std::mutex mutex_;
-  mutable Timestamp last_ms_ = -1;
-  mutable std::array<std::uint8_t, 10> last_random_{};
+  mutable Mutex mutex_;
+  mutable Timestamp last_ms_ GUARDED_BY(mutex_) = -1;
+  mutable std::array<std::uint8_t, 10> last_random_ GUARDED_BY(mutex_){};
 };
 
 }  // namespace cadenza

@@ -6,7 +6,7 @@ RenditionCache::Renditions RenditionCache::Get(std::string_view track_id, Timest
                                                const std::function<std::vector<Rendition>()>& load) {
   std::string key(track_id);
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto it = entries_.find(key);
     if (it != entries_.end() && it->second.version == version) {
       recency_.splice(recency_.begin(), recency_, it->second.recency);
@@ -15,7 +15,7 @@ RenditionCache::Renditions RenditionCache::Get(std::string_view track_id, Timest
   }
   // Loaded without the lock: a database read must not serialize every other track's requests.
   auto renditions = std::make_shared<const std::vector<Rendition>>(load());
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = entries_.find(key);
   if (it != entries_.end()) {
     if (it->second.version > version) return renditions;  // a newer layout got there first

@@ -3,12 +3,12 @@
 #include <functional>
 #include <list>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "base/mutex.h"
 #include "domain/media.h"
 #include "domain/time.h"
 
@@ -37,9 +37,9 @@ class RenditionCache {
   };
 
   const std::size_t capacity_;
-  std::mutex mutex_;
-  std::list<std::string> recency_;                    // most recent first; guarded by mutex_
-  std::unordered_map<std::string, Entry> entries_;    // guarded by mutex_
+  Mutex mutex_;
+  std::list<std::string> recency_ GUARDED_BY(mutex_);  // most recent first
+  std::unordered_map<std::string, Entry> entries_ GUARDED_BY(mutex_);
 };
 
 }  // namespace cadenza

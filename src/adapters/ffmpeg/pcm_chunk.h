@@ -1,10 +1,10 @@
 #pragma once
-#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <vector>
+
+#include "base/mutex.h"
 
 namespace cadenza::ffmpeg {
 
@@ -29,53 +29,53 @@ class ChunkQueue {
 
   // Blocks while full. Returns false (dropping the chunk) once the queue is aborted.
   bool Push(PcmChunkPtr chunk) {
-    std::unique_lock lock(mutex_);
-    not_full_.wait(lock, [&] { return aborted_ || chunks_.size() < capacity_; });
+    MutexLock lock(mutex_);
+    while (!aborted_ && chunks_.size() >= capacity_) not_full_.Wait(lock);
     if (aborted_) return false;
     chunks_.push_back(std::move(chunk));
-    not_empty_.notify_one();
+    not_empty_.NotifyOne();
     return true;
   }
 
   // Blocks until a chunk is available; null at the end of the input or once aborted.
   PcmChunkPtr Pop() {
-    std::unique_lock lock(mutex_);
-    not_empty_.wait(lock, [&] { return aborted_ || closed_ || !chunks_.empty(); });
+    MutexLock lock(mutex_);
+    while (!aborted_ && !closed_ && chunks_.empty()) not_empty_.Wait(lock);
     if (aborted_ || chunks_.empty()) return nullptr;
     PcmChunkPtr chunk = std::move(chunks_.front());
     chunks_.pop_front();
-    not_full_.notify_one();
+    not_full_.NotifyOne();
     return chunk;
   }
 
   // No more chunks will come; the consumer drains what is queued.
   void Close() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     closed_ = true;
-    not_empty_.notify_all();
+    not_empty_.NotifyAll();
   }
 
   // Stops both sides now (an error on either side).
   void Abort() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     aborted_ = true;
     chunks_.clear();
-    not_empty_.notify_all();
-    not_full_.notify_all();
+    not_empty_.NotifyAll();
+    not_full_.NotifyAll();
   }
 
   bool aborted() const {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return aborted_;
   }
 
  private:
   const std::size_t capacity_;
-  mutable std::mutex mutex_;
-  std::condition_variable not_full_, not_empty_;
-  std::deque<PcmChunkPtr> chunks_;
-  bool closed_ = false;
-  bool aborted_ = false;
+  mutable Mutex mutex_;
+  CondVar not_full_, not_empty_;
+  std::deque<PcmChunkPtr> chunks_ GUARDED_BY(mutex_);
+  bool closed_ GUARDED_BY(mutex_) = false;
+  bool aborted_ GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace cadenza::ffmpeg

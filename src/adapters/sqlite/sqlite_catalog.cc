@@ -1,8 +1,6 @@
 #include "adapters/sqlite/sqlite_catalog.h"
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <utility>
@@ -12,6 +10,7 @@
 #include "adapters/sqlite/migrations.h"
 #include "adapters/sqlite/migrator.h"
 #include "adapters/sqlite/repositories.h"
+#include "base/mutex.h"
 
 namespace cadenza {
 namespace {
@@ -114,40 +113,37 @@ class SqliteCatalog final : public Catalog {
  private:
   // Holds the writer mutex; refuses reentry from the thread that already holds it, which
   // would otherwise deadlock silently.
-  class WriterLock {
+  class SCOPED_CAPABILITY WriterLock {
    public:
-    explicit WriterLock(SqliteCatalog& catalog) : catalog_(catalog) {
-      if (catalog_.writer_thread_.load() == std::this_thread::get_id()) {
-        throw std::logic_error("Catalog::Write and Migrate cannot be nested in a Write");
-      }
-      lock_ = std::unique_lock(catalog_.writer_mutex_);
+    explicit WriterLock(SqliteCatalog& catalog) ACQUIRE(catalog.writer_mutex_)
+        : catalog_(RefuseReentry(catalog)) {
+      catalog_.writer_mutex_.Lock();
       catalog_.writer_thread_.store(std::this_thread::get_id());
     }
-    ~WriterLock() { catalog_.writer_thread_.store(std::thread::id()); }
+    ~WriterLock() RELEASE() {
+      catalog_.writer_thread_.store(std::thread::id());
+      catalog_.writer_mutex_.Unlock();
+    }
     WriterLock(const WriterLock&) = delete;
     WriterLock& operator=(const WriterLock&) = delete;
 
    private:
+    static SqliteCatalog& RefuseReentry(SqliteCatalog& catalog) {
+      if (catalog.writer_thread_.load() == std::this_thread::get_id()) {
+        throw std::logic_error("Catalog::Write and Migrate cannot be nested in a Write");
+      }
+      return catalog;
+    }
+
     SqliteCatalog& catalog_;
-    std::unique_lock<std::mutex> lock_;
   };
 
   // Borrows an idle reader connection for its lifetime, waiting while all are in use.
   class ReaderLease {
    public:
-    explicit ReaderLease(SqliteCatalog& catalog) : catalog_(catalog) {
-      std::unique_lock lock(catalog_.readers_mutex_);
-      catalog_.reader_idle_.wait(lock, [&] { return !catalog_.idle_readers_.empty(); });
-      connection_ = std::move(catalog_.idle_readers_.back());
-      catalog_.idle_readers_.pop_back();
-    }
-    ~ReaderLease() {
-      {
-        std::lock_guard lock(catalog_.readers_mutex_);
-        catalog_.idle_readers_.push_back(std::move(connection_));
-      }
-      catalog_.reader_idle_.notify_one();
-    }
+    explicit ReaderLease(SqliteCatalog& catalog)
+        : catalog_(catalog), connection_(catalog.TakeReader()) {}
+    ~ReaderLease() { catalog_.ReturnReader(std::move(connection_)); }
     ReaderLease(const ReaderLease&) = delete;
     ReaderLease& operator=(const ReaderLease&) = delete;
 
@@ -158,13 +154,29 @@ class SqliteCatalog final : public Catalog {
     std::unique_ptr<Connection> connection_;
   };
 
-  std::mutex writer_mutex_;
-  std::atomic<std::thread::id> writer_thread_{};
-  std::unique_ptr<Connection> writer_;  // GUARDED_BY(writer_mutex_)
+  std::unique_ptr<Connection> TakeReader() EXCLUDES(readers_mutex_) {
+    MutexLock lock(readers_mutex_);
+    while (idle_readers_.empty()) reader_idle_.Wait(lock);
+    std::unique_ptr<Connection> reader = std::move(idle_readers_.back());
+    idle_readers_.pop_back();
+    return reader;
+  }
 
-  std::mutex readers_mutex_;
-  std::condition_variable reader_idle_;
-  std::vector<std::unique_ptr<Connection>> idle_readers_;  // GUARDED_BY(readers_mutex_)
+  void ReturnReader(std::unique_ptr<Connection> reader) EXCLUDES(readers_mutex_) {
+    {
+      MutexLock lock(readers_mutex_);
+      idle_readers_.push_back(std::move(reader));
+    }
+    reader_idle_.NotifyOne();
+  }
+
+  Mutex writer_mutex_;
+  std::atomic<std::thread::id> writer_thread_{};
+  std::unique_ptr<Connection> writer_ GUARDED_BY(writer_mutex_);
+
+  Mutex readers_mutex_;
+  CondVar reader_idle_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_ GUARDED_BY(readers_mutex_);
 };
 
 }  // namespace

@@ -26,20 +26,24 @@ void AttemptMonitor::Start() {
 
 void AttemptMonitor::Stop() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stop_ = true;
   }
-  wake_.notify_all();
+  wake_.NotifyAll();
   if (thread_.joinable()) thread_.join();
 }
 
 void AttemptMonitor::Loop() {
   const auto tick = std::max(timing_.tick, std::chrono::milliseconds(1));
-  std::unique_lock lock(mutex_);
-  while (!wake_.wait_for(lock, tick, [this] { return stop_; })) {
-    lock.unlock();
+  MutexLock lock(mutex_);
+  for (;;) {
+    const auto deadline = std::chrono::steady_clock::now() + tick;
+    while (!stop_ && wake_.WaitUntil(lock, deadline)) {
+    }
+    if (stop_) return;
+    lock.Unlock();
     if (!Check()) return;
-    lock.lock();
+    lock.Lock();
   }
 }
 

@@ -4,12 +4,11 @@
 // Clock, so a test that moves a manual clock past the heartbeat sees the lease renewed; `tick`
 // only says how often the thread looks at the clock.
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "domain/time.h"
 #include "ports/catalog.h"
+#include "base/mutex.h"
 #include "ports/clock.h"
 #include "services/ingest/attempt.h"
 
@@ -65,9 +64,9 @@ class AttemptMonitor {
   Timestamp last_progress_;
   double written_progress_ = 0;
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stop_ = false;  // guarded by mutex_
+  Mutex mutex_;
+  CondVar wake_;
+  bool stop_ GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

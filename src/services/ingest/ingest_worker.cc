@@ -62,7 +62,7 @@ IngestWorker::IngestWorker(Catalog& catalog, BlobStore& blobs, Transcoder& trans
 IngestWorker::~IngestWorker() { Stop(); }
 
 void IngestWorker::Start() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (!threads_.empty()) throw std::logic_error("IngestWorker::Start called twice");
   stopping_ = false;
   for (int i = 0; i < options_.concurrency; ++i) threads_.emplace_back([this] { Loop(); });
@@ -71,11 +71,11 @@ void IngestWorker::Start() {
 void IngestWorker::Stop() {
   std::vector<std::thread> threads;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
     threads.swap(threads_);
   }
-  wake_.notify_all();
+  wake_.NotifyAll();
   for (std::thread& thread : threads) thread.join();
 }
 
@@ -107,10 +107,11 @@ void IngestWorker::Loop() {
       Log(std::string("cannot lease transcode jobs: ") + e.what());
     }
     if (ran) continue;
-    std::unique_lock lock(mutex_);
-    std::uint64_t seen = finished_jobs_;
-    wake_.wait_for(lock, options_.poll_interval,
-                   [&] { return stopping_.load() || finished_jobs_ != seen; });
+    MutexLock lock(mutex_);
+    const std::uint64_t seen = finished_jobs_;
+    const auto deadline = std::chrono::steady_clock::now() + options_.poll_interval;
+    while (!stopping_ && finished_jobs_ == seen && wake_.WaitUntil(lock, deadline)) {
+    }
   }
 }
 
@@ -159,10 +160,10 @@ bool IngestWorker::TakeAndRun(bool hand_back_if_stopping) {
     Log("transcode job " + attempt.job.id + ": cannot record the outcome: " + e.what());
   }
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     ++finished_jobs_;
   }
-  wake_.notify_all();
+  wake_.NotifyAll();
   return true;
 }
 

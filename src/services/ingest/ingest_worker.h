@@ -26,16 +26,16 @@
 // it with the file's title tag, and fills a missing track number from its tag (track_tags.h).
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "base/mutex.h"
+#include "domain/job.h"
 #include "domain/media.h"
 #include "ports/blob_store.h"
 #include "ports/catalog.h"
@@ -138,10 +138,10 @@ class IngestWorker {
 
   std::atomic<std::uint64_t> lease_counter_{0};
   std::atomic<bool> stopping_{false};
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::uint64_t finished_jobs_ = 0;  // guarded by mutex_; bumps wake idle threads early
-  std::vector<std::thread> threads_;
+  Mutex mutex_;
+  CondVar wake_;
+  std::uint64_t finished_jobs_ GUARDED_BY(mutex_) = 0;  // bumps wake idle threads early
+  std::vector<std::thread> threads_ GUARDED_BY(mutex_);
 };
 
 }  // namespace cadenza

@@ -23,7 +23,7 @@
 
 #include "domain/error.h"
 #include "http/server.h"
-#include "unit/support/test_fixtures.h"
+#include "unit/support/temp_dir.h"
 
 namespace cadenza::http::testing {
 

@@ -235,15 +235,5 @@ TEST_F(ServerTest, IdleAndSlowHeadConnectionsAreClosed) {
   EXPECT_TRUE(slow.ServerClosed());
 }
 
-TEST_F(ServerTest, PostBlockingRunsOnThePool) {
-  StartServer();
-  std::promise<std::thread::id> ran;
-  server_->PostBlocking([&ran] { ran.set_value(std::this_thread::get_id()); });
-  EXPECT_TRUE(ran.get_future().get() != std::this_thread::get_id());
-  server_->PostBlocking([] { throw std::runtime_error("a failing task is logged, not fatal"); });
-  TestClient client(server_->port());
-  EXPECT_EQ(client.Roundtrip(Get("/hello")).body(), "hello");
-}
-
 }  // namespace
 }  // namespace cadenza::http::testing

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <string>
 
-#include "unit/support/test_fixtures.h"
+#include "unit/support/temp_dir.h"
 
 namespace cadenza::http {
 namespace {

@@ -1,15 +1,10 @@
 #pragma once
 // Small helpers shared by the test suites that need time under control or scratch folders.
-#include <stdlib.h>
-
 #include <atomic>
 #include <chrono>
-#include <filesystem>
-#include <stdexcept>
-#include <string>
-#include <system_error>
 
 #include "ports/clock.h"
+#include "unit/support/temp_dir.h"
 
 namespace cadenza::test_support {
 
@@ -23,30 +18,6 @@ class ManualClock final : public Clock {
 
  private:
   std::atomic<Timestamp> now_;
-};
-
-// A fresh folder of its own (mkdtemp: no other test or process shares it), removed with
-// everything in it at the end of the test, even when the test took away its write permission.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "cadenza-test-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
-                                 std::filesystem::perm_options::add, ignored);
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
 };
 
 }  // namespace cadenza::test_support
