@@ -1,5 +1,7 @@
 #include "app/config.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <functional>
 #include <stdexcept>
@@ -204,11 +206,13 @@ Config BuildConfig(const std::vector<std::pair<std::string, Settings>>& sources_
   for (const auto& [source, settings] : sources_low_to_high) {
     for (const auto& [name, value] : settings) {
       auto it = Setters().find(name);
-      if (it == Setters().end()) throw std::runtime_error(source + ": unknown setting \"" + name + "\"");
+      if (it == Setters().end()) {
+        throw std::runtime_error(fmt::format("{}: unknown setting \"{}\"", source, name));
+      }
       try {
         it->second(config, value);
       } catch (const std::invalid_argument& e) {
-        throw std::runtime_error(source + ": " + name + " " + e.what());
+        throw std::runtime_error(fmt::format("{}: {} {}", source, name, e.what()));
       }
     }
   }

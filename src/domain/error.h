@@ -22,8 +22,8 @@ enum class ErrorCode {
 
 class Error : public std::runtime_error {
  public:
-  Error(ErrorCode code, std::string message, std::string field = {})
-      : std::runtime_error(std::move(message)), code_(code), field_(std::move(field)) {}
+  Error(ErrorCode code, const std::string& message, std::string field = {})
+      : std::runtime_error(message), code_(code), field_(std::move(field)) {}
 
   ErrorCode code() const { return code_; }
   // The request field at fault, in the API's spelling ("title", "albumId"), or empty.

@@ -27,7 +27,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
-constexpr std::size_t kChunkBytes = 256 * 1024;
+constexpr std::size_t kChunkBytes = std::size_t{256} * 1024;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 std::string HttpDate() {
@@ -119,34 +119,82 @@ asio::awaitable<std::optional<Response>> ReadChunk(asio::thread_pool& pool, Body
   co_return failure;
 }
 
+// The part of a stream body a request asks for: all of it, one satisfiable Range (206), or a
+// refusal (416) to send instead.
+struct BodyRange {
+  std::int64_t first = 0;
+  std::int64_t length = 0;
+  std::optional<std::string> content_range;
+  std::optional<Response> refusal;
+};
+
+BodyRange ResolveRange(const Response& response, const Request& request, std::int64_t size) {
+  BodyRange whole{0, size, std::nullopt, std::nullopt};
+  // Without validators to compare, an If-Range can never be known to match: send it all.
+  const bool ranged = response.status == 200 &&
+                      (request.method == "GET" || request.method == "HEAD") &&
+                      !request.Header("range").empty() && request.Header("if-range").empty();
+  if (!ranged) return whole;
+  const ByteRangeResult range = ParseByteRange(request.Header("range"), size);
+  if (range.outcome != ByteRangeResult::Outcome::kRange) {
+    Response refusal = Response::Problem(416, range.detail);
+    refusal.SetHeader("Content-Range", fmt::format("bytes */{}", size));
+    refusal.SetHeader("Accept-Ranges", "bytes");
+    whole.refusal = std::move(refusal);
+    return whole;
+  }
+  return BodyRange{range.first, range.length(),
+                   fmt::format("bytes {}-{}/{}", range.first, range.last, size), std::nullopt};
+}
+
+// Sends the body of `serializer` chunk by chunk, `got` bytes of `chunk` already read at
+// `first`; reads the next chunk on the blocking pool while the socket is idle. Adds the bytes
+// sent to `result.body_bytes` and sets `result.ok` once the last chunk is out.
+asio::awaitable<void> WriteBodyChunks(
+    beast::tcp_stream& stream, asio::thread_pool& pool, BodySource& source,
+    const Request& request, bhttp::response<bhttp::buffer_body>& message,
+    bhttp::response_serializer<bhttp::buffer_body>& serializer, std::vector<char>& chunk,
+    std::size_t got, std::int64_t first, std::int64_t length, std::chrono::seconds timeout,
+    WriteResult& result) {
+  std::int64_t offset = first;
+  std::int64_t remaining = length;
+  while (remaining > 0) {
+    message.body().data = chunk.data();
+    message.body().size = got;
+    message.body().more = true;
+    stream.expires_after(timeout);
+    auto [ec, n] = co_await bhttp::async_write(stream, serializer, kTuple);
+    if (ec && ec != bhttp::error::need_buffer) co_return;
+    offset += static_cast<std::int64_t>(got);
+    remaining -= static_cast<std::int64_t>(got);
+    result.body_bytes += static_cast<std::int64_t>(got);
+    if (remaining == 0) break;
+    auto failure = co_await ReadChunk(pool, source, request, offset, chunk.data(),
+                                      std::min<std::size_t>(chunk.size(), remaining), got);
+    if (failure) co_return;  // the head is out: only closing tells the client
+  }
+  message.body().data = nullptr;
+  message.body().size = 0;
+  message.body().more = false;
+  stream.expires_after(timeout);
+  auto [ec, n] = co_await bhttp::async_write(stream, serializer, kTuple);
+  result.ok = !ec;
+}
+
 asio::awaitable<WriteResult> WriteStream(beast::tcp_stream& stream, asio::thread_pool& pool,
                                          Response response, const Request& request,
                                          unsigned version, bool keep_alive,
                                          std::chrono::seconds timeout) {
   BodySource& source = *response.stream;
   const std::int64_t size = std::max<std::int64_t>(source.size(), 0);
-  std::int64_t first = 0;
-  std::int64_t length = size;
-  std::optional<std::string> content_range;
-
-  // Without validators to compare, an If-Range can never be known to match: send it all.
-  const bool ranged = response.status == 200 &&
-                      (request.method == "GET" || request.method == "HEAD") &&
-                      !request.Header("range").empty() && request.Header("if-range").empty();
-  if (ranged) {
-    const ByteRangeResult range = ParseByteRange(request.Header("range"), size);
-    if (range.outcome != ByteRangeResult::Outcome::kRange) {
-      Response refusal = Response::Problem(416, range.detail);
-      refusal.SetHeader("Content-Range", fmt::format("bytes */{}", size));
-      refusal.SetHeader("Accept-Ranges", "bytes");
-      co_return co_await WriteString(stream, std::move(refusal), request, version, keep_alive,
-                                     timeout);
-    }
-    response.status = 206;
-    first = range.first;
-    length = range.length();
-    content_range = fmt::format("bytes {}-{}/{}", range.first, range.last, size);
+  BodyRange range = ResolveRange(response, request, size);
+  if (range.refusal) {
+    co_return co_await WriteString(stream, std::move(*range.refusal), request, version,
+                                   keep_alive, timeout);
   }
+  if (range.content_range) response.status = 206;
+  const std::int64_t first = range.first;
+  const std::int64_t length = range.length;
 
   // The first chunk is read before the head is sent, so that a source failing at once still
   // gets a proper error response.
@@ -167,7 +215,7 @@ asio::awaitable<WriteResult> WriteStream(beast::tcp_stream& stream, asio::thread
   bhttp::response<bhttp::buffer_body> message;
   FillHeader(message, response, version, keep_alive);
   message.set(bhttp::field::accept_ranges, "bytes");
-  if (content_range) message.set(bhttp::field::content_range, *content_range);
+  if (range.content_range) message.set(bhttp::field::content_range, *range.content_range);
   message.content_length(static_cast<std::uint64_t>(length));
   bhttp::response_serializer<bhttp::buffer_body> serializer{message};
   WriteResult result{false, response.status, 0};
@@ -178,30 +226,8 @@ asio::awaitable<WriteResult> WriteStream(beast::tcp_stream& stream, asio::thread
     result.ok = !ec;
     co_return result;
   }
-
-  std::int64_t offset = first;
-  std::int64_t remaining = length;
-  while (remaining > 0) {
-    message.body().data = chunk.data();
-    message.body().size = got;
-    message.body().more = true;
-    stream.expires_after(timeout);
-    auto [ec, n] = co_await bhttp::async_write(stream, serializer, kTuple);
-    if (ec && ec != bhttp::error::need_buffer) co_return result;
-    offset += static_cast<std::int64_t>(got);
-    remaining -= static_cast<std::int64_t>(got);
-    result.body_bytes += static_cast<std::int64_t>(got);
-    if (remaining == 0) break;
-    auto failure = co_await ReadChunk(pool, source, request, offset, chunk.data(),
-                                      std::min<std::size_t>(chunk.size(), remaining), got);
-    if (failure) co_return result;  // the head is out: only closing tells the client
-  }
-  message.body().data = nullptr;
-  message.body().size = 0;
-  message.body().more = false;
-  stream.expires_after(timeout);
-  auto [ec, n] = co_await bhttp::async_write(stream, serializer, kTuple);
-  result.ok = !ec;
+  co_await WriteBodyChunks(stream, pool, source, request, message, serializer, chunk, got, first,
+                           length, timeout, result);
   co_return result;
 }
 

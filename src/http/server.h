@@ -13,7 +13,7 @@ struct ServerOptions {
   std::uint16_t port = 8080;        // 0 picks a free port (see Server::port())
   int io_threads = 1;               // threads running the sockets
   int worker_threads = 4;           // blocking-work threads running handlers
-  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_header_bytes = std::size_t{16} * 1024;
   std::chrono::seconds header_timeout{15};   // to receive a whole request head
   std::chrono::seconds body_timeout{300};    // idle time allowed while a body streams in
   std::chrono::seconds idle_timeout{60};     // keep-alive connections with no request

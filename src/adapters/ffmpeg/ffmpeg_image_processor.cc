@@ -43,7 +43,7 @@ AVCodecID DetectCodec(std::string_view bytes) {
   return AV_CODEC_ID_NONE;
 }
 
-Error Corrupt(std::string detail) {
+Error Corrupt(const std::string& detail) {
   return Error(ErrorCode::kUnprocessable, "the cover image cannot be decoded: " + detail);
 }
 

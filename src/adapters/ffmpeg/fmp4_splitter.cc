@@ -138,15 +138,12 @@ void WriteRange(std::ifstream& in, std::uint64_t offset, std::uint64_t size,
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
-}  // namespace
+bool StartsFragment(const std::string& type) {
+  return type == "styp" || type == "sidx" || type == "moof" || type == "prft" || type == "emsg";
+}
 
-SplitFmp4 SplitFragmentedMp4(const std::filesystem::path& file,
-                             const std::filesystem::path& folder) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + file.string());
-  const std::uint64_t file_size = std::filesystem::file_size(file);
-
-  // Top-level boxes: only their 16-byte headers are read, not the media data.
+// The top-level boxes of the file: only their 16-byte headers are read, not the media data.
+std::vector<Box> ReadTopLevelBoxes(std::ifstream& in, std::uint64_t file_size) {
   std::vector<Box> boxes;
   for (std::uint64_t at = 0; at < file_size;) {
     unsigned char header[16] = {};
@@ -172,12 +169,52 @@ SplitFmp4 SplitFragmentedMp4(const std::filesystem::path& file,
     boxes.push_back(box);
     at += box.size;
   }
+  return boxes;
+}
 
-  auto starts_fragment = [](const std::string& type) {
-    return type == "styp" || type == "sidx" || type == "moof" || type == "prft" || type == "emsg";
-  };
+// One media segment: a run of boxes from a fragment-opening box to the end of its mdat.
+struct Fragment {
+  std::uint64_t begin = 0, end = 0;
+  std::int64_t duration = 0;
+  bool has_moof = false, has_mdat = false;
+};
+
+// Groups the boxes from `first` on into fragments: a new one starts at a fragment-opening box
+// once the current one has its media data.
+std::vector<Fragment> GroupFragments(std::ifstream& in, const std::vector<Box>& boxes,
+                                     std::size_t first, std::uint32_t trex_duration) {
+  std::vector<Fragment> fragments;
+  for (std::size_t i = first; i < boxes.size(); ++i) {
+    const Box& box = boxes[i];
+    if (box.type == "mfra") continue;
+    if (fragments.empty() || (StartsFragment(box.type) && fragments.back().has_mdat)) {
+      fragments.push_back(Fragment{box.offset, box.offset, 0, false, false});
+    }
+    Fragment& fragment = fragments.back();
+    if (fragment.end != box.offset) Malformed("box between fragments");
+    fragment.end = box.offset + box.size;
+    if (box.type == "moof") {
+      fragment.has_moof = true;
+      fragment.duration += MoofDuration(ReadRange(in, box.offset, box.size), trex_duration);
+    } else if (box.type == "mdat") {
+      fragment.has_mdat = true;
+    }
+  }
+  return fragments;
+}
+
+}  // namespace
+
+SplitFmp4 SplitFragmentedMp4(const std::filesystem::path& file,
+                             const std::filesystem::path& folder) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + file.string());
+  const std::uint64_t file_size = std::filesystem::file_size(file);
+
+  std::vector<Box> boxes = ReadTopLevelBoxes(in, file_size);
+
   std::size_t first = 0;
-  while (first < boxes.size() && !starts_fragment(boxes[first].type)) ++first;
+  while (first < boxes.size() && !StartsFragment(boxes[first].type)) ++first;
   bool has_moov = false;
   std::uint32_t trex_duration = 0;
   for (std::size_t i = 0; i < first; ++i) {
@@ -194,30 +231,7 @@ SplitFmp4 SplitFragmentedMp4(const std::filesystem::path& file,
   result.init.size_bytes = static_cast<std::int64_t>(init_size);
   WriteRange(in, 0, init_size, result.init.path);
 
-  // Group the rest into fragments: a new one starts at a fragment-opening box once the
-  // current one has its media data.
-  struct Fragment {
-    std::uint64_t begin = 0, end = 0;
-    std::int64_t duration = 0;
-    bool has_moof = false, has_mdat = false;
-  };
-  std::vector<Fragment> fragments;
-  for (std::size_t i = first; i < boxes.size(); ++i) {
-    const Box& box = boxes[i];
-    if (box.type == "mfra") continue;
-    if (fragments.empty() || (starts_fragment(box.type) && fragments.back().has_mdat)) {
-      fragments.push_back(Fragment{box.offset, box.offset, 0, false, false});
-    }
-    Fragment& fragment = fragments.back();
-    if (fragment.end != box.offset) Malformed("box between fragments");
-    fragment.end = box.offset + box.size;
-    if (box.type == "moof") {
-      fragment.has_moof = true;
-      fragment.duration += MoofDuration(ReadRange(in, box.offset, box.size), trex_duration);
-    } else if (box.type == "mdat") {
-      fragment.has_mdat = true;
-    }
-  }
+  std::vector<Fragment> fragments = GroupFragments(in, boxes, first, trex_duration);
   for (std::size_t i = 0; i < fragments.size(); ++i) {
     const Fragment& fragment = fragments[i];
     if (!fragment.has_moof || !fragment.has_mdat) Malformed("fragment without moof and mdat");
