@@ -14,7 +14,7 @@ build_packages=(
   nodejs brotli
 )
 test_packages=(
-  libgtest-dev libgmock-dev curl clang
+  libgtest-dev libgmock-dev curl clang clang-tidy
   ffmpeg singularity-music
   chromium fonts-dejavu-core debootstrap
 )
