@@ -61,95 +61,104 @@ std::optional<std::string> OptionalId(const boost::json::object& body, std::stri
   return RequiredId(body, field);
 }
 
-}  // namespace
-
-void RegisterCatalogRoutes(http::Router& router, CatalogService& catalog) {
-  const http::Access reader = http::Access::AnyAccount();
+// Who may call the catalogue routes.
+struct CatalogAccess {
+  http::Access reader = http::Access::AnyAccount();
   // Only roles that may write the catalogue get this far; the service checks ownership.
-  const http::Access creator = http::Access::RoleFor(Action::kCreateCatalog);
-  const http::Access writer = http::Access::RoleFor(Action::kModifyCatalog);
+  http::Access creator = http::Access::RoleFor(Action::kCreateCatalog);
+  http::Access writer = http::Access::RoleFor(Action::kModifyCatalog);
+};
 
-  // --- Artists ---
-  router.AddAuthenticated("GET", "/api/v1/artists", reader,
+void RegisterArtistRoutes(http::Router& router, CatalogService& catalog) {
+  const CatalogAccess access;
+  router.AddAuthenticated("GET", "/api/v1/artists", access.reader,
                           [&](http::Request& request, const Principal& who) {
-    PageRequest page = ParsePage(request);
+                            PageRequest page = ParsePage(request);
                             return http::Response::Json(
                                 200, ListBody(catalog.ListArtists(who, page, MineOnly(request))));
-  });
+                          });
 
-  router.AddAuthenticated("POST", "/api/v1/artists", creator,
+  router.AddAuthenticated("POST", "/api/v1/artists", access.creator,
                           [&](http::Request& request, const Principal& who) {
-    boost::json::object body = ParseJsonObject(request);
-    RejectUnknownFields(body, {"name", "bio"});
-    ArtistDraft draft;
-    draft.name = RequiredText(body, "name", kNameLimits);
-    draft.bio = OptionalText(body, "bio", kBioLimits, /*null_clears=*/true);
-    return Created("artists", ToJson(catalog.CreateArtist(who, draft)));
-  });
+                            boost::json::object body = ParseJsonObject(request);
+                            RejectUnknownFields(body, {"name", "bio"});
+                            ArtistDraft draft;
+                            draft.name = RequiredText(body, "name", kNameLimits);
+                            draft.bio = OptionalText(body, "bio", kBioLimits, /*null_clears=*/true);
+                            return Created("artists", ToJson(catalog.CreateArtist(who, draft)));
+                          });
 
-  router.AddAuthenticated(
-      "GET", "/api/v1/artists/{id}", reader, [&](http::Request& request, const Principal& who) {
-    return http::Response::Json(200, ToJson(catalog.GetArtist(who, PathId(request))));
-  });
-
-  router.AddAuthenticated(
-      "PATCH", "/api/v1/artists/{id}", writer, [&](http::Request& request, const Principal& who) {
-    std::string id = PathId(request);
-    boost::json::object body = ParseJsonObject(request);
-    RejectUnknownFields(body, {"name", "bio"});
-    ArtistPatch patch;
-    patch.name = OptionalText(body, "name", kNameLimits);
-    patch.bio = OptionalText(body, "bio", kBioLimits, /*null_clears=*/true);
-    return http::Response::Json(200, ToJson(catalog.UpdateArtist(who, id, patch)));
-  });
-
-  router.AddAuthenticated("DELETE", "/api/v1/artists/{id}", writer,
+  router.AddAuthenticated("GET", "/api/v1/artists/{id}", access.reader,
                           [&](http::Request& request, const Principal& who) {
-    std::string id = PathId(request);
-    catalog.DeleteArtist(who, id);
-    return Deleted(id);
-  });
+                            return http::Response::Json(
+                                200, ToJson(catalog.GetArtist(who, PathId(request))));
+                          });
 
-  router.AddAuthenticated("GET", "/api/v1/artists/{id}/albums", reader,
+  router.AddAuthenticated("PATCH", "/api/v1/artists/{id}", access.writer,
                           [&](http::Request& request, const Principal& who) {
-    std::string id = PathId(request);
+                            std::string id = PathId(request);
+                            boost::json::object body = ParseJsonObject(request);
+                            RejectUnknownFields(body, {"name", "bio"});
+                            ArtistPatch patch;
+                            patch.name = OptionalText(body, "name", kNameLimits);
+                            patch.bio = OptionalText(body, "bio", kBioLimits, /*null_clears=*/true);
+                            return http::Response::Json(
+                                200, ToJson(catalog.UpdateArtist(who, id, patch)));
+                          });
+
+  router.AddAuthenticated("DELETE", "/api/v1/artists/{id}", access.writer,
+                          [&](http::Request& request, const Principal& who) {
+                            std::string id = PathId(request);
+                            catalog.DeleteArtist(who, id);
+                            return Deleted(id);
+                          });
+
+  router.AddAuthenticated("GET", "/api/v1/artists/{id}/albums", access.reader,
+                          [&](http::Request& request, const Principal& who) {
+                            std::string id = PathId(request);
                             return http::Response::Json(200, ListBody(catalog.ListAlbumsByArtist(
                                                                  who, id, ParsePage(request))));
-  });
+                          });
+}
 
-  // --- Albums ---
+void RegisterAlbumRoutes(http::Router& router, CatalogService& catalog) {
+  const CatalogAccess access;
   router.AddAuthenticated(
-      "GET", "/api/v1/albums", reader, [&](http::Request& request, const Principal& who) {
-    return http::Response::Json(200, ListBody(catalog.ListAlbums(who, ParsePage(request))));
-  });
-
-  router.AddAuthenticated(
-      "POST", "/api/v1/albums", creator, [&](http::Request& request, const Principal& who) {
-    boost::json::object body = ParseJsonObject(request);
-    RejectUnknownFields(body, {"artistId", "title", "releaseDate"});
-    AlbumDraft draft;
-    draft.artist_id = RequiredId(body, "artistId");
-    draft.title = RequiredText(body, "title", kTitleLimits);
-    draft.release_date = OptionalText(body, "releaseDate", kReleaseDateLimits, /*null_clears=*/true);
-    return Created("albums", ToJson(catalog.CreateAlbum(who, draft)));
-  });
+      "GET", "/api/v1/albums", access.reader, [&](http::Request& request, const Principal& who) {
+        return http::Response::Json(200, ListBody(catalog.ListAlbums(who, ParsePage(request))));
+      });
 
   router.AddAuthenticated(
-      "GET", "/api/v1/albums/{id}", reader, [&](http::Request& request, const Principal& who) {
-    return http::Response::Json(200, AlbumBody(catalog.GetAlbum(who, PathId(request))));
-  });
+      "POST", "/api/v1/albums", access.creator, [&](http::Request& request, const Principal& who) {
+        boost::json::object body = ParseJsonObject(request);
+        RejectUnknownFields(body, {"artistId", "title", "releaseDate"});
+        AlbumDraft draft;
+        draft.artist_id = RequiredId(body, "artistId");
+        draft.title = RequiredText(body, "title", kTitleLimits);
+        draft.release_date =
+            OptionalText(body, "releaseDate", kReleaseDateLimits, /*null_clears=*/true);
+        return Created("albums", ToJson(catalog.CreateAlbum(who, draft)));
+      });
+
+  router.AddAuthenticated("GET", "/api/v1/albums/{id}", access.reader,
+                          [&](http::Request& request, const Principal& who) {
+                            return http::Response::Json(
+                                200, AlbumBody(catalog.GetAlbum(who, PathId(request))));
+                          });
 
   router.AddAuthenticated(
-      "PATCH", "/api/v1/albums/{id}", writer, [&](http::Request& request, const Principal& who) {
-    std::string id = PathId(request);
-    boost::json::object body = ParseJsonObject(request);
-    RejectUnknownFields(body, {"artistId", "title", "releaseDate"});
-    AlbumPatch patch;
-    patch.artist_id = OptionalId(body, "artistId");
-    patch.title = OptionalText(body, "title", kTitleLimits);
-    patch.release_date = OptionalText(body, "releaseDate", kReleaseDateLimits, /*null_clears=*/true);
-    return http::Response::Json(200, ToJson(catalog.UpdateAlbum(who, id, patch)));
-  });
+      "PATCH", "/api/v1/albums/{id}", access.writer,
+      [&](http::Request& request, const Principal& who) {
+        std::string id = PathId(request);
+        boost::json::object body = ParseJsonObject(request);
+        RejectUnknownFields(body, {"artistId", "title", "releaseDate"});
+        AlbumPatch patch;
+        patch.artist_id = OptionalId(body, "artistId");
+        patch.title = OptionalText(body, "title", kTitleLimits);
+        patch.release_date =
+            OptionalText(body, "releaseDate", kReleaseDateLimits, /*null_clears=*/true);
+        return http::Response::Json(200, ToJson(catalog.UpdateAlbum(who, id, patch)));
+      });
 
   http::RouteOptions cover_options;
   cover_options.max_body_bytes = kMaxCoverBytes;
@@ -158,7 +167,7 @@ void RegisterCatalogRoutes(http::Router& router, CatalogService& catalog) {
     return std::any();
   };
   router.AddAuthenticated(
-      "PUT", "/api/v1/albums/{id}/cover", writer,
+      "PUT", "/api/v1/albums/{id}/cover", access.writer,
       [&](http::Request& request, const Principal& who) {
         std::string id = PathId(request);
         RequireImageType(request);
@@ -166,12 +175,19 @@ void RegisterCatalogRoutes(http::Router& router, CatalogService& catalog) {
       },
       cover_options);
 
-  router.AddAuthenticated("DELETE", "/api/v1/albums/{id}", writer,
+  router.AddAuthenticated("DELETE", "/api/v1/albums/{id}", access.writer,
                           [&](http::Request& request, const Principal& who) {
-    std::string id = PathId(request);
-    catalog.DeleteAlbum(who, id);
-    return Deleted(id);
-  });
+                            std::string id = PathId(request);
+                            catalog.DeleteAlbum(who, id);
+                            return Deleted(id);
+                          });
+}
+
+}  // namespace
+
+void RegisterCatalogRoutes(http::Router& router, CatalogService& catalog) {
+  RegisterArtistRoutes(router, catalog);
+  RegisterAlbumRoutes(router, catalog);
 }
 
 }  // namespace cadenza::api

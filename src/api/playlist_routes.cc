@@ -75,94 +75,105 @@ int PathPosition(const http::Request& request) {
   return value;
 }
 
-}  // namespace
+// Any account; who may see or change a playlist depends on it (the service decides).
+const http::Access kMember = http::Access::AnyAccount();
 
-void RegisterPlaylistRoutes(http::Router& router, PlaylistService& playlists) {
-  // Any account; who may see or change a playlist depends on it (the service decides).
-  const http::Access member = http::Access::AnyAccount();
-
+// /api/v1/playlists and /api/v1/playlists/{id}.
+void RegisterPlaylistResourceRoutes(http::Router& router, PlaylistService& playlists) {
+  const http::Access& member = kMember;
   router.AddAuthenticated(
       "GET", "/api/v1/playlists", member, [&](http::Request& request, const Principal& who) {
-    bool mine_only = MineOnly(request);
-    Page<Playlist> page = playlists.List(who, mine_only, ParsePage(request));
-    boost::json::array items;
-    items.reserve(page.items.size());
-    for (const Playlist& playlist : page.items) items.push_back(ToJson(playlist));
-    return http::Response::Json(200, PageBody(std::move(items), page.next_after_id));
-  });
+        bool mine_only = MineOnly(request);
+        Page<Playlist> page = playlists.List(who, mine_only, ParsePage(request));
+        boost::json::array items;
+        items.reserve(page.items.size());
+        for (const Playlist& playlist : page.items) items.push_back(ToJson(playlist));
+        return http::Response::Json(200, PageBody(std::move(items), page.next_after_id));
+      });
 
   router.AddAuthenticated(
       "POST", "/api/v1/playlists", member, [&](http::Request& request, const Principal& who) {
-    boost::json::object body = ParseJsonObject(request);
-    RejectUnknownFields(body, {"name", "description", "public"});
-    PlaylistDraft draft;
+        boost::json::object body = ParseJsonObject(request);
+        RejectUnknownFields(body, {"name", "description", "public"});
+        PlaylistDraft draft;
         draft.name = RequiredText(body, "name", kNameLimits);
         draft.description =
             OptionalText(body, "description", kDescriptionLimits, /*null_clears=*/true);
-    draft.is_public = OptionalBool(body, "public").value_or(false);
-    Playlist playlist = playlists.Create(who, draft);
-    boost::json::object created = PlaylistBody(PlaylistWithEntries{playlist, {}});
-    http::Response response = http::Response::Json(201, created);
-    response.SetHeader("Location", "/api/v1/playlists/" + playlist.id);
-    return response;
-  });
+        draft.is_public = OptionalBool(body, "public").value_or(false);
+        Playlist playlist = playlists.Create(who, draft);
+        boost::json::object created = PlaylistBody(PlaylistWithEntries{playlist, {}});
+        http::Response response = http::Response::Json(201, created);
+        response.SetHeader("Location", "/api/v1/playlists/" + playlist.id);
+        return response;
+      });
 
   router.AddAuthenticated(
       "GET", "/api/v1/playlists/{id}", member, [&](http::Request& request, const Principal& who) {
-    return http::Response::Json(200, PlaylistBody(playlists.Get(who, PathId(request))));
-  });
+        return http::Response::Json(200, PlaylistBody(playlists.Get(who, PathId(request))));
+      });
 
   router.AddAuthenticated(
       "PATCH", "/api/v1/playlists/{id}", member, [&](http::Request& request, const Principal& who) {
-    std::string id = PathId(request);
-    boost::json::object body = ParseJsonObject(request);
-    RejectUnknownFields(body, {"name", "description", "public"});
-    PlaylistPatch patch;
+        std::string id = PathId(request);
+        boost::json::object body = ParseJsonObject(request);
+        RejectUnknownFields(body, {"name", "description", "public"});
+        PlaylistPatch patch;
         patch.name = OptionalText(body, "name", kNameLimits);
         patch.description =
             OptionalText(body, "description", kDescriptionLimits, /*null_clears=*/true);
-    patch.is_public = OptionalBool(body, "public");
-    return http::Response::Json(200, ToJson(playlists.Update(who, id, patch)));
-  });
+        patch.is_public = OptionalBool(body, "public");
+        return http::Response::Json(200, ToJson(playlists.Update(who, id, patch)));
+      });
 
   router.AddAuthenticated("DELETE", "/api/v1/playlists/{id}", member,
                           [&](http::Request& request, const Principal& who) {
-    std::string id = PathId(request);
-    playlists.Delete(who, id);
-    return http::Response::Json(200, boost::json::object{{"id", id}});
-  });
+                            std::string id = PathId(request);
+                            playlists.Delete(who, id);
+                            return http::Response::Json(200, boost::json::object{{"id", id}});
+                          });
+}
 
+// /api/v1/playlists/{id}/tracks...: the entries.
+void RegisterPlaylistEntryRoutes(http::Router& router, PlaylistService& playlists) {
+  const http::Access& member = kMember;
   router.AddAuthenticated(
       "POST", "/api/v1/playlists/{id}/tracks", member,
       [&](http::Request& request, const Principal& who) {
-    std::string id = PathId(request);
-    boost::json::object body = ParseJsonObject(request);
-    RejectUnknownFields(body, {"trackIds", "position"});
-    std::vector<std::string> track_ids = TrackIds(body);
-    std::optional<std::int64_t> position = OptionalInt(body, "position", 0, kMaxPosition);
-    std::optional<int> at;
-    if (position) at = static_cast<int>(*position);
-    return http::Response::Json(200, PlaylistBody(playlists.AddTracks(who, id, track_ids, at)));
-  });
+        std::string id = PathId(request);
+        boost::json::object body = ParseJsonObject(request);
+        RejectUnknownFields(body, {"trackIds", "position"});
+        std::vector<std::string> track_ids = TrackIds(body);
+        std::optional<std::int64_t> position = OptionalInt(body, "position", 0, kMaxPosition);
+        std::optional<int> at;
+        if (position) at = static_cast<int>(*position);
+        return http::Response::Json(200, PlaylistBody(playlists.AddTracks(who, id, track_ids, at)));
+      });
 
   router.AddAuthenticated("DELETE", "/api/v1/playlists/{id}/tracks/{position}", member,
                           [&](http::Request& request, const Principal& who) {
-    std::string id = PathId(request);
-    int position = PathPosition(request);
+                            std::string id = PathId(request);
+                            int position = PathPosition(request);
                             return http::Response::Json(
                                 200, PlaylistBody(playlists.RemoveEntry(who, id, position)));
-  });
+                          });
 
   router.AddAuthenticated("POST", "/api/v1/playlists/{id}/move", member,
                           [&](http::Request& request, const Principal& who) {
-    std::string id = PathId(request);
-    boost::json::object body = ParseJsonObject(request);
-    RejectUnknownFields(body, {"from", "to"});
-    int from = RequiredPosition(body, "from");
-    int to = RequiredPosition(body, "to");
+                            std::string id = PathId(request);
+                            boost::json::object body = ParseJsonObject(request);
+                            RejectUnknownFields(body, {"from", "to"});
+                            int from = RequiredPosition(body, "from");
+                            int to = RequiredPosition(body, "to");
                             return http::Response::Json(
                                 200, PlaylistBody(playlists.MoveEntry(who, id, from, to)));
-  });
+                          });
+}
+
+}  // namespace
+
+void RegisterPlaylistRoutes(http::Router& router, PlaylistService& playlists) {
+  RegisterPlaylistResourceRoutes(router, playlists);
+  RegisterPlaylistEntryRoutes(router, playlists);
 }
 
 }  // namespace cadenza::api

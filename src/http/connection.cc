@@ -72,8 +72,6 @@ std::optional<Response> Guarded(const Request& request, Fn&& fn) {
   return InternalError();
 }
 
-enum class BodyOutcome { kComplete, kTooLarge, kMalformed, kStorageFailed, kLost };
-
 bool IsHttpParseError(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
          ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message &&
@@ -175,6 +173,46 @@ asio::awaitable<BodyOutcome> SpoolBody(beast::tcp_stream& stream, beast::flat_bu
   co_return BodyOutcome::kComplete;
 }
 
+// Copies what the handler needs of the request head: method, target, lower-cased headers.
+void CopyHead(const bhttp::request<bhttp::empty_body>& header, const std::string& remote_address,
+              Request& request) {
+  request.method = std::string(header.method_string());
+  request.target = std::string(header.target());
+  request.remote_address = remote_address;
+  for (const auto& field : header) {
+    request.headers.emplace_back(AsciiLower(field.name_string()), std::string(field.value()));
+  }
+}
+
+// The 404 or 405 for a path no route of this method matched.
+Response NoRouteRefusal(const Router::Match& match, const Request& request) {
+  if (match.allowed_methods.empty()) {
+    return Response::Problem(404, "no resource at " + request.path);
+  }
+  const std::string allowed = AllowedList(match.allowed_methods);
+  Response refusal = Response::Problem(
+      405, fmt::format("{} is not allowed on {}; allowed: {}", request.method, request.path,
+                       allowed));
+  refusal.SetHeader("Allow", allowed);
+  return refusal;
+}
+
+// The answer to a body that could not be received whole; nullopt when it was.
+std::optional<Response> BodyRefusal(BodyOutcome outcome, std::int64_t max_body) {
+  switch (outcome) {
+    case BodyOutcome::kComplete:
+    case BodyOutcome::kLost:
+      return std::nullopt;
+    case BodyOutcome::kTooLarge:
+      return TooLarge(max_body);
+    case BodyOutcome::kMalformed:
+      return Response::Problem(400, "malformed HTTP request: invalid body framing");
+    case BodyOutcome::kStorageFailed:
+      return Response::Problem(503, "the request body could not be stored; retry later");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 struct Connection::Exchange {
@@ -261,16 +299,10 @@ asio::awaitable<Connection::Next> Connection::RespondToBadHead(const beast::erro
 }
 
 asio::awaitable<Connection::Next> Connection::ServeRequest(HeadParser& head) {
-  const ServerOptions& options = state_.options();
   const auto& header = head.get();
   Exchange exchange;
   Request& request = exchange.request;
-  request.method = std::string(header.method_string());
-  request.target = std::string(header.target());
-  request.remote_address = remote_address_;
-  for (const auto& field : header) {
-    request.headers.emplace_back(AsciiLower(field.name_string()), std::string(field.value()));
-  }
+  CopyHead(header, remote_address_, request);
   exchange.version = header.version();
   const bool has_body = !head.is_done();
   const bool keep_alive = header.keep_alive();
@@ -290,40 +322,15 @@ asio::awaitable<Connection::Next> Connection::ServeRequest(HeadParser& head) {
 
   const Router::Match match = state_.router().Find(request.method, target->encoded_path(), request);
   if (!match.route) {
-    if (match.allowed_methods.empty()) {
-      co_return co_await Finish(exchange,
-                                Response::Problem(404, "no resource at " + request.path),
-                                keep_after_refusal);
-    }
-    const std::string allowed = AllowedList(match.allowed_methods);
-    Response refusal = Response::Problem(
-        405, fmt::format("{} is not allowed on {}; allowed: {}", request.method, request.path,
-                         allowed));
-    refusal.SetHeader("Allow", allowed);
-    co_return co_await Finish(exchange, std::move(refusal), keep_after_refusal);
+    co_return co_await Finish(exchange, NoRouteRefusal(match, request), keep_after_refusal);
   }
   const Route& route = *match.route;
 
-  // Who is calling is settled first: an unauthenticated or wrong-role client never gets a
-  // route hook run or a body read.
   std::optional<Principal> caller;
-  if (route.access.needs_account()) {
-    auto refusal = co_await RunBlocking(state_.pool(), [&] {
-      return Guarded(request, [&] { caller = state_.router().Authenticate(route, request); });
-    });
-    if (refusal) co_return co_await Finish(exchange, std::move(*refusal), keep_after_refusal);
-  }
-
   std::int64_t max_body = route.options.max_body_bytes;
-  if (route.options.before_body) {
-    auto refusal = co_await RunBlocking(state_.pool(), [&] {
-      return Guarded(request, [&] {
-        request.admission = route.options.before_body(request, max_body);
-      });
-    });
-    if (refusal) co_return co_await Finish(exchange, std::move(*refusal), keep_after_refusal);
+  if (auto refusal = co_await Admit(route, request, caller, max_body)) {
+    co_return co_await Finish(exchange, std::move(*refusal), keep_after_refusal);
   }
-  max_body = std::max<std::int64_t>(max_body, 0);
   if (auto length = head.content_length();
       length && *length > static_cast<std::uint64_t>(max_body)) {
     co_return co_await Finish(exchange, TooLarge(max_body), false);
@@ -331,35 +338,10 @@ asio::awaitable<Connection::Next> Connection::ServeRequest(HeadParser& head) {
 
   std::optional<SpoolFile> spool;  // deleted on every path unless the handler takes it
   if (has_body) {
-    if (exchange.version >= 11 && beast::iequals(request.Header("expect"), "100-continue")) {
-      bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, exchange.version};
-      stream_.expires_after(options.body_timeout);
-      auto [ec, n] = co_await bhttp::async_write(stream_, go_on, kTuple);
-      if (ec) co_return Next::kClose;
-    }
-    const BodyOutcome outcome =
-        route.options.spool_body
-            ? co_await SpoolBody(stream_, buffer_, head, max_body, options.body_timeout,
-                                 state_.pool(), route.options.spool_dir, spool, request)
-            : co_await ReadStringBody(stream_, buffer_, head, max_body, options.body_timeout,
-                                      request);
-    switch (outcome) {
-      case BodyOutcome::kComplete:
-        break;
-      case BodyOutcome::kTooLarge:
-        co_return co_await Finish(exchange, TooLarge(max_body), false);
-      case BodyOutcome::kMalformed:
-        co_return co_await Finish(
-            exchange, Response::Problem(400, "malformed HTTP request: invalid body framing"),
-            false);
-      case BodyOutcome::kStorageFailed:
-        co_return co_await Finish(
-            exchange, Response::Problem(503, "the request body could not be stored; retry later"),
-            false);
-      case BodyOutcome::kLost:
-        spdlog::info("{} {} abandoned while its body was read", request.method,
-                     PathForLog(request));
-        co_return Next::kClose;
+    const BodyOutcome outcome = co_await ReceiveBody(head, route, max_body, spool, request);
+    if (outcome == BodyOutcome::kLost) co_return Next::kClose;
+    if (auto refusal = BodyRefusal(outcome, max_body)) {
+      co_return co_await Finish(exchange, std::move(*refusal), false);
     }
   }
 
@@ -372,6 +354,52 @@ asio::awaitable<Connection::Next> Connection::ServeRequest(HeadParser& head) {
     return problem ? std::move(*problem) : std::move(result);
   });
   co_return co_await Finish(exchange, std::move(response), keep_alive);
+}
+
+asio::awaitable<std::optional<Response>> Connection::Admit(const Route& route, Request& request,
+                                                           std::optional<Principal>& caller,
+                                                           std::int64_t& max_body) {
+  // Who is calling is settled first: an unauthenticated or wrong-role client never gets a
+  // route hook run or a body read.
+  if (route.access.needs_account()) {
+    auto refusal = co_await RunBlocking(state_.pool(), [&] {
+      return Guarded(request, [&] { caller = state_.router().Authenticate(route, request); });
+    });
+    if (refusal) co_return refusal;
+  }
+  if (route.options.before_body) {
+    auto refusal = co_await RunBlocking(state_.pool(), [&] {
+      return Guarded(request, [&] {
+        request.admission = route.options.before_body(request, max_body);
+      });
+    });
+    if (refusal) co_return refusal;
+  }
+  max_body = std::max<std::int64_t>(max_body, 0);
+  co_return std::nullopt;
+}
+
+asio::awaitable<BodyOutcome> Connection::ReceiveBody(HeadParser& head, const Route& route,
+                                                     std::int64_t max_body,
+                                                     std::optional<SpoolFile>& spool,
+                                                     Request& request) {
+  const ServerOptions& options = state_.options();
+  if (head.get().version() >= 11 && beast::iequals(request.Header("expect"), "100-continue")) {
+    bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, head.get().version()};
+    stream_.expires_after(options.body_timeout);
+    auto [ec, n] = co_await bhttp::async_write(stream_, go_on, kTuple);
+    if (ec) co_return BodyOutcome::kLost;
+  }
+  const BodyOutcome outcome =
+      route.options.spool_body
+          ? co_await SpoolBody(stream_, buffer_, head, max_body, options.body_timeout,
+                               state_.pool(), route.options.spool_dir, spool, request)
+          : co_await ReadStringBody(stream_, buffer_, head, max_body, options.body_timeout,
+                                    request);
+  if (outcome == BodyOutcome::kLost) {
+    spdlog::info("{} {} abandoned while its body was read", request.method, PathForLog(request));
+  }
+  co_return outcome;
 }
 
 asio::awaitable<Connection::Next> Connection::Finish(Exchange& exchange, Response response,

@@ -1,7 +1,9 @@
 #pragma once
 // One accepted HTTP/1.1 connection: reads requests with keep-alive, applies the route's
 // limits, runs handlers on the blocking-work pool and writes their responses.
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -11,9 +13,16 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 
+#include "domain/principal.h"
+#include "http/router.h"
 #include "http/server_state.h"
+#include "http/spool_file.h"
 
 namespace cadenza::http {
+
+// How reading a request body ended: all of it arrived, or why not (kLost: the peer went away
+// or stopped sending; nothing can be answered).
+enum class BodyOutcome { kComplete, kTooLarge, kMalformed, kStorageFailed, kLost };
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
@@ -38,6 +47,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   boost::asio::awaitable<void> Serve();
   boost::asio::awaitable<Next> ServeRequest(HeadParser& head);
+  // Authenticates the caller (when the route needs an account) and runs the route's
+  // before_body hook, which may lower `max_body`; the refusal to send when either says no.
+  boost::asio::awaitable<std::optional<Response>> Admit(const Route& route, Request& request,
+                                                        std::optional<Principal>& caller,
+                                                        std::int64_t& max_body);
+  // Reads the body into memory or a spool file (sending 100 Continue first when asked).
+  boost::asio::awaitable<BodyOutcome> ReceiveBody(HeadParser& head, const Route& route,
+                                                  std::int64_t max_body,
+                                                  std::optional<SpoolFile>& spool,
+                                                  Request& request);
   boost::asio::awaitable<Next> RespondToBadHead(const boost::beast::error_code& ec);
   boost::asio::awaitable<Next> Finish(Exchange& exchange, Response response, bool keep_alive);
   boost::asio::awaitable<void> CloseGracefully();
