@@ -73,16 +73,18 @@ void SetOption(AVDictionary** options, const char* key, const std::string& value
   if (av_dict_set(options, key, value.c_str(), 0) < 0) throw std::bad_alloc();
 }
 
-}  // namespace
-
-MediaInput::MediaInput(const std::filesystem::path& path, const MediaLimits& limits)
-    : path_(path), limits_(limits) {
+// The size of the upload; throws Error(kUnprocessable) when it is empty.
+std::int64_t NonEmptyFileSize(const std::filesystem::path& path) {
   std::error_code ec;
   auto size = std::filesystem::file_size(path, ec);
   if (ec) throw std::runtime_error("cannot read " + path.string() + ": " + ec.message());
   if (size == 0) throw Unprocessable("file is empty");
-  file_size_ = static_cast<std::int64_t>(size);
+  return static_cast<std::int64_t>(size);
+}
 
+// Opens `path` with the local-file protocol and the whitelisted demuxers only, and reads its
+// stream information. Throws Error(kUnprocessable, "not an audio file") when that fails.
+InputFormatPtr OpenUpload(const std::filesystem::path& path, const MediaLimits& limits) {
   AVDictionary* raw_options = nullptr;
   std::unique_ptr<AVDictionary, DictionaryDeleter> options_owner;
   SetOption(&raw_options, "protocol_whitelist", "file");
@@ -101,13 +103,18 @@ MediaInput::MediaInput(const std::filesystem::path& path, const MediaLimits& lim
   int ret = avformat_open_input(&raw, url.c_str(), nullptr, &open_options);
   options_owner.reset(open_options);
   if (ret < 0) throw Unprocessable("not an audio file");  // avformat freed `raw`
-  format_.reset(raw);
-  if (avformat_find_stream_info(format_.get(), nullptr) < 0)
+  InputFormatPtr format(raw);
+  if (avformat_find_stream_info(format.get(), nullptr) < 0)
     throw Unprocessable("not an audio file");
+  return format;
+}
 
+// The single audio stream of `format` (cover pictures aside), the only one left undiscarded.
+// Throws Error(kUnprocessable) when there is none or more than one.
+AVStream* SelectAudioStream(AVFormatContext* format) {
   int audio_streams = 0;
-  for (unsigned i = 0; i < format_->nb_streams; ++i) {
-    AVStream* st = format_->streams[i];
+  for (unsigned i = 0; i < format->nb_streams; ++i) {
+    AVStream* st = format->streams[i];
     bool is_audio = st->codecpar->codec_type == AVMEDIA_TYPE_AUDIO &&
                     !(st->disposition & AV_DISPOSITION_ATTACHED_PIC);
     if (is_audio) ++audio_streams;
@@ -118,11 +125,171 @@ MediaInput::MediaInput(const std::filesystem::path& path, const MediaLimits& lim
     throw Unprocessable("file has " + std::to_string(audio_streams) +
                         " audio streams; upload a file with exactly one");
   }
-  int index = av_find_best_stream(format_.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+  int index = av_find_best_stream(format, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
   if (index < 0) throw Unprocessable("not an audio file");
-  stream_ = format_->streams[index];
-  stream_->discard = AVDISCARD_DEFAULT;
+  AVStream* stream = format->streams[index];
+  stream->discard = AVDISCARD_DEFAULT;
+  return stream;
+}
 
+// Calls `progress` with the fraction decoded, at most once per percent: by samples against
+// the declared length when there is one, else by the bytes read.
+class ProgressReporter {
+ public:
+  ProgressReporter(const std::function<void(double)>& progress, std::int64_t expected_samples,
+                   const AVFormatContext* format, std::int64_t file_size)
+      : progress_(progress),
+        expected_samples_(expected_samples),
+        format_(format),
+        file_size_(file_size) {}
+
+  void ReportProgress(std::int64_t decoded) {
+    double fraction = 0;
+    if (expected_samples_ > 0) {
+      fraction = static_cast<double>(decoded) / static_cast<double>(expected_samples_);
+    } else if (format_->pb != nullptr && file_size_ > 0) {
+      fraction = static_cast<double>(avio_tell(format_->pb)) / static_cast<double>(file_size_);
+    }
+    int percent = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * 100);
+    if (percent > reported_percent_) {
+      reported_percent_ = percent;
+      if (progress_) progress_(percent / 100.0);
+    }
+  }
+
+ private:
+  const std::function<void(double)>& progress_;
+  std::int64_t expected_samples_;
+  const AVFormatContext* format_;
+  std::int64_t file_size_;
+  int reported_percent_ = -1;
+};
+
+// One decoding pass over a stream: the decoder, the conversion of its frames to interleaved
+// float at the source layout, and the counts that tell a damaged or too long file.
+class FrameConsumer {
+ public:
+  using Sink = std::function<void(const float* samples, int frames)>;
+
+  // Opens the decoder for `stream`, whose frames must stay at `sample_rate` and `channels`.
+  // Throws Error(kUnprocessable, "not an audio file") when it cannot be opened.
+  FrameConsumer(const AVStream& stream, AVChannelLayout& layout, int sample_rate, int channels,
+                std::int64_t max_duration_ms, const Sink& sink)
+      : layout_(layout),
+        sample_rate_(sample_rate),
+        channels_(channels),
+        max_duration_ms_(max_duration_ms),
+        max_samples_(max_duration_ms * static_cast<std::int64_t>(sample_rate) / 1000),
+        sink_(sink),
+        frame_(MakeFrame()) {
+    const AVCodec* codec = avcodec_find_decoder(stream.codecpar->codec_id);
+    decoder_.reset(avcodec_alloc_context3(codec));
+    if (!decoder_) throw std::bad_alloc();
+    CheckAv(avcodec_parameters_to_context(decoder_.get(), stream.codecpar), "decoder parameters");
+    decoder_->pkt_timebase = stream.time_base;
+    decoder_->thread_count = 1;
+    if (avcodec_open2(decoder_.get(), codec, nullptr) < 0) throw Unprocessable("not an audio file");
+  }
+
+  // Decodes one packet of the stream (and unreferences it). Throws Error(kUnprocessable) when
+  // too much of the stream has been undecodable or the audio exceeds the duration limit.
+  void SendPacket(AVPacket* packet) {
+    ++packets_;
+    int ret = avcodec_send_packet(decoder_.get(), packet);
+    av_packet_unref(packet);
+    last_packet_failed_ = false;
+    if (ret < 0 && ret != AVERROR(EAGAIN)) {
+      last_packet_failed_ = true;
+      ++errors_;
+    } else {
+      ReceiveFrames();
+    }
+    if (errors_ > kToleratedDecodeErrors + packets_ / 100) {
+      throw Unprocessable("file is damaged: " + std::to_string(errors_) +
+                          " blocks of audio could not be decoded");
+    }
+  }
+
+  // Drains the decoder at the end of the data. Returns true when the last packet or the
+  // drain failed to decode (the sign of a cut-off file).
+  bool Finish() {
+    bool ended_badly = last_packet_failed_;
+    if (avcodec_send_packet(decoder_.get(), nullptr) >= 0) ReceiveFrames();
+    return ended_badly || last_packet_failed_;
+  }
+
+  // Samples (per channel) handed to the sink so far.
+  std::int64_t decoded() const { return decoded_; }
+
+ private:
+  void ReceiveFrames() {
+    while (true) {
+      int ret = avcodec_receive_frame(decoder_.get(), frame_.get());
+      if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return;
+      if (ret < 0) {
+        last_packet_failed_ = true;
+        ++errors_;
+        return;
+      }
+      ConsumeFrame();
+      av_frame_unref(frame_.get());
+    }
+  }
+
+  void ConsumeFrame() {
+    if (frame_->sample_rate != sample_rate_ || frame_->ch_layout.nb_channels != channels_) {
+      throw Unprocessable("the audio format changes in the middle of the file");
+    }
+    if (!converter_) {
+      SwrContext* raw = nullptr;
+      // Same layout in and out: this only converts the sample format to interleaved float.
+      CheckAv(swr_alloc_set_opts2(&raw, &layout_, AV_SAMPLE_FMT_FLT, frame_->sample_rate, &layout_,
+                                  static_cast<AVSampleFormat>(frame_->format), frame_->sample_rate,
+                                  0, nullptr),
+              "sample format converter");
+      converter_.reset(raw);
+      CheckAv(swr_init(converter_.get()), "sample format converter");
+    }
+    interleaved_.resize(static_cast<std::size_t>(frame_->nb_samples) * channels_);
+    auto* out = reinterpret_cast<std::uint8_t*>(interleaved_.data());
+    int frames =
+        swr_convert(converter_.get(), &out, frame_->nb_samples,
+                    const_cast<const std::uint8_t**>(frame_->extended_data), frame_->nb_samples);
+    CheckAv(frames, "sample format conversion");
+    decoded_ += frames;
+    if (decoded_ > max_samples_) throw Unprocessable(TooLongReason(max_duration_ms_));
+    if (frames > 0) sink_(interleaved_.data(), frames);
+  }
+
+  AVChannelLayout& layout_;  // non-const only for swr_alloc_set_opts2's signature
+  int sample_rate_;
+  int channels_;
+  std::int64_t max_duration_ms_;
+  std::int64_t max_samples_;
+  const Sink& sink_;
+  CodecContextPtr decoder_;
+  FramePtr frame_;
+  SwrPtr converter_;
+  std::vector<float> interleaved_;
+  std::int64_t decoded_ = 0;
+  int packets_ = 0;
+  int errors_ = 0;
+  bool last_packet_failed_ = false;
+};
+
+}  // namespace
+
+MediaInput::MediaInput(const std::filesystem::path& path, const MediaLimits& limits)
+    : path_(path), limits_(limits) {
+  file_size_ = NonEmptyFileSize(path);
+  format_ = OpenUpload(path, limits);
+  stream_ = SelectAudioStream(format_.get());
+  ReadStreamParameters();
+  CheckLimits();
+  ReadTags();
+}
+
+void MediaInput::ReadStreamParameters() {
   const AVCodecParameters* par = stream_->codecpar;
   probe_.format_name = format_->iformat->name;
   probe_.codec_name = avcodec_get_name(par->codec_id);
@@ -137,22 +304,24 @@ MediaInput::MediaInput(const std::filesystem::path& path, const MediaLimits& lim
   } else if (av_channel_layout_copy(&layout_, &par->ch_layout) < 0) {
     throw std::bad_alloc();
   }
-  if (probe_.channels > limits.max_channels) {
+}
+
+void MediaInput::CheckLimits() {
+  if (probe_.channels > limits_.max_channels) {
     throw Unprocessable("too many channels (" + std::to_string(probe_.channels) +
-                        "; the limit is " + std::to_string(limits.max_channels) + ")");
+                        "; the limit is " + std::to_string(limits_.max_channels) + ")");
   }
-  if (probe_.sample_rate > limits.max_sample_rate) {
+  if (probe_.sample_rate > limits_.max_sample_rate) {
     throw Unprocessable("sample rate " + std::to_string(probe_.sample_rate) + " Hz is above the " +
-                        std::to_string(limits.max_sample_rate) + " Hz limit");
+                        std::to_string(limits_.max_sample_rate) + " Hz limit");
   }
   std::int64_t declared_us = DeclaredDurationUs();
   probe_.duration_ms = declared_us < 0 ? 0 : declared_us / 1000;
-  if (probe_.duration_ms > limits.max_duration_ms) {
+  if (probe_.duration_ms > limits_.max_duration_ms) {
     // A header may simply lie about the length; say so rather than blame the length.
     CheckTail();
-    throw Unprocessable(TooLongReason(limits.max_duration_ms));
+    throw Unprocessable(TooLongReason(limits_.max_duration_ms));
   }
-  ReadTags();
 }
 
 MediaInput::~MediaInput() { av_channel_layout_uninit(&layout_); }
@@ -222,83 +391,14 @@ void MediaInput::CheckTail() {
 
 std::int64_t MediaInput::Decode(const std::function<void(const float*, int)>& sink,
                                 const std::function<void(double)>& progress) {
-  const AVCodec* codec = avcodec_find_decoder(stream_->codecpar->codec_id);
-  CodecContextPtr decoder(avcodec_alloc_context3(codec));
-  if (!decoder) throw std::bad_alloc();
-  CheckAv(avcodec_parameters_to_context(decoder.get(), stream_->codecpar), "decoder parameters");
-  decoder->pkt_timebase = stream_->time_base;
-  decoder->thread_count = 1;
-  if (avcodec_open2(decoder.get(), codec, nullptr) < 0) throw Unprocessable("not an audio file");
-
+  FrameConsumer consumer(*stream_, layout_, probe_.sample_rate, probe_.channels,
+                         limits_.max_duration_ms, sink);
   const std::int64_t rate = probe_.sample_rate;
-  const std::int64_t max_samples = limits_.max_duration_ms * rate / 1000;
   const std::int64_t declared_us = DeclaredDurationUs();
   const std::int64_t expected_samples = declared_us > 0 ? declared_us * rate / 1'000'000 : 0;
+  ProgressReporter reporter(progress, expected_samples, format_.get(), file_size_);
 
   PacketPtr packet = MakePacket();
-  FramePtr frame = MakeFrame();
-  SwrPtr converter;
-  std::vector<float> interleaved;
-  std::int64_t decoded = 0;
-  int packets = 0;
-  int errors = 0;
-  bool last_packet_failed = false;
-  int reported_percent = -1;
-
-  auto report = [&] {
-    double fraction = 0;
-    if (expected_samples > 0) {
-      fraction = static_cast<double>(decoded) / static_cast<double>(expected_samples);
-    } else if (format_->pb != nullptr && file_size_ > 0) {
-      fraction = static_cast<double>(avio_tell(format_->pb)) / static_cast<double>(file_size_);
-    }
-    int percent = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * 100);
-    if (percent > reported_percent) {
-      reported_percent = percent;
-      if (progress) progress(percent / 100.0);
-    }
-  };
-
-  auto consume_frame = [&] {
-    if (frame->sample_rate != probe_.sample_rate ||
-        frame->ch_layout.nb_channels != probe_.channels) {
-      throw Unprocessable("the audio format changes in the middle of the file");
-    }
-    if (!converter) {
-      SwrContext* raw = nullptr;
-      // Same layout in and out: this only converts the sample format to interleaved float.
-      CheckAv(swr_alloc_set_opts2(&raw, &layout_, AV_SAMPLE_FMT_FLT, frame->sample_rate, &layout_,
-                                  static_cast<AVSampleFormat>(frame->format), frame->sample_rate, 0,
-                                  nullptr),
-              "sample format converter");
-      converter.reset(raw);
-      CheckAv(swr_init(converter.get()), "sample format converter");
-    }
-    interleaved.resize(static_cast<std::size_t>(frame->nb_samples) * probe_.channels);
-    auto* out = reinterpret_cast<std::uint8_t*>(interleaved.data());
-    int frames =
-        swr_convert(converter.get(), &out, frame->nb_samples,
-                    const_cast<const std::uint8_t**>(frame->extended_data), frame->nb_samples);
-    CheckAv(frames, "sample format conversion");
-    decoded += frames;
-    if (decoded > max_samples) throw Unprocessable(TooLongReason(limits_.max_duration_ms));
-    if (frames > 0) sink(interleaved.data(), frames);
-  };
-
-  auto receive_frames = [&] {
-    while (true) {
-      int ret = avcodec_receive_frame(decoder.get(), frame.get());
-      if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return;
-      if (ret < 0) {
-        last_packet_failed = true;
-        ++errors;
-        return;
-      }
-      consume_frame();
-      av_frame_unref(frame.get());
-    }
-  };
-
   while (true) {
     int ret = av_read_frame(format_.get(), packet.get());
     if (ret == AVERROR_EOF) break;
@@ -307,26 +407,12 @@ std::int64_t MediaInput::Decode(const std::function<void(const float*, int)>& si
       av_packet_unref(packet.get());
       continue;
     }
-    ++packets;
-    ret = avcodec_send_packet(decoder.get(), packet.get());
-    av_packet_unref(packet.get());
-    last_packet_failed = false;
-    if (ret < 0 && ret != AVERROR(EAGAIN)) {
-      last_packet_failed = true;
-      ++errors;
-    } else {
-      receive_frames();
-    }
-    if (errors > kToleratedDecodeErrors + packets / 100) {
-      throw Unprocessable("file is damaged: " + std::to_string(errors) +
-                          " blocks of audio could not be decoded");
-    }
-    report();
+    consumer.SendPacket(packet.get());
+    reporter.ReportProgress(consumer.decoded());
   }
-  bool ended_badly = last_packet_failed;
-  if (avcodec_send_packet(decoder.get(), nullptr) >= 0) receive_frames();
-  ended_badly = ended_badly || last_packet_failed;
+  bool ended_badly = consumer.Finish();
 
+  const std::int64_t decoded = consumer.decoded();
   if (decoded == 0) throw Unprocessable("not an audio file");
   if (ended_badly) throw Unprocessable("file is truncated");
   if (DurationIsTrustworthy()) {

@@ -44,6 +44,12 @@ class MediaInput {
                       const std::function<void(double)>& progress);
 
  private:
+  // Fills the probe's format, codec, rate and channels and the layout. Throws
+  // Error(kUnprocessable, "not an audio file") when the stream has no usable decoder.
+  void ReadStreamParameters();
+  // Throws Error(kUnprocessable, reason) when channels, rate or declared duration exceed
+  // the limits; sets the probe's declared duration.
+  void CheckLimits();
   void ReadTags();
   // Declared duration in microseconds, or -1 when neither stream nor container states one.
   std::int64_t DeclaredDurationUs() const;

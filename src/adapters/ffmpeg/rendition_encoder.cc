@@ -27,6 +27,20 @@ const char* EncoderName(Codec codec) {
   return "aac";
 }
 
+// The private options of the codec's encoder.
+std::unique_ptr<AVDictionary, DictionaryDeleter> EncoderOptions(Codec codec) {
+  AVDictionary* raw_options = nullptr;
+  if (codec == Codec::kAac) {
+    av_dict_set(&raw_options, "aac_coder", "fast", 0);
+  } else if (codec == Codec::kOpus) {
+    av_dict_set(&raw_options, "application", "audio", 0);
+    // Constrained VBR keeps the average within a few percent of the nominal bitrate (plain
+    // VBR overshoots by 10-15% on dense music), which manifests and bandwidth budgets rely on.
+    av_dict_set(&raw_options, "vbr", "constrained", 0);
+  }
+  return std::unique_ptr<AVDictionary, DictionaryDeleter>(raw_options);
+}
+
 }  // namespace
 
 int TargetSampleRate(Codec codec, int source_rate) {
@@ -47,9 +61,21 @@ RenditionEncoder::RenditionEncoder(const RenditionSpec& spec, int sample_rate, i
   std::string name = RenditionName(spec);
   output_path_ = folder_ / (cmaf_ ? std::string("fragmented.mp4") : name + ".mp3");
 
-  const AVCodec* codec = avcodec_find_encoder_by_name(EncoderName(spec.codec));
+  const AVCodec* codec = AllocateEncoder(sample_rate, channels);
+  CreateOutput();
+  OpenEncoder(codec);
+  OpenStream();
+  WriteHeader(segment_seconds);
+
+  fifo_.reset(
+      av_audio_fifo_alloc(encoder_->sample_fmt, channels, std::max(encoder_->frame_size, 1) * 4));
+  if (!fifo_) throw std::bad_alloc();
+}
+
+const AVCodec* RenditionEncoder::AllocateEncoder(int sample_rate, int channels) {
+  const AVCodec* codec = avcodec_find_encoder_by_name(EncoderName(spec_.codec));
   if (codec == nullptr)
-    throw std::runtime_error(std::string("FFmpeg lacks the ") + EncoderName(spec.codec) +
+    throw std::runtime_error(std::string("FFmpeg lacks the ") + EncoderName(spec_.codec) +
                              " encoder");
   encoder_.reset(avcodec_alloc_context3(codec));
   if (!encoder_) throw std::bad_alloc();
@@ -57,58 +83,55 @@ RenditionEncoder::RenditionEncoder(const RenditionSpec& spec, int sample_rate, i
   enc->sample_rate = sample_rate;
   av_channel_layout_default(&enc->ch_layout, channels);
   enc->sample_fmt = interleaved_ ? AV_SAMPLE_FMT_FLT : AV_SAMPLE_FMT_FLTP;
-  enc->bit_rate = static_cast<std::int64_t>(spec.bitrate_kbps) * 1000;
+  enc->bit_rate = static_cast<std::int64_t>(spec_.bitrate_kbps) * 1000;
   enc->time_base = AVRational{1, sample_rate};
   enc->thread_count = 1;  // parallelism comes from running the renditions side by side
-  AVDictionary* raw_options = nullptr;
-  if (spec.codec == Codec::kAac) {
-    enc->profile = FF_PROFILE_AAC_LOW;
-    av_dict_set(&raw_options, "aac_coder", "fast", 0);
-  } else if (spec.codec == Codec::kOpus) {
-    av_dict_set(&raw_options, "application", "audio", 0);
-    // Constrained VBR keeps the average within a few percent of the nominal bitrate (plain
-    // VBR overshoots by 10-15% on dense music), which manifests and bandwidth budgets rely on.
-    av_dict_set(&raw_options, "vbr", "constrained", 0);
-  }
-  std::unique_ptr<AVDictionary, DictionaryDeleter> options(raw_options);
+  if (spec_.codec == Codec::kAac) enc->profile = FF_PROFILE_AAC_LOW;
+  return codec;
+}
 
+void RenditionEncoder::CreateOutput() {
   const char* muxer = cmaf_ ? "mp4" : "mp3";
   AVFormatContext* raw_output = nullptr;
   CheckAv(avformat_alloc_output_context2(&raw_output, nullptr, muxer, output_path_.c_str()),
           "output");
   output_.reset(raw_output);
-  if (output_->oformat->flags & AVFMT_GLOBALHEADER) enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  if (output_->oformat->flags & AVFMT_GLOBALHEADER) encoder_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+}
 
-  raw_options = options.release();
-  int ret = avcodec_open2(enc, codec, &raw_options);
+void RenditionEncoder::OpenEncoder(const AVCodec* codec) {
+  std::unique_ptr<AVDictionary, DictionaryDeleter> options = EncoderOptions(spec_.codec);
+  AVDictionary* raw_options = options.release();
+  int ret = avcodec_open2(encoder_.get(), codec, &raw_options);
   options.reset(raw_options);
   CheckAv(ret, "opening the encoder");
+}
 
+void RenditionEncoder::OpenStream() {
   stream_ = avformat_new_stream(output_.get(), nullptr);
   if (stream_ == nullptr) throw std::bad_alloc();
-  CheckAv(avcodec_parameters_from_context(stream_->codecpar, enc), "stream parameters");
-  stream_->time_base = enc->time_base;  // the track's timescale is the sample rate
+  CheckAv(avcodec_parameters_from_context(stream_->codecpar, encoder_.get()), "stream parameters");
+  stream_->time_base = encoder_->time_base;  // the track's timescale is the sample rate
   CheckAv(avio_open(&output_->pb, output_path_.c_str(), AVIO_FLAG_WRITE), "opening the output");
+}
 
+void RenditionEncoder::WriteHeader(double segment_seconds) {
   AVDictionary* raw_mux = nullptr;
   if (cmaf_) {
     // Fragments are cut by hand (av_write_frame(NULL)) on whole encoder frames; the moov is
     // written with the first fragment so it can carry the edit list that skips priming.
     av_dict_set(&raw_mux, "movflags",
                 "+frag_custom+dash+default_base_moof+delay_moov+skip_sidx+skip_trailer", 0);
-    int frame_size = enc->frame_size > 0 ? enc->frame_size : 1024;
+    int frame_size = encoder_->frame_size > 0 ? encoder_->frame_size : 1024;
     frames_per_segment_ = std::max<std::int64_t>(
-        1,
-        static_cast<std::int64_t>(std::floor(segment_seconds * sample_rate / frame_size + 1e-9)));
+        1, static_cast<std::int64_t>(
+               std::floor(segment_seconds * encoder_->sample_rate / frame_size + 1e-9)));
   }
   std::unique_ptr<AVDictionary, DictionaryDeleter> mux_options(raw_mux);
   raw_mux = mux_options.release();
-  ret = avformat_write_header(output_.get(), &raw_mux);
+  int ret = avformat_write_header(output_.get(), &raw_mux);
   mux_options.reset(raw_mux);
   CheckAv(ret, "writing the header");
-
-  fifo_.reset(av_audio_fifo_alloc(enc->sample_fmt, channels, std::max(enc->frame_size, 1) * 4));
-  if (!fifo_) throw std::bad_alloc();
 }
 
 void RenditionEncoder::Encode(const PcmChunk& chunk) {

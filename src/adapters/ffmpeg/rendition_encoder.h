@@ -33,6 +33,15 @@ class RenditionEncoder {
   EncodedRendition Finish();
 
  private:
+  // The construction steps, in this order. AllocateEncoder returns the encoder it configured
+  // (throws std::runtime_error when FFmpeg lacks it); CreateOutput allocates the muxer;
+  // OpenEncoder opens the codec with its private options; OpenStream adds the track and opens
+  // the output file; WriteHeader writes the header and, for CMAF, sets the segment length.
+  const AVCodec* AllocateEncoder(int sample_rate, int channels);
+  void CreateOutput();
+  void OpenEncoder(const AVCodec* codec);
+  void OpenStream();
+  void WriteHeader(double segment_seconds);
   void SendFrames(bool final);
   void Drain();
   void WritePacket();
