@@ -1,7 +1,8 @@
 #pragma once
 // Where clients reach this server, for the absolute URLs the API hands out (signed upload and
-// download URLs, stream manifests). Services build root-relative URLs ("/blobs/...",
-// "/media/..."); the API puts the base in front.
+// download URLs, stream manifests). The URLs the API builds from the services' typed results,
+// and the local store's grants, are root-relative ("/blobs/...", "/media/..."); the base goes
+// in front of them here.
 //
 // With `public_url` configured (the right setting behind a proxy or CDN) that is the base.
 // Without it the base is the origin the client itself used (its Host header), so a server on

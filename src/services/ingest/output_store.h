@@ -22,7 +22,8 @@ std::filesystem::path CopyOriginalToLocal(BlobStore& blobs, std::string_view key
 
 // Stores each file under its key, in order, calling `before_each` first (it throws to stop:
 // files stored so far stay, under the attempt's prefix, for the caller to queue for deletion).
-// Each file is consumed (BlobStore::PutFile). Throws what the store throws.
+// Each file is handed over as takeable (a store on the same filesystem renames it into place),
+// so callers must not need it afterwards. Throws what the store throws.
 void StoreOutputs(BlobStore& blobs, const std::vector<OutputFile>& files,
                   const std::function<void()>& before_each);
 
