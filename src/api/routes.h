@@ -43,6 +43,6 @@ struct ReadinessChecks {
   std::function<bool()> database;
   std::function<bool()> blob_store;
 };
-void RegisterSystemRoutes(http::Router& router, ReadinessChecks checks);
+void RegisterSystemRoutes(http::Router& router, const ReadinessChecks& checks);
 
 }  // namespace cadenza::api

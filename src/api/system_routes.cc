@@ -6,7 +6,7 @@
 
 namespace cadenza::api {
 
-void RegisterSystemRoutes(http::Router& router, ReadinessChecks checks) {
+void RegisterSystemRoutes(http::Router& router, const ReadinessChecks& checks) {
   // Liveness: the process answers. Nothing else is consulted, so an orchestrator does not
   // restart a healthy process because its database is slow.
   router.AddPublic("GET", "/healthz", [](http::Request&) {

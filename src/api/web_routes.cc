@@ -53,8 +53,8 @@ bool IsClientRoute(std::string_view path) {
 http::StaticServeOptions WebServeOptions(const http::StaticFile& file) {
   http::StaticServeOptions options;
   // Vite puts every content-hashed file under assets/: its URL changes whenever its bytes do.
-  options.cache_control = file.path.starts_with("assets/") ? "public, max-age=31536000, immutable"
-                                                           : "no-cache";
+  options.cache_control =
+      file.path.starts_with("assets/") ? "public, max-age=31536000, immutable" : "no-cache";
   if (file.content_type.starts_with("text/html")) {
     options.headers.emplace_back("Content-Security-Policy", std::string(kWebContentSecurityPolicy));
     options.headers.emplace_back("Referrer-Policy", "same-origin");
@@ -62,7 +62,7 @@ http::StaticServeOptions WebServeOptions(const http::StaticFile& file) {
   return options;
 }
 
-void RegisterWebRoutes(http::Router& router, std::shared_ptr<const http::StaticAssets> app) {
+void RegisterWebRoutes(http::Router& router, const std::shared_ptr<const http::StaticAssets>& app) {
   const http::StaticFile* index = app->Find(kIndex);
   if (index == nullptr) {
     router.AddPublic("GET", "/", [](http::Request&) { return NoWebApp(); });

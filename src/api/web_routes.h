@@ -19,7 +19,7 @@ inline constexpr std::string_view kWebContentSecurityPolicy =
 
 // Mounts GET / and the router's fallback. `app` without an index.html (a binary built
 // without the web app) makes GET / a 404 that says so, and mounts no fallback.
-void RegisterWebRoutes(http::Router& router, std::shared_ptr<const http::StaticAssets> app);
+void RegisterWebRoutes(http::Router& router, const std::shared_ptr<const http::StaticAssets>& app);
 
 // Whether `path` (decoded, "/albums/x") is left to the app's client-side router: not under
 // the server's own prefixes (/api, /media, /blobs, /covers, /healthz, /readyz) and with no

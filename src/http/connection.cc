@@ -34,7 +34,7 @@ using boost::asio::ip::tcp;
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kFirstReadBytes = 4096;
-constexpr std::size_t kSpoolChunkBytes = 256 * 1024;
+constexpr std::size_t kSpoolChunkBytes = std::size_t{256} * 1024;
 // After refusing a request whose body was not read, the unread bytes are drained for a short
 // while before closing: closing with unread input makes the kernel send RST, which can
 // destroy the refusal before the client has read it.
@@ -421,7 +421,7 @@ asio::awaitable<void> Connection::CloseGracefully() {
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   if (!ec) {
     stream_.expires_after(kLingerTime);
-    std::vector<char> sink(16 * 1024);
+    std::vector<char> sink(std::size_t{16} * 1024);
     for (;;) {
       auto [read_ec, n] = co_await stream_.async_read_some(asio::buffer(sink), kTuple);
       if (read_ec) break;

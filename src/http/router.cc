@@ -1,9 +1,8 @@
 #include "http/router.h"
 
 #include <algorithm>
-#include <stdexcept>
-
 #include <boost/url/pct_string_view.hpp>
+#include <stdexcept>
 
 namespace cadenza::http {
 namespace {
@@ -129,8 +128,8 @@ void Router::AddAuthenticated(std::string method, std::string pattern, Access ac
   if (!authenticate_) {
     throw std::logic_error("a route that needs an account needs an Authenticator: " + pattern);
   }
-  AddRoute(Route{std::move(method), std::move(pattern), nullptr, std::move(options),
-                 std::move(access), std::move(handler)});
+  AddRoute(Route{std::move(method), std::move(pattern), nullptr, std::move(options), access,
+                 std::move(handler)});
 }
 
 void Router::AddRoute(Route route) {
@@ -148,13 +147,13 @@ Principal Router::Authenticate(const Route& route, const Request& head) const {
 }
 
 void Router::SetFallback(std::function<bool(std::string_view path)> claims, Handler handler) {
-  if (!claims || !handler) throw std::invalid_argument("a fallback needs a predicate and a handler");
+  if (!claims || !handler)
+    throw std::invalid_argument("a fallback needs a predicate and a handler");
   fallback_claims_ = std::move(claims);
   fallback_ = Route{"GET", "", std::move(handler), RouteOptions{}};
 }
 
-Router::Match Router::Find(std::string_view method, std::string_view path,
-                           Request& request) const {
+Router::Match Router::Find(std::string_view method, std::string_view path, Request& request) const {
   Match match;
   std::vector<std::string> segments;
   for (std::string_view raw : SplitPath(path)) {
@@ -177,10 +176,9 @@ Router::Match Router::Find(std::string_view method, std::string_view path,
     }
     // Prefer the most specific pattern; among equals, an exact method (HEAD) beats GET-for-HEAD,
     // and otherwise the first registered wins.
-    const bool better =
-        !best_specificity || *specificity < *best_specificity ||
-        (*specificity == *best_specificity && route.method == method &&
-         match.route->method != method);
+    const bool better = !best_specificity || *specificity < *best_specificity ||
+                        (*specificity == *best_specificity && route.method == method &&
+                         match.route->method != method);
     if (better) {
       best_specificity = std::move(specificity);
       best_params = std::move(params);

@@ -1,9 +1,6 @@
 #include "http/server.h"
 
-#include <optional>
-#include <stdexcept>
-#include <thread>
-#include <vector>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -15,7 +12,10 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include "base/mutex.h"
 #include "http/connection.h"
@@ -68,14 +68,14 @@ struct Server::Impl {
   bool stopped GUARDED_BY(mutex) = false;
   std::thread stopper;
 
-  asio::awaitable<void> AcceptLoop();
+  asio::awaitable<void> AcceptLoop() const;
   void StopNow();
   bool OnOwnThread() const {
     return io_thread_of == this || pool->get_executor().running_in_this_thread();
   }
 };
 
-asio::awaitable<void> Server::Impl::AcceptLoop() {
+asio::awaitable<void> Server::Impl::AcceptLoop() const {
   for (;;) {
     tcp::socket socket(asio::make_strand(*io));
     auto [ec] = co_await acceptor->async_accept(socket, kTuple);
@@ -93,7 +93,7 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
     auto executor = socket.get_executor();
     auto connection = std::make_shared<Connection>(*state, std::move(socket));
     state->AddConnection(connection);
-    asio::co_spawn(executor, Connection::Run(connection), [](std::exception_ptr failure) {
+    asio::co_spawn(executor, Connection::Run(connection), [](const std::exception_ptr& failure) {
       if (!failure) return;
       try {
         std::rethrow_exception(failure);
@@ -185,14 +185,15 @@ void Server::Start() {
                              std::to_string(impl.options.port) + ": " + error.code().message());
   }
   impl.port = impl.acceptor->local_endpoint().port();
-  asio::co_spawn(impl.acceptor->get_executor(), impl.AcceptLoop(), [](std::exception_ptr failure) {
-    if (!failure) return;
-    try {
-      std::rethrow_exception(failure);
-    } catch (const std::exception& error) {
-      spdlog::critical("the listener failed: {}", error.what());
-    }
-  });
+  asio::co_spawn(impl.acceptor->get_executor(), impl.AcceptLoop(),
+                 [](const std::exception_ptr& failure) {
+                   if (!failure) return;
+                   try {
+                     std::rethrow_exception(failure);
+                   } catch (const std::exception& error) {
+                     spdlog::critical("the listener failed: {}", error.what());
+                   }
+                 });
   for (int i = 0; i < impl.options.io_threads; ++i) {
     impl.io_threads.emplace_back([&impl] {
       io_thread_of = &impl;

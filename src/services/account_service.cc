@@ -43,7 +43,7 @@ AccountService::AccountService(Catalog& catalog, const PasswordHasher& hasher,
 
 std::string AccountService::NormalizeEmail(std::string_view email) const {
   std::string_view trimmed = TrimAscii(email);
-  auto invalid = [&](std::string why) { return InvalidArgument("email", "email " + why); };
+  auto invalid = [&](const std::string& why) { return InvalidArgument("email", "email " + why); };
   if (trimmed.size() < 3 || trimmed.size() > 254) {
     throw invalid("must be 3 to 254 characters long");
   }

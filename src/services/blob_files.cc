@@ -8,7 +8,7 @@
 namespace cadenza {
 
 namespace {
-constexpr std::size_t kCopyChunk = 256 * 1024;
+constexpr std::size_t kCopyChunk = std::size_t{256} * 1024;
 }  // namespace
 
 FileBlobSource::FileBlobSource(std::filesystem::path path, bool takeable)

@@ -96,7 +96,7 @@ MediaDelivery::MediaDelivery(Catalog& catalog, BlobStore& blobs, const MediaToke
       blobs_(blobs),
       signer_(signer),
       clock_(clock),
-      options_(std::move(options)),
+      options_(options),
       renditions_(options_.cached_tracks) {}
 
 StreamGrant MediaDelivery::IssueStreamGrant(const Principal& caller, std::string_view track_id) {

@@ -27,7 +27,8 @@ bool DecodeOne(std::string_view s, std::size_t& i, std::uint32_t& cp) {
     cp = b0;
     ++i;
     return true;
-  } else if ((b0 & 0xE0) == 0xC0) {
+  }
+  if ((b0 & 0xE0) == 0xC0) {
     len = 2, cp = b0 & 0x1F, min = 0x80;
   } else if ((b0 & 0xF0) == 0xE0) {
     len = 3, cp = b0 & 0x0F, min = 0x800;

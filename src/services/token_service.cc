@@ -16,7 +16,7 @@ namespace json = boost::json;
 namespace {
 
 // Far beyond any token we issue; stops a client from making us decode megabytes.
-constexpr std::size_t kMaxTokenLength = 8 * 1024;
+constexpr std::size_t kMaxTokenLength = std::size_t{8} * 1024;
 constexpr std::size_t kMinSecretBytes = 32;
 constexpr std::string_view kHeader = R"({"alg":"HS256","typ":"JWT"})";
 

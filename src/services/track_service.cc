@@ -56,7 +56,7 @@ TrackService::TrackService(Catalog& catalog, BlobStore& blobs, const IdGenerator
       blobs_(blobs),
       ids_(ids),
       clock_(clock),
-      options_(std::move(options)),
+      options_(options),
       uploads_(catalog, blobs, ids, clock, UploadOptionsFrom(options_)) {}
 
 Track TrackService::FindTrack(CatalogTransaction& tx, std::string_view id) const {

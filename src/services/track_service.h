@@ -88,7 +88,7 @@ class TrackService {
   // (field trackUrl); kUnprocessable field albumId "album not found"; kPermissionDenied
   // unless the caller owns the album's artist; then the FindClaimable errors of
   // UploadService (kUnprocessable/kPermissionDenied/kTooLarge, field trackUrl).
-  Track Create(const Principal& caller, const NewTrack& track);
+  Track Create(const Principal& caller, const NewTrack& request);
 
   // kNotFound "track not found".
   Track Get(const Principal& caller, std::string_view id);

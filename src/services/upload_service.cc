@@ -53,7 +53,7 @@ void CheckSize(std::int64_t size, const Upload& slot) {
 
 UploadService::UploadService(Catalog& catalog, BlobStore& blobs, const IdGenerator& ids,
                              const Clock& clock, UploadOptions options)
-    : catalog_(catalog), blobs_(blobs), ids_(ids), clock_(clock), options_(std::move(options)) {}
+    : catalog_(catalog), blobs_(blobs), ids_(ids), clock_(clock), options_(options) {}
 
 UploadTicket UploadService::IssueSlot(CatalogTransaction& tx, const Principal& caller,
                                       std::optional<std::string> track_id) const {

@@ -110,7 +110,7 @@ class FileBlobReader final : public BlobReader {
 
 }  // namespace
 
-LocalBlobStore::LocalBlobStore(fs::path root, LocalBlobUrls urls) : urls_(std::move(urls)) {
+LocalBlobStore::LocalBlobStore(const fs::path& root, LocalBlobUrls urls) : urls_(std::move(urls)) {
   fs::create_directories(root);
   root_ = fs::canonical(root);
   spool_ = root_ / ".spool";
@@ -186,7 +186,7 @@ fs::path LocalBlobStore::CopyToSpool(std::string_view key, BlobSource& source, B
   fs::path temp;
   if (int e = localfs::CreateTempFile(spool_, "put-", out, temp)) ThrowOs("put", key, e);
   TempFileGuard guard(temp);
-  std::vector<char> buffer(256 * 1024);
+  std::vector<char> buffer(std::size_t{256} * 1024);
   for (;;) {
     std::size_t n = source.Read(buffer.data(), buffer.size());
     if (n == 0) break;

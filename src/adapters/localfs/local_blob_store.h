@@ -34,7 +34,7 @@ class LocalBlobStore final : public BlobStore {
   // Creates `root` and its spool folder when missing. Throws std::filesystem::filesystem_error
   // when they cannot be created (a fatal start-up problem). `urls.signer` must outlive the
   // store.
-  explicit LocalBlobStore(std::filesystem::path root, LocalBlobUrls urls = {});
+  explicit LocalBlobStore(const std::filesystem::path& root, LocalBlobUrls urls = {});
 
   // A source with a TakeableFile must name a regular file (else std::invalid_argument): it is
   // fsynced and renamed into place when it lives on the same filesystem as the store,
