@@ -16,20 +16,12 @@
 #include "ports/crypto.h"
 #include "services/account_service.h"
 #include "unit/support/test_fixtures.h"
+#include "unit/support/error_from.h"
 
 namespace cadenza::api {
 namespace {
 
-template <class Fn>
-Error ErrorFrom(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected a cadenza::Error";
-  return Error(ErrorCode::kInternal, "no error thrown");
-}
+using test_support::ErrorFrom;
 
 http::Request JsonRequest(std::string body, std::string content_type = "application/json") {
   http::Request request;

@@ -7,20 +7,12 @@
 
 #include "domain/error.h"
 #include "server_fixture.h"
+#include "unit/support/error_from.h"
 
 namespace cadenza::http::testing {
 namespace {
 
-template <class Fn>
-Error ErrorFrom(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected a cadenza::Error";
-  return Error(ErrorCode::kInternal, "no error thrown");
-}
+using test_support::ErrorFrom;
 
 // "Authorization: Test <role>" names a user of that role; anything else is refused.
 class FakeAuthenticator {

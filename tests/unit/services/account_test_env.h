@@ -19,20 +19,11 @@
 #include "services/playlist_service.h"
 #include "services/token_service.h"
 #include "unit/support/test_fixtures.h"
+#include "unit/support/error_from.h"
 
 namespace cadenza::test_env {
 
-// Runs `fn`, which must throw cadenza::Error, and returns that error for inspection.
-template <class Fn>
-Error ErrorFrom(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected a cadenza::Error";
-  return Error(ErrorCode::kInternal, "no error thrown");
-}
+using test_support::ErrorFrom;
 
 class ServiceTestEnv : public ::testing::Test {
  protected:

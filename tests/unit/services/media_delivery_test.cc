@@ -143,7 +143,7 @@ class MediaDeliveryTest : public TrackFixture {
   }
 
   Error ServeError(const std::string& token, const std::string& track_id, const std::string& rest) {
-    return CaptureError([&] { delivery_.Serve(token, track_id, rest); });
+    return ErrorFrom([&] { delivery_.Serve(token, track_id, rest); });
   }
 
   MediaTokenSigner media_tokens_;
@@ -181,14 +181,14 @@ TEST_F(MediaDeliveryTest, GrantsATokenForTheTracksFiles) {
 }
 
 TEST_F(MediaDeliveryTest, IssuingRefusesUnknownTracks) {
-  Error error = CaptureError([&] { delivery_.IssueStreamGrant(listener_, ids_.Next()); });
+  Error error = ErrorFrom([&] { delivery_.IssueStreamGrant(listener_, ids_.Next()); });
   EXPECT_EQ(error.code(), ErrorCode::kNotFound);
   EXPECT_STREQ(error.what(), "track not found");
 }
 
 TEST_F(MediaDeliveryTest, IssuingWaitsForProcessing) {
   SetStatus(track_.id, TrackStatus::kProcessing, std::nullopt);
-  Error error = CaptureError([&] { delivery_.IssueStreamGrant(listener_, track_.id); });
+  Error error = ErrorFrom([&] { delivery_.IssueStreamGrant(listener_, track_.id); });
   EXPECT_EQ(error.code(), ErrorCode::kConflict);
   EXPECT_STREQ(error.what(),
                "the track is still being processed; try again when its status is ready");
@@ -196,7 +196,7 @@ TEST_F(MediaDeliveryTest, IssuingWaitsForProcessing) {
 
 TEST_F(MediaDeliveryTest, IssuingExplainsAFailure) {
   SetStatus(track_.id, TrackStatus::kFailed, "not an audio file");
-  Error error = CaptureError([&] { delivery_.IssueStreamGrant(listener_, track_.id); });
+  Error error = ErrorFrom([&] { delivery_.IssueStreamGrant(listener_, track_.id); });
   EXPECT_EQ(error.code(), ErrorCode::kUnprocessable);
   EXPECT_STREQ(error.what(), "the track could not be processed: not an audio file");
 }

@@ -13,7 +13,7 @@
 namespace cadenza {
 namespace {
 
-using track_testing::CaptureError;
+using track_testing::ErrorFrom;
 using track_testing::ManualClock;
 
 constexpr char kSecret[] = "a-media-token-secret-of-32-bytes";
@@ -26,7 +26,7 @@ constexpr Timestamp kExpiry = kNow + 6 * 3600 * 1000;
 class MediaTokenTest : public ::testing::Test {
  protected:
   void ExpectDenied(std::string_view token, std::string_view track, std::string_view reason) {
-    Error error = CaptureError([&] { signer_.Verify(token, track); });
+    Error error = ErrorFrom([&] { signer_.Verify(token, track); });
     EXPECT_EQ(error.code(), ErrorCode::kPermissionDenied) << token;
     EXPECT_EQ(std::string(error.what()), reason) << token;
   }

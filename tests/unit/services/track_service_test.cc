@@ -61,7 +61,7 @@ TEST_F(TrackServiceTest, CreateAcceptsTheBareBlobKey) {
 
 TEST_F(TrackServiceTest, CreateRefusesAnUnknownAlbum) {
   UploadTicket ticket = UploadedTicket(artist_, "bytes");
-  Error error = CaptureError([&] {
+  Error error = ErrorFrom([&] {
     tracks_.Create(artist_, NewTrack{ids_.Next(), "Song", ticket.blob_key, {}});
   });
   EXPECT_EQ(error.code(), ErrorCode::kUnprocessable);
@@ -72,7 +72,7 @@ TEST_F(TrackServiceTest, CreateRefusesAnUnknownAlbum) {
 
 TEST_F(TrackServiceTest, CreateRefusesAnotherArtistsAlbum) {
   UploadTicket ticket = UploadedTicket(artist_, "bytes");
-  Error error = CaptureError([&] {
+  Error error = ErrorFrom([&] {
     tracks_.Create(artist_, NewTrack{other_album_.id, "Song", ticket.blob_key, {}});
   });
   EXPECT_EQ(error.code(), ErrorCode::kPermissionDenied);
@@ -86,7 +86,7 @@ TEST_F(TrackServiceTest, CreateRefusesWhatCannotNameAnUpload) {
   for (std::string text : {"/blobs/" + key, "https://elsewhere.example/blobs/" + key, "/" + key,
                            "../" + key, ticket.grant.url, std::string("file:///etc/passwd"),
                            std::string()}) {
-    Error error = CaptureError([&] {
+    Error error = ErrorFrom([&] {
       tracks_.Create(artist_, NewTrack{album_.id, "Song", text, {}});
     });
     EXPECT_EQ(error.code(), ErrorCode::kInvalidArgument) << text;
@@ -97,7 +97,7 @@ TEST_F(TrackServiceTest, CreateRefusesWhatCannotNameAnUpload) {
 TEST_F(TrackServiceTest, CreateRefusesAnUploadIssuedToSomeoneElse) {
   // The other artist's completed upload, posted to an album the caller owns.
   UploadTicket theirs = UploadedTicket(other_artist_, "their master");
-  Error error = CaptureError([&] {
+  Error error = ErrorFrom([&] {
     tracks_.Create(artist_, NewTrack{album_.id, "Song", theirs.blob_key, {}});
   });
   EXPECT_EQ(error.code(), ErrorCode::kPermissionDenied);
@@ -107,7 +107,7 @@ TEST_F(TrackServiceTest, CreateRefusesAnUploadIssuedToSomeoneElse) {
 
 TEST_F(TrackServiceTest, CreateRefusesAnUploadWithNothingUploadedYet) {
   UploadTicket ticket = tracks_.IssueUploadUrl(artist_);
-  Error error = CaptureError([&] {
+  Error error = ErrorFrom([&] {
     tracks_.Create(artist_, NewTrack{album_.id, "Song", ticket.blob_key, {}});
   });
   EXPECT_EQ(error.code(), ErrorCode::kUnprocessable);
@@ -117,7 +117,7 @@ TEST_F(TrackServiceTest, CreateRefusesAnUploadWithNothingUploadedYet) {
 
 TEST_F(TrackServiceTest, CreateRefusesAKeyNoSlotWasIssuedFor) {
   blobs_.Put("originals/planted", "bytes");
-  Error error = CaptureError([&] {
+  Error error = ErrorFrom([&] {
     tracks_.Create(artist_, NewTrack{album_.id, "Song", "originals/planted", {}});
   });
   EXPECT_EQ(error.code(), ErrorCode::kUnprocessable);
@@ -127,7 +127,7 @@ TEST_F(TrackServiceTest, CreateRefusesAKeyNoSlotWasIssuedFor) {
 TEST_F(TrackServiceTest, AClaimedUploadCannotBeClaimedAgain) {
   UploadTicket ticket = UploadedTicket(artist_, "bytes");
   tracks_.Create(artist_, NewTrack{album_.id, "Song", ticket.blob_key, {}});
-  Error error = CaptureError([&] {
+  Error error = ErrorFrom([&] {
     tracks_.Create(artist_, NewTrack{second_album_.id, "Again", ticket.blob_key, {}});
   });
   EXPECT_EQ(error.code(), ErrorCode::kUnprocessable);
@@ -137,7 +137,7 @@ TEST_F(TrackServiceTest, AClaimedUploadCannotBeClaimedAgain) {
 TEST_F(TrackServiceTest, CreateRefusesAReplacementSlot) {
   Track track = UploadTrack(artist_, album_, "v1");
   UploadTicket replacement = UploadedReplacement(artist_, track, "v2");
-  Error error = CaptureError([&] {
+  Error error = ErrorFrom([&] {
     tracks_.Create(artist_, NewTrack{album_.id, "Copy", replacement.blob_key, {}});
   });
   EXPECT_EQ(error.code(), ErrorCode::kUnprocessable);
@@ -149,7 +149,7 @@ TEST_F(TrackServiceTest, CreateRefusesAnUploadAboveTheConfiguredLimit) {
   // Uploaded while the limit was larger; the server now allows less.
   UploadTicket ticket = UploadedTicket(artist_, "sixteen bytes!!!");
   TrackService smaller(*catalog_, blobs_, ids_, clock_, Options(10));
-  Error error = CaptureError([&] {
+  Error error = ErrorFrom([&] {
     smaller.Create(artist_, NewTrack{album_.id, "Song", ticket.blob_key, {}});
   });
   EXPECT_EQ(error.code(), ErrorCode::kTooLarge);
@@ -158,17 +158,17 @@ TEST_F(TrackServiceTest, CreateRefusesAnUploadAboveTheConfiguredLimit) {
 
 TEST_F(TrackServiceTest, CreateValidatesTitleAndTrackNumber) {
   UploadTicket ticket = UploadedTicket(artist_, "bytes");
-  Error blank = CaptureError([&] {
+  Error blank = ErrorFrom([&] {
     tracks_.Create(artist_, NewTrack{album_.id, "   ", ticket.blob_key, {}});
   });
   EXPECT_EQ(blank.code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(blank.field(), "title");
-  Error too_long = CaptureError([&] {
+  Error too_long = ErrorFrom([&] {
     tracks_.Create(artist_, NewTrack{album_.id, std::string(201, 'a'), ticket.blob_key, {}});
   });
   EXPECT_EQ(too_long.field(), "title");
   for (int number : {0, 1000}) {
-    Error error = CaptureError([&] {
+    Error error = ErrorFrom([&] {
       tracks_.Create(artist_, NewTrack{album_.id, "Song", ticket.blob_key, number});
     });
     EXPECT_EQ(error.code(), ErrorCode::kInvalidArgument);
@@ -201,7 +201,7 @@ TEST_F(TrackServiceTest, GetAndListServeEveryAccount) {
   ASSERT_EQ(rest.items.size(), 1u);
   EXPECT_EQ(rest.items[0].id, third.id);
 
-  Error missing = CaptureError([&] { tracks_.Get(listener_, ids_.Next()); });
+  Error missing = ErrorFrom([&] { tracks_.Get(listener_, ids_.Next()); });
   EXPECT_EQ(missing.code(), ErrorCode::kNotFound);
 }
 
@@ -234,11 +234,11 @@ TEST_F(TrackServiceTest, MovingToAnAlbumRequiresOwningIt) {
   Track track = UploadTrack(artist_, album_, "bytes");
   TrackPatch to_foreign;
   to_foreign.album_id = other_album_.id;
-  EXPECT_EQ(CaptureError([&] { tracks_.Update(artist_, track.id, to_foreign); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { tracks_.Update(artist_, track.id, to_foreign); }).code(),
             ErrorCode::kPermissionDenied);
   TrackPatch to_missing;
   to_missing.album_id = ids_.Next();
-  Error missing = CaptureError([&] { tracks_.Update(artist_, track.id, to_missing); });
+  Error missing = ErrorFrom([&] { tracks_.Update(artist_, track.id, to_missing); });
   EXPECT_EQ(missing.code(), ErrorCode::kUnprocessable);
   EXPECT_EQ(missing.field(), "albumId");
   EXPECT_EQ(tracks_.Get(artist_, track.id).album_id, album_.id);
@@ -248,14 +248,14 @@ TEST_F(TrackServiceTest, OnlyTheOwnerOrAnAdminMayPatch) {
   Track track = UploadTrack(artist_, album_, "bytes");
   TrackPatch patch;
   patch.title = "Hijacked";
-  EXPECT_EQ(CaptureError([&] { tracks_.Update(other_artist_, track.id, patch); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { tracks_.Update(other_artist_, track.id, patch); }).code(),
             ErrorCode::kPermissionDenied);
-  EXPECT_EQ(CaptureError([&] { tracks_.Update(listener_, track.id, patch); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { tracks_.Update(listener_, track.id, patch); }).code(),
             ErrorCode::kPermissionDenied);
   EXPECT_EQ(tracks_.Get(artist_, track.id).title, "Song");
   patch.title = "Fixed by an admin";
   EXPECT_EQ(tracks_.Update(admin_, track.id, patch).title, "Fixed by an admin");
-  EXPECT_EQ(CaptureError([&] { tracks_.Update(artist_, ids_.Next(), patch); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { tracks_.Update(artist_, ids_.Next(), patch); }).code(),
             ErrorCode::kNotFound);
 }
 
@@ -289,18 +289,18 @@ TEST_F(TrackServiceTest, ReplacementNeedsAnUpdateSlotForThisTrack) {
 
   TrackPatch new_track_slot;
   new_track_slot.upload_key = UploadedTicket(artist_, "three").blob_key;
-  Error error = CaptureError([&] { tracks_.Update(artist_, track.id, new_track_slot); });
+  Error error = ErrorFrom([&] { tracks_.Update(artist_, track.id, new_track_slot); });
   EXPECT_EQ(error.code(), ErrorCode::kUnprocessable);
   EXPECT_EQ(error.field(), "trackUrl");
 
   TrackPatch other_tracks_slot;
   other_tracks_slot.upload_key = UploadedReplacement(artist_, other_track, "four").blob_key;
-  error = CaptureError([&] { tracks_.Update(artist_, track.id, other_tracks_slot); });
+  error = ErrorFrom([&] { tracks_.Update(artist_, track.id, other_tracks_slot); });
   EXPECT_EQ(error.code(), ErrorCode::kUnprocessable);
 
   TrackPatch not_uploaded;
   not_uploaded.upload_key = tracks_.IssueUpdateUrl(artist_, track.id).blob_key;
-  error = CaptureError([&] { tracks_.Update(artist_, track.id, not_uploaded); });
+  error = ErrorFrom([&] { tracks_.Update(artist_, track.id, not_uploaded); });
   EXPECT_EQ(error.code(), ErrorCode::kUnprocessable);
 
   EXPECT_EQ(tracks_.Get(artist_, track.id).blob_key, track.blob_key);
@@ -312,18 +312,18 @@ TEST_F(TrackServiceTest, ReplacementSlotIssuedToTheAdminCannotBeUsedByTheOwner) 
   UploadTicket admins = UploadedReplacement(admin_, track, "two");
   TrackPatch patch;
   patch.upload_key = admins.blob_key;
-  Error error = CaptureError([&] { tracks_.Update(artist_, track.id, patch); });
+  Error error = ErrorFrom([&] { tracks_.Update(artist_, track.id, patch); });
   EXPECT_EQ(error.code(), ErrorCode::kPermissionDenied);
   EXPECT_EQ(tracks_.Update(admin_, track.id, patch).blob_key, admins.blob_key);
 }
 
 TEST_F(TrackServiceTest, UpdateUrlNeedsAnExistingTrackTheCallerOwns) {
   Track track = UploadTrack(artist_, album_, "one");
-  EXPECT_EQ(CaptureError([&] { tracks_.IssueUpdateUrl(other_artist_, track.id); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { tracks_.IssueUpdateUrl(other_artist_, track.id); }).code(),
             ErrorCode::kPermissionDenied);
-  EXPECT_EQ(CaptureError([&] { tracks_.IssueUpdateUrl(listener_, track.id); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { tracks_.IssueUpdateUrl(listener_, track.id); }).code(),
             ErrorCode::kPermissionDenied);
-  EXPECT_EQ(CaptureError([&] { tracks_.IssueUpdateUrl(artist_, ids_.Next()); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { tracks_.IssueUpdateUrl(artist_, ids_.Next()); }).code(),
             ErrorCode::kNotFound);
   UploadTicket ticket = tracks_.IssueUpdateUrl(artist_, track.id);
   EXPECT_EQ(ticket.grant.method, "PUT");
@@ -339,7 +339,7 @@ TEST_F(TrackServiceTest, DeleteRemovesTheTrackAndTheJanitorItsBlob) {
 
   tracks_.Delete(artist_, track.id);
 
-  EXPECT_EQ(CaptureError([&] { tracks_.Get(artist_, track.id); }).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(ErrorFrom([&] { tracks_.Get(artist_, track.id); }).code(), ErrorCode::kNotFound);
   EXPECT_TRUE(Queued(track.blob_key));
   // The replacement slot goes with its track, and its blob with it.
   EXPECT_FALSE(SlotFor(pending.blob_key));
@@ -354,13 +354,13 @@ TEST_F(TrackServiceTest, DeleteRemovesTheTrackAndTheJanitorItsBlob) {
 
 TEST_F(TrackServiceTest, OnlyTheOwnerOrAnAdminMayDelete) {
   Track track = UploadTrack(artist_, album_, "bytes");
-  EXPECT_EQ(CaptureError([&] { tracks_.Delete(other_artist_, track.id); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { tracks_.Delete(other_artist_, track.id); }).code(),
             ErrorCode::kPermissionDenied);
-  EXPECT_EQ(CaptureError([&] { tracks_.Delete(listener_, track.id); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { tracks_.Delete(listener_, track.id); }).code(),
             ErrorCode::kPermissionDenied);
   EXPECT_TRUE(QueuedDeletions().empty());
   tracks_.Delete(admin_, track.id);
-  EXPECT_EQ(CaptureError([&] { tracks_.Delete(admin_, track.id); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { tracks_.Delete(admin_, track.id); }).code(),
             ErrorCode::kNotFound);
 }
 
@@ -396,20 +396,20 @@ TEST_F(TrackServiceTest, OriginalUrlsExpireAndCannotUpload) {
   OriginalTicket ticket = tracks_.IssueOriginalUrl(artist_, track.id);
   auto query = QueryOf(ticket.grant.url);
 
-  EXPECT_EQ(CaptureError([&] { endpoint_.Verify(BlobAccess::kWrite, track.blob_key, query); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { endpoint_.Verify(BlobAccess::kWrite, track.blob_key, query); }).code(),
             ErrorCode::kPermissionDenied);
   SignedGrant grant = endpoint_.Verify(BlobAccess::kRead, track.blob_key, query);
-  EXPECT_EQ(CaptureError([&] { endpoint_.StoreUpload(grant, Spool("x")); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { endpoint_.StoreUpload(grant, Spool("x")); }).code(),
             ErrorCode::kPermissionDenied);
   EXPECT_EQ(ReadBlob(track.blob_key), "bytes");
 
   clock_.Advance(kStreamTtl + std::chrono::seconds(1));
-  EXPECT_EQ(CaptureError([&] { endpoint_.Verify(BlobAccess::kRead, track.blob_key, query); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { endpoint_.Verify(BlobAccess::kRead, track.blob_key, query); }).code(),
             ErrorCode::kPermissionDenied);
 }
 
 TEST_F(TrackServiceTest, OriginalOfAnUnknownTrackIsNotFound) {
-  EXPECT_EQ(CaptureError([&] { tracks_.IssueOriginalUrl(artist_, ids_.Next()); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { tracks_.IssueOriginalUrl(artist_, ids_.Next()); }).code(),
             ErrorCode::kNotFound);
 }
 
@@ -421,11 +421,11 @@ TEST_F(TrackServiceTest, OpenBlobNeedsAGetGrantAndAStoredBlob) {
 
   SignedGrant put_grant = grant;
   put_grant.method = "PUT";
-  EXPECT_EQ(CaptureError([&] { endpoint_.Open(put_grant); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { endpoint_.Open(put_grant); }).code(),
             ErrorCode::kPermissionDenied);
   EXPECT_EQ(endpoint_.Open(grant).content_type, "application/octet-stream");
   blobs_.Remove(track.blob_key);
-  EXPECT_EQ(CaptureError([&] { endpoint_.Open(grant); }).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(ErrorFrom([&] { endpoint_.Open(grant); }).code(), ErrorCode::kNotFound);
 }
 
 }  // namespace

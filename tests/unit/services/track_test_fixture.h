@@ -30,6 +30,7 @@
 #include "services/local_blob_endpoint.h"
 #include "services/track_service.h"
 #include "services/url_signer.h"
+#include "unit/support/error_from.h"
 
 namespace cadenza::track_testing {
 
@@ -86,17 +87,7 @@ inline std::string KeyOf(std::string_view url) {
   return std::string(key.substr(0, key.find('?')));
 }
 
-// Runs `fn` and returns the cadenza::Error it throws (failing the test when it throws none).
-template <class Fn>
-Error CaptureError(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& error) {
-    return error;
-  }
-  ADD_FAILURE() << "expected a cadenza::Error";
-  return Error(ErrorCode::kInternal, "no error thrown");
-}
+using test_support::ErrorFrom;
 
 class TrackFixture : public ::testing::Test {
  protected:

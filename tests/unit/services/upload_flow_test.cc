@@ -40,7 +40,7 @@ TEST_F(UploadFlowTest, UploadUrlIsASignedPutForANewSlot) {
 
 TEST_F(UploadFlowTest, AdminsMayUploadListenersMayNot) {
   EXPECT_NO_THROW(tracks_.IssueUploadUrl(admin_));
-  Error error = CaptureError([&] { tracks_.IssueUploadUrl(listener_); });
+  Error error = ErrorFrom([&] { tracks_.IssueUploadUrl(listener_); });
   EXPECT_EQ(error.code(), ErrorCode::kPermissionDenied);
 }
 
@@ -84,32 +84,32 @@ TEST_F(UploadFlowTest, UnsignedAlteredOrExpiredPutsAreRefused) {
   std::string key = ticket.blob_key;
   auto query = QueryOf(ticket.grant.url);
 
-  EXPECT_EQ(CaptureError([&] { endpoint_.Verify(BlobAccess::kWrite, key, {}); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { endpoint_.Verify(BlobAccess::kWrite, key, {}); }).code(),
             ErrorCode::kPermissionDenied);
   // The signature of one slot does not open another key.
   UploadTicket other = tracks_.IssueUploadUrl(artist_);
-  EXPECT_EQ(CaptureError([&] { endpoint_.Verify(BlobAccess::kWrite, other.blob_key, query); })
+  EXPECT_EQ(ErrorFrom([&] { endpoint_.Verify(BlobAccess::kWrite, other.blob_key, query); })
                 .code(),
             ErrorCode::kPermissionDenied);
   // Raising the size limit breaks the signature.
   auto raised = query;
   raised.erase("max");
   raised.emplace("max", std::to_string(1LL << 40));
-  EXPECT_EQ(CaptureError([&] { endpoint_.Verify(BlobAccess::kWrite, key, raised); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { endpoint_.Verify(BlobAccess::kWrite, key, raised); }).code(),
             ErrorCode::kPermissionDenied);
   // A PUT signature is not a GET signature.
-  EXPECT_EQ(CaptureError([&] { endpoint_.Verify(BlobAccess::kRead, key, query); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { endpoint_.Verify(BlobAccess::kRead, key, query); }).code(),
             ErrorCode::kPermissionDenied);
 
   clock_.Advance(kUploadTtl + std::chrono::seconds(1));
-  Error expired = CaptureError([&] { endpoint_.Verify(BlobAccess::kWrite, key, query); });
+  Error expired = ErrorFrom([&] { endpoint_.Verify(BlobAccess::kWrite, key, query); });
   EXPECT_EQ(expired.code(), ErrorCode::kPermissionDenied);
   EXPECT_NE(std::string(expired.what()).find("expired"), std::string::npos) << expired.what();
 }
 
 TEST_F(UploadFlowTest, KeysThatCannotNameABlobAreNotFound) {
   UploadTicket ticket = tracks_.IssueUploadUrl(artist_);
-  EXPECT_EQ(CaptureError([&] {
+  EXPECT_EQ(ErrorFrom([&] {
               endpoint_.Verify(BlobAccess::kWrite, "../originals/x", QueryOf(ticket.grant.url));
             }).code(),
             ErrorCode::kNotFound);
@@ -121,7 +121,7 @@ TEST_F(UploadFlowTest, EmptyUploadIsRefusedAndLeavesTheSlotOpen) {
   std::filesystem::path spooled = Spool("");
   SignedGrant grant = endpoint_.Verify(BlobAccess::kWrite, key, QueryOf(ticket.grant.url));
 
-  Error error = CaptureError([&] { endpoint_.StoreUpload(grant, spooled); });
+  Error error = ErrorFrom([&] { endpoint_.StoreUpload(grant, spooled); });
 
   EXPECT_EQ(error.code(), ErrorCode::kInvalidArgument);
   EXPECT_STREQ(error.what(), "the upload is empty");
@@ -140,7 +140,7 @@ TEST_F(UploadFlowTest, UploadLargerThanTheSlotAllowsIsRefused) {
   SignedGrant grant = small_endpoint.Verify(BlobAccess::kWrite, key, QueryOf(ticket.grant.url));
   std::filesystem::path spooled = Spool("nine byte");
 
-  EXPECT_EQ(CaptureError([&] { small_endpoint.StoreUpload(grant, spooled); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { small_endpoint.StoreUpload(grant, spooled); }).code(),
             ErrorCode::kTooLarge);
   EXPECT_FALSE(std::filesystem::exists(spooled));
   EXPECT_FALSE(blobs_.Stat(key));
@@ -155,13 +155,13 @@ TEST_F(UploadFlowTest, SlotsOnlyAcceptTheirOwnUsersPutGrant) {
   SignedGrant someone_else = grant;
   someone_else.user_id = other_artist_.user_id;
   std::filesystem::path refused = Spool("x");
-  EXPECT_EQ(CaptureError([&] { endpoint_.StoreUpload(someone_else, refused); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { endpoint_.StoreUpload(someone_else, refused); }).code(),
             ErrorCode::kPermissionDenied);
   EXPECT_FALSE(std::filesystem::exists(refused));
   SignedGrant read_grant = grant;
   read_grant.method = "GET";
   refused = Spool("x");
-  EXPECT_EQ(CaptureError([&] { endpoint_.StoreUpload(read_grant, refused); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { endpoint_.StoreUpload(read_grant, refused); }).code(),
             ErrorCode::kPermissionDenied);
   EXPECT_FALSE(std::filesystem::exists(refused));
   EXPECT_FALSE(blobs_.Stat(key));
@@ -170,7 +170,7 @@ TEST_F(UploadFlowTest, SlotsOnlyAcceptTheirOwnUsersPutGrant) {
 TEST_F(UploadFlowTest, PutToAKeyWithoutASlotIsNotFound) {
   SignedGrant grant{"PUT", "originals/nobody-issued-this", kStart + 1000, artist_.user_id, 100};
   std::filesystem::path spooled = Spool("bytes");
-  EXPECT_EQ(CaptureError([&] { endpoint_.StoreUpload(grant, spooled); }).code(),
+  EXPECT_EQ(ErrorFrom([&] { endpoint_.StoreUpload(grant, spooled); }).code(),
             ErrorCode::kNotFound);
   EXPECT_FALSE(std::filesystem::exists(spooled));
   EXPECT_FALSE(blobs_.Stat("originals/nobody-issued-this"));
@@ -181,7 +181,7 @@ TEST_F(UploadFlowTest, ClaimedSlotCannotBeOverwritten) {
   Put(ticket, "the master");
   Track track = tracks_.Create(artist_, NewTrack{album_.id, "Song", ticket.blob_key, {}});
 
-  Error error = CaptureError([&] { Put(ticket, "a swapped master"); });
+  Error error = ErrorFrom([&] { Put(ticket, "a swapped master"); });
 
   EXPECT_EQ(error.code(), ErrorCode::kNotFound);
   EXPECT_EQ(ReadBlob(track.blob_key), "the master");
