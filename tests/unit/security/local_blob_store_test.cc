@@ -14,6 +14,7 @@
 #include "domain/error.h"
 #include "services/url_signer.h"
 #include "unit/support/test_fixtures.h"
+#include "unit/support/error_from.h"
 
 namespace cadenza {
 namespace {
@@ -279,13 +280,8 @@ TEST_F(LocalBlobStoreTest, RefusesEveryPathTraversalAndTouchesNothing) {
   };
   for (const std::string& key : keys) {
     auto expect_invalid = [&](auto&& call, const char* op) {
-      try {
-        call();
-        ADD_FAILURE() << op << " accepted key '" << key << "'";
-      } catch (const Error& e) {
-        EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << op << " '" << key << "'";
-        EXPECT_EQ(std::string(e.what()), "invalid blob key");
-      }
+      test_support::ExpectError(call, ErrorCode::kInvalidArgument, "invalid blob key",
+                                std::string(op) + " '" + key + "'");
     };
     expect_invalid([&] { store_.Put(key, "evil"); }, "Put");
     expect_invalid([&] { Take(source, key); }, "PutFrom (takeable file)");
