@@ -74,7 +74,7 @@ void RegisterMediaRoutes(http::Router& router, MediaDelivery& media) {
 
 std::string MediaFilePath(std::string_view token, std::string_view track_id,
                           std::string_view file) {
-  std::string path = "/media/";
+  std::string path(kMediaPathPrefix);
   path.append(token).append("/").append(track_id).append("/").append(file);
   return path;
 }

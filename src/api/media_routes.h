@@ -22,6 +22,9 @@ namespace cadenza::api {
 // not a cookie, grants access).
 void RegisterMediaRoutes(http::Router& router, MediaDelivery& media);
 
+// Where media paths start; the path segment after it is a credential (kept out of logs).
+inline constexpr std::string_view kMediaPathPrefix = "/media/";
+
 // The root-relative URL of one of a track's media files under a media token:
 // "/media/<token>/<trackId>/<file>", where `file` is a name MediaDelivery::Serve takes.
 std::string MediaFilePath(std::string_view token, std::string_view track_id, std::string_view file);

@@ -101,6 +101,28 @@ void SetRoles(Config& c, const std::string& text) {
   c.role_worker = worker;
 }
 
+// A comma list of host names, host:port or .domain entries; empty clears it.
+void SetAllowedHosts(Config& c, const std::string& text) {
+  std::vector<std::string> hosts;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string host = text.substr(start, comma - start);
+    host.erase(0, host.find_first_not_of(' '));
+    host.erase(host.find_last_not_of(' ') + 1);
+    if (!host.empty()) {
+      if (host.find_first_of("/@?# \t") != std::string::npos) {
+        throw std::invalid_argument("expected host names such as music.example.org, "
+                                    "localhost:8080 or .example.org, got \"" + host + "\"");
+      }
+      hosts.push_back(std::move(host));
+    }
+    start = comma + 1;
+  }
+  c.allowed_hosts = std::move(hosts);
+}
+
 const std::map<std::string, Setter>& Setters() {
   static const std::map<std::string, Setter> setters = {
       {"data_dir", [](Config& c, const std::string& v) {
@@ -119,6 +141,10 @@ const std::map<std::string, Setter>& Setters() {
       {"janitor_interval", [](Config& c, const std::string& v) { c.janitor_interval = ParseDuration(v); }},
       {"shutdown_grace", [](Config& c, const std::string& v) { c.shutdown_grace = ParseDuration(v); }},
       {"roles", SetRoles},
+      {"max_connections", [](Config& c, const std::string& v) { c.max_connections = static_cast<int>(ParseInteger(v, 1, 1 << 20)); }},
+      {"max_connections_per_ip", [](Config& c, const std::string& v) { c.max_connections_per_ip = static_cast<int>(ParseInteger(v, 0, 1 << 20)); }},
+      {"min_transfer_rate", [](Config& c, const std::string& v) { c.min_transfer_rate = v == "0" ? 0 : ParseSize(v); }},
+      {"allowed_hosts", SetAllowedHosts},
       {"workers", [](Config& c, const std::string& v) { c.workers = static_cast<int>(ParseInteger(v, 1, 256)); }},
       {"worker_threads_per_job", [](Config& c, const std::string& v) { c.worker_threads_per_job = static_cast<int>(ParseInteger(v, 0, 256)); }},
       {"work_dir", [](Config& c, const std::string& v) {

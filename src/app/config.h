@@ -28,6 +28,14 @@ struct Config {
   std::chrono::seconds janitor_interval{60};
   std::chrono::seconds shutdown_grace{20};
   std::string log_level = "info";
+  // Connection limits: open connections in all and from one client IP (0: no per-IP cap),
+  // and the slowest average rate, in bytes per second, at which a body may be sent or read
+  // once the first 10 s have passed (0: only the idle limit applies).
+  int max_connections = 4096;
+  int max_connections_per_ip = 256;
+  std::int64_t min_transfer_rate = 1024;
+  // Host names requests may name (empty: any); see http::ServerOptions::allowed_hosts.
+  std::vector<std::string> allowed_hosts;
   // The built web app served at / (a folder as `npm --prefix web run build` writes it, with
   // optional .gz/.br siblings); empty = the one embedded in the binary at build time.
   std::filesystem::path web_dir;

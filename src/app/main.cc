@@ -14,6 +14,7 @@
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/process_setup.h"
 #include "domain/error.h"
 
 namespace {
@@ -136,6 +137,7 @@ int main(int argc, char** argv) {
   // Logs go to stderr so that command output on stdout (routes, user list) stays parseable.
   spdlog::set_default_logger(spdlog::stderr_color_mt("cadenza"));
 
+  RestrictNewFileModes();
   try {
     Config config = LoadConfig(commands);
     spdlog::set_level(spdlog::level::from_str(config.log_level));

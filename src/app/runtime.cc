@@ -85,6 +85,18 @@ std::shared_ptr<const http::StaticAssets> LoadWebApp(const Config& config) {
   return app;
 }
 
+// New data folders are created for their owner only (umask 077); one made by an older version
+// or by hand may not be, and the database and blobs in it are then readable by others.
+void WarnIfOthersCanRead(const std::filesystem::path& dir) {
+  std::error_code ec;
+  const auto mode = std::filesystem::status(dir, ec).permissions();
+  using std::filesystem::perms;
+  if (!ec && (mode & (perms::group_all | perms::others_all)) != perms::none) {
+    spdlog::warn("the data directory {} can be read by other users; run chmod 700 on it",
+                 dir.string());
+  }
+}
+
 }  // namespace
 
 MediaLimits MediaLimitsFrom(const Config& config) {
@@ -104,6 +116,7 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
     throw std::runtime_error("cannot create data directory " + config_.data_dir.string() + ": " +
                              ec.message());
   }
+  WarnIfOthersCanRead(config_.data_dir);
   catalog_ = OpenSqliteCatalog(config_.DatabaseFile());
   int applied = catalog_->Migrate();
   if (applied > 0) spdlog::info("applied {} database migration(s)", applied);

@@ -5,12 +5,16 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <system_error>
 
 #include "app/commands.h"
+#include "api/media_routes.h"
 #include "app/periodic_task.h"
+#include "app/process_setup.h"
 #include "app/runtime.h"
 #include "http/server.h"
 #include "services/blob_janitor.h"
@@ -60,17 +64,52 @@ class WorkerScope {
   bool started_ = false;
 };
 
-int RunServe(const Config& config) {
-  sigset_t signals = BlockShutdownSignals();
-  Runtime runtime(config);
+namespace {
 
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+// Descriptors kept free of connections: the database, blobs, spool and scratch files.
+constexpr std::uint64_t kReservedDescriptors = 256;
+
+http::ServerOptions ServerOptionsFrom(const Config& config) {
   http::ServerOptions options;
   options.host = config.listen_host;
   options.port = config.listen_port;
   options.io_threads = config.io_threads;
   options.worker_threads = config.worker_threads;
   options.shutdown_grace = config.shutdown_grace;
-  http::Server server(options, runtime.BuildRouter());
+  options.transfer.min_bytes_per_second = config.min_transfer_rate;
+  options.max_connections_per_address = static_cast<std::size_t>(config.max_connections_per_ip);
+  options.allowed_hosts = config.allowed_hosts;
+  options.credential_path_prefixes = {std::string(api::kMediaPathPrefix)};
+  const std::uint64_t descriptors = RaiseOpenFileLimit();
+  const std::uint64_t room = descriptors > 2 * kReservedDescriptors
+                                 ? descriptors - kReservedDescriptors
+                                 : descriptors / 2;
+  options.max_connections = static_cast<std::size_t>(
+      std::min<std::uint64_t>(static_cast<std::uint64_t>(config.max_connections), room));
+  if (options.max_connections < static_cast<std::size_t>(config.max_connections)) {
+    spdlog::warn("max_connections lowered from {} to {}: the open file limit is {}",
+                 config.max_connections, options.max_connections, descriptors);
+  }
+  if (config.allowed_hosts.empty() && config.public_url.empty() &&
+      !IsLoopback(config.listen_host)) {
+    spdlog::warn("listening on {} with neither public_url nor allowed_hosts set: handed-out "
+                 "URLs follow each request's Host header; set one of them when a shared "
+                 "cache or proxy sits in front", config.listen_host);
+  }
+  return options;
+}
+
+}  // namespace
+
+int RunServe(const Config& config) {
+  sigset_t signals = BlockShutdownSignals();
+  Runtime runtime(config);
+
+  http::Server server(ServerOptionsFrom(config), runtime.BuildRouter());
   server.Start();
   spdlog::info("cadenza listening on http://{}:{} (public URL {}), data in {}",
                config.listen_host, server.port(),

@@ -20,6 +20,8 @@
 #include "domain/error.h"
 #include "http/blocking.h"
 #include "http/header_text.h"
+#include "http/request_guards.h"
+#include "http/log_path.h"
 #include "http/problem.h"
 #include "http/response_writer.h"
 #include "http/spool_file.h"
@@ -34,26 +36,14 @@ using boost::asio::ip::tcp;
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kFirstReadBytes = 4096;
-constexpr std::size_t kSpoolChunkBytes = std::size_t{256} * 1024;
 // After refusing a request whose body was not read, the unread bytes are drained for a short
 // while before closing: closing with unread input makes the kernel send RST, which can
 // destroy the refusal before the client has read it.
 constexpr std::chrono::seconds kLingerTime{2};
+// What a client refused for too many connections is told to wait before it tries again.
+constexpr std::chrono::seconds kRetryAfterBusy{5};
 
 Response InternalError() { return Response::Problem(500, "internal error"); }
-
-// The target without what grants access: the query (signatures) and a path parameter named
-// "token" (path-scoped media tokens), so that access logs are not a source of credentials.
-std::string PathForLog(const Request& request) {
-  std::string path(std::string_view(request.target).substr(0, request.target.find('?')));
-  if (auto token = request.path_params.find("token"); token != request.path_params.end() &&
-                                                     !token->second.empty()) {
-    if (auto at = path.find(token->second); at != std::string::npos) {
-      path.replace(at, token->second.size(), "<token>");
-    }
-  }
-  return path;
-}
 
 // Runs `fn`, turning what it throws into the response the client gets: domain errors map
 // to their problem, anything else is a logged 500.
@@ -65,9 +55,9 @@ std::optional<Response> Guarded(const Request& request, Fn&& fn) {
   } catch (const Error& error) {
     return ProblemFor(error);
   } catch (const std::exception& error) {
-    spdlog::error("{} {}: {}", request.method, PathForLog(request), error.what());
+    spdlog::error("{} {}: {}", request.method, request.log_path, error.what());
   } catch (...) {
-    spdlog::error("{} {}: unknown exception", request.method, PathForLog(request));
+    spdlog::error("{} {}: unknown exception", request.method, request.log_path);
   }
   return InternalError();
 }
@@ -76,12 +66,6 @@ bool IsHttpParseError(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
          ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message &&
          ec != bhttp::error::need_buffer && ec != bhttp::error::need_more;
-}
-
-BodyOutcome Classify(const beast::error_code& ec) {
-  if (ec == bhttp::error::body_limit) return BodyOutcome::kTooLarge;
-  if (IsHttpParseError(ec)) return BodyOutcome::kMalformed;
-  return BodyOutcome::kLost;  // the peer left, timed out, or the server is stopping
 }
 
 Response TooLarge(std::int64_t max_body) {
@@ -96,81 +80,6 @@ std::string AllowedList(const std::vector<std::string>& methods) {
     list += method;
   }
   return list;
-}
-
-asio::awaitable<BodyOutcome> ReadStringBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                            bhttp::request_parser<bhttp::empty_body>& head,
-                                            std::int64_t max_body, std::chrono::seconds timeout,
-                                            Request& request) {
-  bhttp::request_parser<bhttp::string_body> parser{std::move(head)};
-  parser.body_limit(static_cast<std::uint64_t>(max_body));
-  while (!parser.is_done()) {
-    stream.expires_after(timeout);  // an idle limit: every arriving piece restarts it
-    auto [ec, n] = co_await bhttp::async_read_some(stream, buffer, parser, kTuple);
-    if (ec) co_return Classify(ec);
-  }
-  request.body = std::move(parser.get().body());
-  request.body_size = static_cast<std::int64_t>(request.body.size());
-  co_return BodyOutcome::kComplete;
-}
-
-asio::awaitable<BodyOutcome> SpoolBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                       bhttp::request_parser<bhttp::empty_body>& head,
-                                       std::int64_t max_body, std::chrono::seconds timeout,
-                                       asio::thread_pool& pool, const std::string& spool_dir,
-                                       std::optional<SpoolFile>& spool, Request& request) {
-  bhttp::request_parser<bhttp::buffer_body> parser{std::move(head)};
-  parser.body_limit(static_cast<std::uint64_t>(max_body));
-  bool storage_failed = false;
-  try {
-    spool = co_await RunBlocking(pool, [&] { return std::optional(SpoolFile::Create(spool_dir)); });
-  } catch (const std::exception& error) {
-    spdlog::error("cannot spool a request body: {}", error.what());
-    storage_failed = true;
-  }
-  if (storage_failed) co_return BodyOutcome::kStorageFailed;
-
-  std::vector<char> chunk(kSpoolChunkBytes);
-  std::int64_t total = 0;
-  BodyOutcome outcome = BodyOutcome::kComplete;
-  while (!parser.is_done() && outcome == BodyOutcome::kComplete) {
-    parser.get().body().data = chunk.data();
-    parser.get().body().size = chunk.size();
-    // Fill the chunk (or finish the body) before handing it to the disk.
-    while (!parser.is_done() && parser.get().body().size > 0) {
-      stream.expires_after(timeout);
-      auto [ec, n] = co_await bhttp::async_read_some(stream, buffer, parser, kTuple);
-      if (ec == bhttp::error::need_buffer) break;
-      if (ec) {
-        outcome = Classify(ec);
-        break;
-      }
-    }
-    const std::size_t got = chunk.size() - parser.get().body().size;
-    if (outcome != BodyOutcome::kComplete || got == 0) continue;
-    try {
-      co_await RunBlocking(pool, [&] { spool->Write(chunk.data(), got); });
-      total += static_cast<std::int64_t>(got);
-    } catch (const std::exception& error) {
-      spdlog::error("cannot spool a request body: {}", error.what());
-      outcome = BodyOutcome::kStorageFailed;
-    }
-  }
-  if (outcome == BodyOutcome::kComplete) {
-    try {
-      co_await RunBlocking(pool, [&] { spool->SyncAndClose(); });
-    } catch (const std::exception& error) {
-      spdlog::error("cannot spool a request body: {}", error.what());
-      outcome = BodyOutcome::kStorageFailed;
-    }
-  }
-  if (outcome != BodyOutcome::kComplete) {
-    co_await RunBlocking(pool, [&] { spool->Remove(); });
-    co_return outcome;
-  }
-  request.body_file = spool->path();
-  request.body_size = total;
-  co_return BodyOutcome::kComplete;
 }
 
 // Copies what the handler needs of the request head: method, target, lower-cased headers.
@@ -232,6 +141,16 @@ Connection::~Connection() { state_.RemoveConnection(this); }
 
 asio::awaitable<void> Connection::Run(std::shared_ptr<Connection> self) {
   co_await self->Serve();
+}
+
+asio::awaitable<void> Connection::Refuse(std::shared_ptr<Connection> self, std::string detail) {
+  Exchange exchange;
+  exchange.request.method = "-";
+  exchange.request.remote_address = self->remote_address_;
+  Response busy = Response::Problem(503, detail);
+  busy.SetHeader("Retry-After", std::to_string(kRetryAfterBusy.count()));
+  co_await self->Finish(exchange, std::move(busy), false);
+  co_await self->CloseGracefully();
 }
 
 void Connection::CloseIfIdle() {
@@ -309,6 +228,16 @@ asio::awaitable<Connection::Next> Connection::ServeRequest(HeadParser& head) {
   // A refusal sent before the body is read leaves the body on the wire: close afterwards.
   const bool keep_after_refusal = keep_alive && !has_body;
 
+  const ServerOptions& options = state_.options();
+  request.log_path = PathForLog(request.target, {}, options.credential_path_prefixes);
+  // Framing the parser would misread, and hosts the URLs must not be built on, are refused
+  // before anything else; a body that may follow is never read.
+  if (auto refusal = FramingRefusal(request)) {
+    co_return co_await Finish(exchange, std::move(*refusal), false);
+  }
+  if (auto refusal = HostRefusal(request, options.allowed_hosts)) {
+    co_return co_await Finish(exchange, std::move(*refusal), false);
+  }
   auto target = boost::urls::parse_origin_form(request.target);
   if (!target) {
     co_return co_await Finish(
@@ -321,6 +250,7 @@ asio::awaitable<Connection::Next> Connection::ServeRequest(HeadParser& head) {
   for (auto param : target->params()) request.query.emplace(param.key, param.value);
 
   const Router::Match match = state_.router().Find(request.method, target->encoded_path(), request);
+  request.log_path = PathForLog(request.target, request.path_params, options.credential_path_prefixes);
   if (!match.route) {
     co_return co_await Finish(exchange, NoRouteRefusal(match, request), keep_after_refusal);
   }
@@ -386,18 +316,17 @@ asio::awaitable<BodyOutcome> Connection::ReceiveBody(HeadParser& head, const Rou
   const ServerOptions& options = state_.options();
   if (head.get().version() >= 11 && beast::iequals(request.Header("expect"), "100-continue")) {
     bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, head.get().version()};
-    stream_.expires_after(options.body_timeout);
+    stream_.expires_after(options.transfer.idle);
     auto [ec, n] = co_await bhttp::async_write(stream_, go_on, kTuple);
     if (ec) co_return BodyOutcome::kLost;
   }
   const BodyOutcome outcome =
       route.options.spool_body
-          ? co_await SpoolBody(stream_, buffer_, head, max_body, options.body_timeout,
+          ? co_await SpoolBody(stream_, buffer_, head, max_body, options.transfer,
                                state_.pool(), route.options.spool_dir, spool, request)
-          : co_await ReadStringBody(stream_, buffer_, head, max_body, options.body_timeout,
-                                    request);
+          : co_await ReadStringBody(stream_, buffer_, head, max_body, options.transfer, request);
   if (outcome == BodyOutcome::kLost) {
-    spdlog::info("{} {} abandoned while its body was read", request.method, PathForLog(request));
+    spdlog::info("{} {} abandoned while its body was read", request.method, request.log_path);
   }
   co_return outcome;
 }
@@ -407,11 +336,11 @@ asio::awaitable<Connection::Next> Connection::Finish(Exchange& exchange, Respons
   keep_alive = keep_alive && !state_.stopping();
   const WriteResult result =
       co_await WriteResponse(stream_, state_.pool(), std::move(response), exchange.request,
-                             exchange.version, keep_alive, state_.options().body_timeout);
+                             exchange.version, keep_alive, state_.options().transfer);
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - exchange.started);
   spdlog::info("{} {} {} {} {}ms", exchange.request.method,
-               exchange.request.target.empty() ? "-" : PathForLog(exchange.request),
+               exchange.request.log_path.empty() ? "-" : exchange.request.log_path,
                result.status, result.body_bytes, elapsed.count());
   co_return result.ok && keep_alive ? Next::kKeepAlive : Next::kClose;
 }

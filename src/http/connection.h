@@ -14,15 +14,12 @@
 #include <boost/beast/http/parser.hpp>
 
 #include "domain/principal.h"
+#include "http/body_reader.h"
 #include "http/router.h"
 #include "http/server_state.h"
 #include "http/spool_file.h"
 
 namespace cadenza::http {
-
-// How reading a request body ended: all of it arrived, or why not (kLost: the peer went away
-// or stopped sending; nothing can be answered).
-enum class BodyOutcome { kComplete, kTooLarge, kMalformed, kStorageFailed, kLost };
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
@@ -35,13 +32,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Serves requests until the peer leaves, a timeout fires, an error occurs, or the server
   // stops. Runs on the socket's strand; the frame keeps `self` alive.
   static boost::asio::awaitable<void> Run(std::shared_ptr<Connection> self);
+  // Answers a connection the server does not admit (too many open) with a 503 problem that
+  // carries Retry-After and `detail`, then closes it. Runs on the socket's strand.
+  static boost::asio::awaitable<void> Refuse(std::shared_ptr<Connection> self,
+                                             std::string detail);
+
+  // The peer's IP address as text (empty when the socket had none).
+  const std::string& remote_address() const { return remote_address_; }
 
   // Thread-safe. Closes the connection now if it is waiting for a request; a connection busy
   // with one finishes it and then closes (it sees the server's stop flag).
   void CloseIfIdle();
 
  private:
-  using HeadParser = boost::beast::http::request_parser<boost::beast::http::empty_body>;
   enum class Next { kKeepAlive, kClose };
   struct Exchange;
 

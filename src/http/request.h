@@ -23,6 +23,8 @@ struct Request {
   std::optional<std::filesystem::path> body_file;
   std::int64_t body_size = 0;
   std::string remote_address;
+  // The path as logs show it: no query, credentials replaced (http/log_path.h).
+  std::string log_path;
   // What the route's before_body returned (RouteOptions); empty for routes without one.
   std::any admission;
 

@@ -70,9 +70,14 @@ Response InternalError() { return Response::Problem(500, "internal error"); }
 
 bool IsHead(const Request& request) { return request.method == "HEAD"; }
 
+void ArmDeadline(beast::tcp_stream& stream, const TransferDeadline& deadline,
+                 std::int64_t bytes_after_write) {
+  stream.expires_at(deadline.For(bytes_after_write, std::chrono::steady_clock::now()));
+}
+
 asio::awaitable<WriteResult> WriteString(beast::tcp_stream& stream, Response response,
                                          const Request& request, unsigned version,
-                                         bool keep_alive, std::chrono::seconds timeout) {
+                                         bool keep_alive, const TransferLimits& limits) {
   const int status = response.status;
   bhttp::response<bhttp::string_body> message;
   FillHeader(message, response, version, keep_alive);
@@ -84,7 +89,9 @@ asio::awaitable<WriteResult> WriteString(beast::tcp_stream& stream, Response res
   const auto body_bytes = static_cast<std::int64_t>(message.body().size());
 
   bhttp::response_serializer<bhttp::string_body> serializer{message};
-  stream.expires_after(timeout);
+  // The head and body go out in one write: the whole of it must leave at the minimum rate.
+  const TransferDeadline deadline(limits, std::chrono::steady_clock::now());
+  ArmDeadline(stream, deadline, body_bytes);
   beast::error_code ec;
   if (IsHead(request)) {
     std::tie(ec, std::ignore) = co_await bhttp::async_write_header(stream, serializer, kTuple);
@@ -95,8 +102,7 @@ asio::awaitable<WriteResult> WriteString(beast::tcp_stream& stream, Response res
 }
 
 std::string_view PathForLog(const Request& request) {
-  std::string_view target = request.target;
-  return target.substr(0, target.find('?'));  // the query may carry signatures
+  return request.log_path.empty() ? std::string_view("-") : std::string_view(request.log_path);
 }
 
 // Reads up to `n` (> 0) bytes at `offset` on the pool into `out`, setting `got`; returns the
@@ -154,15 +160,16 @@ asio::awaitable<void> WriteBodyChunks(
     beast::tcp_stream& stream, asio::thread_pool& pool, BodySource& source,
     const Request& request, bhttp::response<bhttp::buffer_body>& message,
     bhttp::response_serializer<bhttp::buffer_body>& serializer, std::vector<char>& chunk,
-    std::size_t got, std::int64_t first, std::int64_t length, std::chrono::seconds timeout,
+    std::size_t got, std::int64_t first, std::int64_t length, const TransferLimits& limits,
     WriteResult& result) {
+  const TransferDeadline deadline(limits, std::chrono::steady_clock::now());
   std::int64_t offset = first;
   std::int64_t remaining = length;
   while (remaining > 0) {
     message.body().data = chunk.data();
     message.body().size = got;
     message.body().more = true;
-    stream.expires_after(timeout);
+    ArmDeadline(stream, deadline, result.body_bytes + static_cast<std::int64_t>(got));
     auto [ec, n] = co_await bhttp::async_write(stream, serializer, kTuple);
     if (ec && ec != bhttp::error::need_buffer) co_return;
     offset += static_cast<std::int64_t>(got);
@@ -176,7 +183,7 @@ asio::awaitable<void> WriteBodyChunks(
   message.body().data = nullptr;
   message.body().size = 0;
   message.body().more = false;
-  stream.expires_after(timeout);
+  ArmDeadline(stream, deadline, result.body_bytes);
   auto [ec, n] = co_await bhttp::async_write(stream, serializer, kTuple);
   result.ok = !ec;
 }
@@ -184,13 +191,13 @@ asio::awaitable<void> WriteBodyChunks(
 asio::awaitable<WriteResult> WriteStream(beast::tcp_stream& stream, asio::thread_pool& pool,
                                          Response response, const Request& request,
                                          unsigned version, bool keep_alive,
-                                         std::chrono::seconds timeout) {
+                                         const TransferLimits& limits) {
   BodySource& source = *response.stream;
   const std::int64_t size = std::max<std::int64_t>(source.size(), 0);
   BodyRange range = ResolveRange(response, request, size);
   if (range.refusal) {
     co_return co_await WriteString(stream, std::move(*range.refusal), request, version,
-                                   keep_alive, timeout);
+                                   keep_alive, limits);
   }
   if (range.content_range) response.status = 206;
   const std::int64_t first = range.first;
@@ -208,7 +215,7 @@ asio::awaitable<WriteResult> WriteStream(beast::tcp_stream& stream, asio::thread
                                       std::min<std::size_t>(chunk.size(), length), got);
     if (failure) {
       co_return co_await WriteString(stream, std::move(*failure), request, version, keep_alive,
-                                     timeout);
+                                     limits);
     }
   }
 
@@ -221,13 +228,13 @@ asio::awaitable<WriteResult> WriteStream(beast::tcp_stream& stream, asio::thread
   WriteResult result{false, response.status, 0};
 
   if (head_only) {
-    stream.expires_after(timeout);
+    stream.expires_after(limits.idle);
     auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, kTuple);
     result.ok = !ec;
     co_return result;
   }
   co_await WriteBodyChunks(stream, pool, source, request, message, serializer, chunk, got, first,
-                           length, timeout, result);
+                           length, limits, result);
   co_return result;
 }
 
@@ -236,7 +243,7 @@ asio::awaitable<WriteResult> WriteStream(beast::tcp_stream& stream, asio::thread
 asio::awaitable<WriteResult> WriteResponse(beast::tcp_stream& stream, asio::thread_pool& pool,
                                            Response response, const Request& request,
                                            unsigned version, bool keep_alive,
-                                           std::chrono::seconds timeout) {
+                                           const TransferLimits& limits) {
   if (response.status < 200 || response.status > 599) {
     spdlog::error("{} {}: handler returned invalid status {}", request.method,
                   PathForLog(request), response.status);
@@ -244,10 +251,10 @@ asio::awaitable<WriteResult> WriteResponse(beast::tcp_stream& stream, asio::thre
   }
   if (response.stream) {
     co_return co_await WriteStream(stream, pool, std::move(response), request, version,
-                                   keep_alive, timeout);
+                                   keep_alive, limits);
   }
   co_return co_await WriteString(stream, std::move(response), request, version, keep_alive,
-                                 timeout);
+                                 limits);
 }
 
 }  // namespace cadenza::http

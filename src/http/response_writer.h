@@ -11,6 +11,7 @@
 
 #include "http/request.h"
 #include "http/response.h"
+#include "http/transfer_deadline.h"
 
 namespace cadenza::http {
 
@@ -24,10 +25,11 @@ struct WriteResult {
 // and If-Range headers. A status outside 200..599 or a failing BodySource before the first
 // byte becomes a problem response; a BodySource failing later closes the connection (logged),
 // since the client already has the headers. Never throws for I/O errors (ok = false).
+// Each write must finish within `limits`: a client reading too slowly is cut off.
 boost::asio::awaitable<WriteResult> WriteResponse(boost::beast::tcp_stream& stream,
                                                   boost::asio::thread_pool& pool,
                                                   Response response, const Request& request,
                                                   unsigned version, bool keep_alive,
-                                                  std::chrono::seconds timeout);
+                                                  const TransferLimits& limits);
 
 }  // namespace cadenza::http

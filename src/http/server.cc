@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -43,6 +44,15 @@ tcp::endpoint ResolveListenEndpoint(const std::string& host, std::uint16_t port)
     throw std::runtime_error("cannot resolve listen address " + host + ": " + ec.message());
   }
   return results.begin()->endpoint();
+}
+
+void LogFailure(const std::exception_ptr& failure) {
+  if (!failure) return;
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& error) {
+    spdlog::error("connection failed: {}", error.what());
+  }
 }
 
 }  // namespace
@@ -92,15 +102,24 @@ asio::awaitable<void> Server::Impl::AcceptLoop() const {
     socket.set_option(tcp::no_delay(true), ignored);
     auto executor = socket.get_executor();
     auto connection = std::make_shared<Connection>(*state, std::move(socket));
-    state->AddConnection(connection);
-    asio::co_spawn(executor, Connection::Run(connection), [](const std::exception_ptr& failure) {
-      if (!failure) return;
-      try {
-        std::rethrow_exception(failure);
-      } catch (const std::exception& error) {
-        spdlog::error("connection failed: {}", error.what());
-      }
-    });
+    switch (state->AddConnection(connection, connection->remote_address())) {
+      case ServerState::Admission::kAdmitted:
+        asio::co_spawn(executor, Connection::Run(connection), LogFailure);
+        break;
+      case ServerState::Admission::kServerFull:
+        asio::co_spawn(executor,
+                       Connection::Refuse(connection, "the server has too many open connections; "
+                                                      "retry later"),
+                       LogFailure);
+        break;
+      case ServerState::Admission::kAddressFull:
+        asio::co_spawn(executor,
+                       Connection::Refuse(connection, fmt::format(
+                           "too many open connections from this address (the limit is {}); "
+                           "close some or retry later", options.max_connections_per_address)),
+                       LogFailure);
+        break;
+    }
   }
 }
 

@@ -3,8 +3,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http/router.h"
+#include "http/transfer_deadline.h"
 
 namespace cadenza::http {
 
@@ -15,9 +17,22 @@ struct ServerOptions {
   int worker_threads = 4;           // blocking-work threads running handlers
   std::size_t max_header_bytes = std::size_t{16} * 1024;
   std::chrono::seconds header_timeout{15};   // to receive a whole request head
-  std::chrono::seconds body_timeout{300};    // idle time allowed while a body streams in
   std::chrono::seconds idle_timeout{60};     // keep-alive connections with no request
   std::chrono::seconds shutdown_grace{20};   // in-flight requests allowed to finish on Stop()
+  // Request and response bodies: the idle limit and the minimum average rate.
+  TransferLimits transfer;
+  // Open connections at once, in all and from one client address (0: no per-address cap).
+  // A connection over either cap gets a 503 with Retry-After and is closed.
+  std::size_t max_connections = 4096;
+  std::size_t max_connections_per_address = 256;
+  // Host names (optionally host:port) a request may name; empty accepts any. A request with
+  // another Host gets a 400, so a shared cache in front cannot store answers whose URLs
+  // were built on a host an attacker chose. A leading dot (".example.org") accepts the
+  // domain and its subdomains.
+  std::vector<std::string> allowed_hosts;
+  // Path prefixes whose next segment is a credential ("/media/" + token): the access log
+  // shows "<token>" in its place, whether or not a route matched.
+  std::vector<std::string> credential_path_prefixes;
 };
 
 // HTTP/1.1 server on Boost.Beast: keep-alive, limits, timeouts, graceful stop. I/O runs on

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -30,7 +31,13 @@ class ServerState {
   bool stopping() const { return stopping_.load(); }
   void SetStopping() { stopping_.store(true); }
 
-  void AddConnection(const std::shared_ptr<Connection>& connection);
+  // Why a new connection was not admitted.
+  enum class Admission { kAdmitted, kServerFull, kAddressFull };
+  // Registers `connection` from `address` unless that passes options().max_connections or
+  // max_connections_per_address; nothing is registered when it is not admitted.
+  Admission AddConnection(const std::shared_ptr<Connection>& connection,
+                          const std::string& address);
+  // Forgets a connection (a no-op for one never admitted).
   void RemoveConnection(const Connection* connection);
   // The connections open now (those that are still alive).
   std::vector<std::shared_ptr<Connection>> Connections();
@@ -49,7 +56,12 @@ class ServerState {
   Mutex mutex_;
   CondVar idle_;
   int in_flight_ GUARDED_BY(mutex_) = 0;
-  std::unordered_map<const Connection*, std::weak_ptr<Connection>> connections_ GUARDED_BY(mutex_);
+  struct Entry {
+    std::weak_ptr<Connection> connection;
+    std::string address;
+  };
+  std::unordered_map<const Connection*, Entry> connections_ GUARDED_BY(mutex_);
+  std::unordered_map<std::string, std::size_t> per_address_ GUARDED_BY(mutex_);
 };
 
 // Counts one request as in flight for its lifetime.

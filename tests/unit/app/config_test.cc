@@ -41,6 +41,23 @@ TEST(ConfigTest, UnitsForDurationsAndSizes) {
   EXPECT_EQ(c.janitor_interval, std::chrono::seconds(2));
 }
 
+TEST(ConfigTest, ConnectionLimitsAndAllowedHosts) {
+  Config defaults = BuildConfig({});
+  EXPECT_EQ(defaults.max_connections, 4096);
+  EXPECT_EQ(defaults.max_connections_per_ip, 256);
+  EXPECT_EQ(defaults.min_transfer_rate, 1024);
+  EXPECT_TRUE(defaults.allowed_hosts.empty());
+  Config c = BuildConfig({{"flags", {{"max_connections_per_ip", "0"},
+                                     {"min_transfer_rate", "0"},
+                                     {"allowed_hosts", " music.example.org, .example.net ,,"}}}});
+  EXPECT_EQ(c.max_connections_per_ip, 0);
+  EXPECT_EQ(c.min_transfer_rate, 0);
+  EXPECT_EQ(c.allowed_hosts, (std::vector<std::string>{"music.example.org", ".example.net"}));
+  EXPECT_THROW(BuildConfig({{"flags", {{"allowed_hosts", "https://music.example.org"}}}}),
+               std::runtime_error);
+  EXPECT_THROW(BuildConfig({{"flags", {{"max_connections", "0"}}}}), std::runtime_error);
+}
+
 TEST(ConfigTest, BadValuesNameTheSettingAndTheSource) {
   auto message = [](Settings s) {
     try {
