@@ -21,6 +21,13 @@ struct Config {
   int io_threads = 1;
   int worker_threads = 0;  // 0: derived from the machine's cores
   std::chrono::seconds token_ttl{3600};
+  // Failed logins for one email, and from one client address, before each further attempt
+  // must wait (30 s, doubling up to 15 min; forgotten after 15 quiet minutes); 0 = no limit.
+  int login_failures_per_account = 5;
+  int login_failures_per_address = 20;
+  // Sign-ups from one client address before each further one must wait (1 min, doubling up
+  // to 1 h; forgotten after an hour without one); 0 = no limit.
+  int registrations_per_address = 10;
   std::chrono::seconds upload_url_ttl{3600};
   std::chrono::seconds stream_url_ttl{6 * 3600};  // outlives a 2 h track with pauses
   std::chrono::seconds upload_claim_grace{3600};

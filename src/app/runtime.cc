@@ -26,6 +26,7 @@
 #include "app/embedded_web_app.h"
 #include "http/static_assets.h"
 #include "services/account_service.h"
+#include "services/attempt_throttle.h"
 #include "services/blob_janitor.h"
 #include "services/catalog_service.h"
 #include "services/id_generator.h"
@@ -65,6 +66,19 @@ IngestOptions IngestOptionsFrom(const Config& config) {
   options.limits = MediaLimitsFrom(config);
   options.log = [](std::string_view message) { spdlog::info("ingest: {}", message); };
   return options;
+}
+
+// A throttle that lets `free_attempts` through before imposing waits; null when 0 (off).
+std::unique_ptr<AttemptThrottle> MakeThrottle(const Clock& clock, int free_attempts,
+                                              std::chrono::minutes window,
+                                              std::chrono::seconds first_wait) {
+  if (free_attempts <= 0) return nullptr;
+  ThrottlePolicy policy;
+  policy.free_attempts = free_attempts;
+  policy.window = window;
+  policy.first_wait = first_wait;
+  policy.max_wait = window;
+  return std::make_unique<InMemoryAttemptThrottle>(clock, policy);
 }
 
 // The web app from web_dir when set, else the embedded one. A folder without index.html is
@@ -142,8 +156,18 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   token_options.ttl = config_.token_ttl;
   tokens_ = std::make_unique<TokenService>(token_secret, token_options, clock_);
 
-  accounts_ = std::make_unique<AccountService>(*catalog_, *password_hasher_, *tokens_, *ids_, clock_,
-                                               AccountOptions{});
+  // In memory, per process: enough for one server; several behind a balancer each count
+  // their own share.
+  login_accounts_throttle_ = MakeThrottle(clock_, config_.login_failures_per_account,
+                                          std::chrono::minutes(15), std::chrono::seconds(30));
+  login_clients_throttle_ = MakeThrottle(clock_, config_.login_failures_per_address,
+                                         std::chrono::minutes(15), std::chrono::seconds(30));
+  registrations_throttle_ = MakeThrottle(clock_, config_.registrations_per_address,
+                                         std::chrono::minutes(60), std::chrono::seconds(60));
+  accounts_ = std::make_unique<AccountService>(
+      *catalog_, *password_hasher_, *tokens_, *ids_, clock_, AccountOptions{},
+      AccountThrottles{login_accounts_throttle_.get(), login_clients_throttle_.get(),
+                       registrations_throttle_.get()});
   images_ = std::make_unique<FfmpegImageProcessor>();
   catalog_service_ =
       std::make_unique<CatalogService>(*catalog_, *blob_store_, *images_, *ids_, clock_);

@@ -14,6 +14,7 @@
 
 namespace cadenza {
 class AccountService;
+class AttemptThrottle;
 class BlobJanitor;
 class CatalogService;
 class IdGenerator;
@@ -69,6 +70,10 @@ class Runtime {
   std::unique_ptr<IdGenerator> ids_;
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<UrlSigner> url_signer_;
+  // Failed logins per account and per client address, sign-ups per address (null: off).
+  std::unique_ptr<AttemptThrottle> login_accounts_throttle_;
+  std::unique_ptr<AttemptThrottle> login_clients_throttle_;
+  std::unique_ptr<AttemptThrottle> registrations_throttle_;
   std::unique_ptr<AccountService> accounts_;
   std::unique_ptr<ImageProcessor> images_;
   std::unique_ptr<CatalogService> catalog_service_;

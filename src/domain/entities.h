@@ -18,6 +18,8 @@ struct User {
   std::string display_name;
   Role role = Role::kListener;
   std::optional<Timestamp> disabled_at;  // disabled accounts cannot log in or use tokens
+  // Carried in every access and media token; bumped to revoke all tokens issued before.
+  std::int64_t token_version = 0;
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
 };

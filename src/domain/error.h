@@ -16,6 +16,7 @@ enum class ErrorCode {
   kTooLarge,          // 413
   kUnsupportedMedia,  // 415
   kUnprocessable,     // 422: well-formed but semantically unusable
+  kTooManyRequests,   // 429: too many attempts; wait before trying again
   kUnavailable,       // 503: a dependency (database, blob store) is not usable
   kInternal,          // 500: should never be thrown on purpose
 };

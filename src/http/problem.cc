@@ -14,6 +14,7 @@ int StatusFor(ErrorCode code) {
     case ErrorCode::kTooLarge: return 413;
     case ErrorCode::kUnsupportedMedia: return 415;
     case ErrorCode::kUnprocessable: return 422;
+    case ErrorCode::kTooManyRequests: return 429;
     case ErrorCode::kUnavailable: return 503;
     case ErrorCode::kInternal: return 500;
   }

@@ -1,5 +1,6 @@
 #include "services/account_service.h"
 
+#include <chrono>
 #include <utility>
 
 #include "domain/error.h"
@@ -14,7 +15,23 @@ constexpr std::string_view kBadCredentials = "email or password is incorrect";
 constexpr std::string_view kDisabled = "this account is disabled";
 constexpr std::string_view kEmailTaken = "an account with this email already exists";
 
+constexpr std::string_view kRevoked =
+    "this token was revoked: the account's password, role or status changed since; sign in again";
+
 Error EmailTaken() { return Error(ErrorCode::kConflict, std::string(kEmailTaken), "email"); }
+
+std::string WaitText(std::chrono::seconds wait) {
+  return "wait " + std::to_string(wait.count()) + " seconds before trying again";
+}
+
+// The throttle key of an email as typed: ASCII case folded, as the database compares them.
+std::string AccountKey(std::string_view email) {
+  std::string key(TrimAscii(email));
+  for (char& c : key) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return key;
+}
 
 // Inserts or updates, turning the repository's uniqueness conflict into the message a client
 // can act on (the only unique column of users besides the id is the email).
@@ -32,13 +49,15 @@ void WithEmailConflict(Fn&& fn) {
 
 AccountService::AccountService(Catalog& catalog, const PasswordHasher& hasher,
                                const TokenService& tokens, const IdGenerator& ids,
-                               const Clock& clock, AccountOptions options)
+                               const Clock& clock, AccountOptions options,
+                               AccountThrottles throttles)
     : catalog_(catalog),
       hasher_(hasher),
       tokens_(tokens),
       ids_(ids),
       clock_(clock),
       options_(options),
+      throttles_(throttles),
       dummy_hash_(hasher.Hash("cadenza timing-equaliser password")) {}
 
 std::string AccountService::NormalizeEmail(std::string_view email) const {
@@ -102,20 +121,57 @@ void AccountService::InsertUser(const User& user) {
   });
 }
 
+void AccountService::ThrottleRegistration(std::string_view client) const {
+  if (throttles_.registrations == nullptr || client.empty()) return;
+  if (std::chrono::seconds wait = throttles_.registrations->Wait(client); wait.count() > 0) {
+    throw TooManyAttempts("too many sign-ups from your address; " + WaitText(wait), wait);
+  }
+  // Every attempt counts, taken email or not: that is what makes probing for accounts slow.
+  throttles_.registrations->Record(client);
+}
+
 AuthResult AccountService::Register(std::string_view email, std::string_view password,
-                                    std::string_view display_name, Role role) {
+                                    std::string_view display_name, Role role,
+                                    std::string_view client) {
   if (role == Role::kAdmin) {
     throw InvalidArgument("role",
                           "role must be listener or artist: admins are created with "
                           "`cadenza user create`");
   }
+  ThrottleRegistration(client);
   User user = NewUser(email, password, display_name, role);
   InsertUser(user);
-  TokenService::Issued token = tokens_.Issue(Principal{user.id, user.role});
+  TokenService::Issued token = tokens_.Issue(Principal{user.id, user.role}, user.token_version);
   return AuthResult{std::move(user), std::move(token)};
 }
 
-AuthResult AccountService::Login(std::string_view email, std::string_view password) {
+void AccountService::RefuseWhileThrottled(const std::string& account_key,
+                                          std::string_view client) const {
+  if (throttles_.login_accounts != nullptr) {
+    if (std::chrono::seconds wait = throttles_.login_accounts->Wait(account_key); wait.count()) {
+      throw TooManyAttempts("too many failed sign-ins for this account; " + WaitText(wait), wait);
+    }
+  }
+  if (throttles_.login_clients != nullptr && !client.empty()) {
+    if (std::chrono::seconds wait = throttles_.login_clients->Wait(client); wait.count()) {
+      throw TooManyAttempts("too many failed sign-ins from your address; " + WaitText(wait), wait);
+    }
+  }
+}
+
+void AccountService::RecordLoginFailure(const std::string& account_key,
+                                        std::string_view client) const {
+  if (throttles_.login_accounts != nullptr) throttles_.login_accounts->Record(account_key);
+  if (throttles_.login_clients != nullptr && !client.empty()) {
+    throttles_.login_clients->Record(client);
+  }
+}
+
+AuthResult AccountService::Login(std::string_view email, std::string_view password,
+                                 std::string_view client) {
+  // Unknown emails are throttled like known ones, so a 429 tells nothing about existence.
+  const std::string account_key = AccountKey(email);
+  RefuseWhileThrottled(account_key, client);
   std::string_view trimmed = TrimAscii(email);
   std::optional<User> user;
   if (!trimmed.empty() && trimmed.size() <= 254) {
@@ -126,25 +182,31 @@ AuthResult AccountService::Login(std::string_view email, std::string_view passwo
   // while the response still takes one verification's time.
   std::string_view candidate =
       password.size() > options_.max_password_bytes ? std::string_view("x") : password;
-  if (!user) {
-    hasher_.Verify(dummy_hash_, candidate);
-    throw Unauthenticated(std::string(kBadCredentials));
+  bool ok = false;
+  if (user) {
+    ok = hasher_.Verify(user->password_hash, candidate);
+  } else {
+    hasher_.Verify(dummy_hash_, candidate);  // an unknown email costs what a known one does
   }
-  bool ok = hasher_.Verify(user->password_hash, candidate);
   if (!ok || password.size() > options_.max_password_bytes) {
+    RecordLoginFailure(account_key, client);
     throw Unauthenticated(std::string(kBadCredentials));
   }
+  if (throttles_.login_accounts != nullptr) throttles_.login_accounts->Reset(account_key);
   if (user->disabled_at) throw PermissionDenied(std::string(kDisabled));
-  TokenService::Issued token = tokens_.Issue(Principal{user->id, user->role});
+  TokenService::Issued token = tokens_.Issue(Principal{user->id, user->role}, user->token_version);
   return AuthResult{std::move(*user), std::move(token)};
 }
 
 Principal AccountService::Authenticate(std::string_view bearer_token) {
-  Principal claimed = tokens_.Verify(bearer_token);
+  TokenService::Verified claimed = tokens_.VerifyClaims(bearer_token);
+  // A primary-key read in a snapshot: cheap enough for every request, and it sees a
+  // revocation made by any process at once.
   std::optional<User> user = catalog_.ReadValue(
-      [&](CatalogTransaction& tx) { return tx.users().FindById(claimed.user_id); });
+      [&](CatalogTransaction& tx) { return tx.users().FindById(claimed.principal.user_id); });
   if (!user) throw Unauthenticated("this account no longer exists");
   if (user->disabled_at) throw Unauthenticated(std::string(kDisabled));
+  if (user->token_version != claimed.token_version) throw Unauthenticated(std::string(kRevoked));
   return Principal{user->id, user->role};
 }
 
@@ -155,40 +217,48 @@ User AccountService::GetUser(std::string_view id) {
   return std::move(*user);
 }
 
-User AccountService::UpdateMe(const Principal& who, const UserPatch& patch) {
+std::string AccountService::VerifyCurrentPassword(std::string_view user_id,
+                                                  const std::optional<std::string>& password,
+                                                  std::string_view needed_for) {
+  if (!password) {
+    throw InvalidArgument("currentPassword",
+                          "currentPassword is required to change the " + std::string(needed_for));
+  }
+  User current = GetUser(user_id);
+  if (password->size() > options_.max_password_bytes ||
+      !hasher_.Verify(current.password_hash, *password)) {
+    throw Error(ErrorCode::kPermissionDenied, "currentPassword is incorrect", "currentPassword");
+  }
+  return current.password_hash;
+}
+
+ProfileUpdate AccountService::UpdateMe(const Principal& who, const UserPatch& patch) {
   std::optional<std::string> email;
   if (patch.email) email = NormalizeEmail(*patch.email);
   std::optional<std::string> display_name;
   if (patch.display_name)
     display_name = CheckText(*patch.display_name, "displayName", kDisplayNameLimits);
+  if (patch.new_password) CheckPassword(*patch.new_password, "password");
 
   std::optional<std::string> new_hash;
   std::string verified_hash;
-  if (patch.new_password) {
-    CheckPassword(*patch.new_password, "password");
-    if (!patch.current_password) {
-      throw InvalidArgument("currentPassword",
-                            "currentPassword is required to change the password");
-    }
-    User current = GetUser(who.user_id);
-    if (patch.current_password->size() > options_.max_password_bytes ||
-        !hasher_.Verify(current.password_hash, *patch.current_password)) {
-      throw Error(ErrorCode::kPermissionDenied, "currentPassword is incorrect", "currentPassword");
-    }
-    verified_hash = current.password_hash;
-    new_hash = hasher_.Hash(*patch.new_password);
+  if (patch.new_password || email) {
+    verified_hash = VerifyCurrentPassword(who.user_id, patch.current_password,
+                                          patch.new_password ? "password" : "email");
   }
+  if (patch.new_password) new_hash = hasher_.Hash(*patch.new_password);
 
-  return catalog_.WriteValue([&](CatalogTransaction& tx) {
+  User updated = catalog_.WriteValue([&](CatalogTransaction& tx) {
     std::optional<User> user = tx.users().FindById(who.user_id);
     if (!user) throw NotFound("user not found");
+    // The current password was checked outside this transaction; a concurrent change since
+    // then must not be silently overwritten.
+    if (!verified_hash.empty() && user->password_hash != verified_hash) {
+      throw Conflict("the password was changed meanwhile; try again");
+    }
     if (new_hash) {
-      // The current password was checked outside this transaction; a concurrent change since
-      // then must not be silently overwritten.
-      if (user->password_hash != verified_hash) {
-        throw Conflict("the password was changed meanwhile; try again");
-      }
       user->password_hash = *new_hash;
+      ++user->token_version;  // whoever holds an older token may be who learnt the old password
     }
     if (display_name) user->display_name = *display_name;
     if (email) {
@@ -200,6 +270,12 @@ User AccountService::UpdateMe(const Principal& who, const UserPatch& patch) {
     WithEmailConflict([&] { tx.users().Update(*user); });
     return *user;
   });
+  ProfileUpdate result{std::move(updated), std::nullopt};
+  if (new_hash) {
+    result.token = tokens_.Issue(Principal{result.user.id, result.user.role},
+                                 result.user.token_version);
+  }
+  return result;
 }
 
 void AccountService::DeleteMe(const Principal& who) {
@@ -220,19 +296,36 @@ Page<User> AccountService::ListUsers(const PageRequest& page) {
   return catalog_.ReadValue([&](CatalogTransaction& tx) { return tx.users().List(page); });
 }
 
-User AccountService::SetDisabled(std::string_view id_or_email, bool disabled) {
+template <class Edit>
+User AccountService::EditAccount(std::string_view id_or_email, Edit&& edit) {
   return catalog_.WriteValue([&](CatalogTransaction& tx) {
     std::optional<User> user = IsUuid(id_or_email) ? tx.users().FindById(id_or_email)
                                                    : tx.users().FindByEmail(TrimAscii(id_or_email));
     if (!user) throw NotFound("no user with id or email " + std::string(id_or_email));
-    if (disabled && !user->disabled_at) {
-      user->disabled_at = clock_.Now();
-    } else if (!disabled) {
-      user->disabled_at.reset();
-    }
+    edit(*user);
     user->updated_at = clock_.Now();
     tx.users().Update(*user);
     return *user;
+  });
+}
+
+User AccountService::SetDisabled(std::string_view id_or_email, bool disabled) {
+  return EditAccount(id_or_email, [&](User& user) {
+    if (disabled && !user.disabled_at) {
+      user.disabled_at = clock_.Now();
+      // Enabling again must not bring back tokens issued before the disable.
+      ++user.token_version;
+    } else if (!disabled) {
+      user.disabled_at.reset();
+    }
+  });
+}
+
+User AccountService::SetRole(std::string_view id_or_email, Role role) {
+  return EditAccount(id_or_email, [&](User& user) {
+    if (user.role == role) return;
+    user.role = role;
+    ++user.token_version;
   });
 }
 

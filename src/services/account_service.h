@@ -13,6 +13,7 @@
 #include "ports/catalog.h"
 #include "ports/clock.h"
 #include "ports/crypto.h"
+#include "services/attempt_throttle.h"
 #include "services/id_generator.h"
 #include "services/token_service.h"
 
@@ -28,8 +29,24 @@ struct AuthResult {
   TokenService::Issued token;
 };
 
-// PATCH /users/me. Absent members are left alone. Changing the password requires the current
-// one, so a stolen access token cannot lock the owner out.
+// The throttles that slow down guessing; any may be null (not throttled). Keys are the
+// account's email (lower-cased) and the client's address.
+struct AccountThrottles {
+  AttemptThrottle* login_accounts = nullptr;    // failed logins per account
+  AttemptThrottle* login_clients = nullptr;     // failed logins per client address
+  AttemptThrottle* registrations = nullptr;     // sign-ups per client address
+};
+
+// What PATCH /users/me changed: the account, and a fresh token when the password changed
+// (which revokes every token issued before, the caller's included).
+struct ProfileUpdate {
+  User user;
+  std::optional<TokenService::Issued> token;
+};
+
+// PATCH /users/me. Absent members are left alone. Changing the password or the email (the
+// login name, and where a reset would go) requires the current password, so a stolen access
+// token cannot take the account over or lock the owner out.
 struct UserPatch {
   std::optional<std::string> display_name;
   std::optional<std::string> email;
@@ -45,32 +62,40 @@ class AccountService {
   // Hashes a dummy password once, so that a login for an unknown email costs the same
   // password verification as one for a known email.
   AccountService(Catalog& catalog, const PasswordHasher& hasher, const TokenService& tokens,
-                 const IdGenerator& ids, const Clock& clock, AccountOptions options = {});
+                 const IdGenerator& ids, const Clock& clock, AccountOptions options = {},
+                 AccountThrottles throttles = {});
 
   // Self-service sign-up for listeners and artists. kInvalidArgument for invalid fields or
   // role admin, kConflict "an account with this email already exists" (emails compare
-  // case-insensitively).
+  // case-insensitively). The password is hashed before the email is looked up, so a taken
+  // email answers in the time a new one takes. TooManyAttempts (kTooManyRequests) once
+  // `client` (an address; empty: not throttled) has signed up too often.
   AuthResult Register(std::string_view email, std::string_view password,
-                      std::string_view display_name, Role role);
+                      std::string_view display_name, Role role, std::string_view client = {});
 
   // kUnauthenticated "email or password is incorrect" for an unknown email or a wrong
   // password alike; kPermissionDenied "this account is disabled" once the password is right
-  // but the account is disabled.
-  AuthResult Login(std::string_view email, std::string_view password);
+  // but the account is disabled. TooManyAttempts (kTooManyRequests, nothing verified) while
+  // the email or `client` is throttled after repeated failures; a success clears the
+  // email's failures (not the client's).
+  AuthResult Login(std::string_view email, std::string_view password,
+                   std::string_view client = {});
 
   // The caller behind an access token: kUnauthenticated when the token is invalid or expired,
-  // or the account is gone or disabled. The role is the account's current one, not the token's
-  // claim.
+  // the account is gone or disabled, or the token predates the account's last password, role
+  // or status change (its token version). The role is the account's current one, not the
+  // token's claim.
   Principal Authenticate(std::string_view bearer_token);
 
   // kNotFound "user not found".
   User GetUser(std::string_view id);
 
-  // Changes the caller's own account; returns the updated user. kInvalidArgument for invalid
-  // fields, and with field currentPassword when a new password comes without it;
-  // kPermissionDenied with field currentPassword when it is wrong; kConflict when the new
+  // Changes the caller's own account; returns the updated user, with a fresh token when the
+  // password changed (every earlier token of the account is revoked). kInvalidArgument for
+  // invalid fields, and with field currentPassword when a new password or email comes without
+  // it; kPermissionDenied with field currentPassword when it is wrong; kConflict when the new
   // email is taken.
-  User UpdateMe(const Principal& who, const UserPatch& patch);
+  ProfileUpdate UpdateMe(const Principal& who, const UserPatch& patch);
 
   // Deletes the caller's account for good, with its playlists and (artists) its catalogue.
   void DeleteMe(const Principal& who);
@@ -83,8 +108,12 @@ class AccountService {
   Page<User> ListUsers(const PageRequest& page);
   // Disables (or re-enables) the account named by id or email; returns it. kNotFound when
   // none.
-  // A disabled account's tokens stop working at once.
+  // A disabled account's tokens stop working at once, and stay revoked when it is enabled
+  // again.
   User SetDisabled(std::string_view id_or_email, bool disabled);
+  // Gives the account named by id or email another role and revokes its tokens; returns it.
+  // kNotFound when none.
+  User SetRole(std::string_view id_or_email, Role role);
 
  private:
   std::string NormalizeEmail(std::string_view email) const;
@@ -92,6 +121,16 @@ class AccountService {
   User NewUser(std::string_view email, std::string_view password, std::string_view display_name,
                Role role);
   void InsertUser(const User& user);
+  // The verified current password of `user_id` (its hash, to detect a concurrent change).
+  std::string VerifyCurrentPassword(std::string_view user_id,
+                                    const std::optional<std::string>& password,
+                                    std::string_view needed_for);
+  void RefuseWhileThrottled(const std::string& account_key, std::string_view client) const;
+  void RecordLoginFailure(const std::string& account_key, std::string_view client) const;
+  void ThrottleRegistration(std::string_view client) const;
+  // Applies `edit` to the account named by id or email in one write transaction.
+  template <class Edit>
+  User EditAccount(std::string_view id_or_email, Edit&& edit);
 
   Catalog& catalog_;
   const PasswordHasher& hasher_;
@@ -99,6 +138,7 @@ class AccountService {
   const IdGenerator& ids_;
   const Clock& clock_;
   AccountOptions options_;
+  AccountThrottles throttles_;
   std::string dummy_hash_;
 };
 

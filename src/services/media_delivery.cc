@@ -45,12 +45,36 @@ void RequireReady(const Track& track) {
 struct TrackMedia {
   Track track;
   RenditionCache::Renditions renditions;  // empty unless the track is ready
+  std::int64_t holder_token_version = 0;  // of the account the media is (to be) granted to
 };
 
+// A media token stops working once its account is gone, disabled, or has revoked its tokens
+// (password or role change): checked on every request, by primary key in the snapshot the
+// request reads anyway, so a revocation is seen at once by every process without a cache to
+// invalidate.
+std::int64_t CheckHolder(CatalogTransaction& tx, std::string_view user_id,
+                         const MediaTokenSigner::Grant* grant) {
+  std::optional<User> user = tx.users().FindById(user_id);
+  if (!user) {
+    throw PermissionDenied("this media URL was revoked: its account no longer exists");
+  }
+  if (grant == nullptr) return user->token_version;
+  if (user->disabled_at) throw PermissionDenied("this media URL was revoked: its account is disabled");
+  if (user->token_version != grant->token_version) {
+    throw PermissionDenied(
+        "this media URL was revoked: its account's password or role changed since; ask for a "
+        "new stream URL");
+  }
+  return user->token_version;
+}
+
 // The track and, when it is ready, its renditions, from one snapshot (the renditions from the
-// cache when the track has not changed since they were read).
-TrackMedia LoadMedia(Catalog& catalog, RenditionCache& cache, std::string_view track_id) {
+// cache when the track has not changed since they were read). `grant`, when given, is checked
+// against its account first.
+TrackMedia LoadMedia(Catalog& catalog, RenditionCache& cache, std::string_view track_id,
+                     std::string_view user_id, const MediaTokenSigner::Grant* grant) {
   return catalog.ReadValue([&](CatalogTransaction& tx) {
+    const std::int64_t version = CheckHolder(tx, user_id, grant);
     Track track = FindTrack(tx, track_id);
     RenditionCache::Renditions renditions;
     if (track.status == TrackStatus::kReady) {
@@ -59,7 +83,7 @@ TrackMedia LoadMedia(Catalog& catalog, RenditionCache& cache, std::string_view t
     } else {
       renditions = std::make_shared<const std::vector<Rendition>>();
     }
-    return TrackMedia{std::move(track), std::move(renditions)};
+    return TrackMedia{std::move(track), std::move(renditions), version};
   });
 }
 
@@ -100,7 +124,7 @@ MediaDelivery::MediaDelivery(Catalog& catalog, BlobStore& blobs, const MediaToke
       renditions_(options_.cached_tracks) {}
 
 StreamGrant MediaDelivery::IssueStreamGrant(const Principal& caller, std::string_view track_id) {
-  TrackMedia media = LoadMedia(catalog_, renditions_, track_id);
+  TrackMedia media = LoadMedia(catalog_, renditions_, track_id, caller.user_id, nullptr);
   Authorize(caller, Action::kStream);
   RequireReady(media.track);
 
@@ -110,7 +134,8 @@ StreamGrant MediaDelivery::IssueStreamGrant(const Principal& caller, std::string
   grant.title = media.track.title;
   grant.loudness = media.track.loudness;
   grant.expires_at = clock_.Now() + Millis(options_.token_ttl);
-  grant.token = signer_.Issue(media.track.id, caller.user_id, grant.expires_at);
+  grant.token = signer_.Issue(media.track.id, caller.user_id, grant.expires_at,
+                              media.holder_token_version);
   grant.hls_master = std::string(kHlsMasterName);
   grant.dash_manifest = std::string(kDashManifestName);
   for (const Rendition& rendition : *media.renditions) {
@@ -137,8 +162,8 @@ MediaFile MediaDelivery::OpenFile(std::string_view blob_key, std::string_view co
 
 MediaFile MediaDelivery::Serve(std::string_view token, std::string_view track_id,
                                std::string_view rest) {
-  signer_.Verify(token, track_id);
-  TrackMedia media = LoadMedia(catalog_, renditions_, track_id);
+  const MediaTokenSigner::Grant grant = signer_.Verify(token, track_id);
+  TrackMedia media = LoadMedia(catalog_, renditions_, track_id, grant.user_id, &grant);
   RequireReady(media.track);
   const std::vector<Rendition>& renditions = *media.renditions;
 

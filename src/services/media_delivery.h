@@ -82,7 +82,9 @@ class MediaDelivery {
   // (application/vnd.apple.mpegurl), "manifest.mpd" (application/dash+xml),
   // "<rendition>/playlist.m3u8", "<rendition>/init.mp4" and "<rendition>/seg-NNNNN.m4s"
   // (audio/mp4) of a CMAF rendition, "<rendition>.mp3" (audio/mpeg) of a progressive one.
-  // The token is checked first: kPermissionDenied with MediaTokenSigner::Verify's reasons.
+  // The token is checked first: kPermissionDenied with MediaTokenSigner::Verify's reasons,
+  // then kPermissionDenied "this media URL was revoked: ..." when its account is gone,
+  // disabled, or has bumped its token version since (password or role change).
   // Then kNotFound "track not found" (deleted since), the kConflict/kUnprocessable of
   // IssueStreamGrant when the track is not ready (e.g. its audio is being replaced), and
   // kNotFound for any name the track's renditions do not have ("no such rendition", "no such

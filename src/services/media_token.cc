@@ -15,7 +15,7 @@ constexpr std::size_t kMinSecretBytes = 32;
 constexpr std::size_t kMacBytes = 32;
 // Far above a real token (~120 characters); refuses oversized input before decoding it.
 constexpr std::size_t kMaxTokenChars = 512;
-constexpr std::string_view kVersionPrefix = "v1.";
+constexpr std::string_view kVersionPrefix = "v2.";
 
 [[noreturn]] void Deny(const char* reason) { throw PermissionDenied(reason); }
 
@@ -44,24 +44,27 @@ MediaTokenSigner::MediaTokenSigner(std::string secret, const Clock& clock)
 }
 
 std::string MediaTokenSigner::Mac(std::string_view track_id, std::string_view user_id,
-                                  Timestamp expires_at) const {
+                                  Timestamp expires_at, std::int64_t token_version) const {
   std::string canonical = "media\n";
   canonical.append(track_id).append("\n").append(user_id).append("\n");
-  canonical.append(std::to_string(expires_at));
+  canonical.append(std::to_string(expires_at)).append("\n").append(std::to_string(token_version));
   return crypto::HmacSha256(secret_, canonical);
 }
 
 std::string MediaTokenSigner::Issue(std::string_view track_id, std::string_view user_id,
-                                    Timestamp expires_at) const {
+                                    Timestamp expires_at, std::int64_t token_version) const {
   if (track_id.empty() || user_id.empty() || HasLineBreak(track_id) || HasLineBreak(user_id) ||
       user_id.find('.') != std::string_view::npos) {
     throw std::invalid_argument("MediaTokenSigner: unusable track or user id");
   }
-  if (expires_at < 0) throw std::invalid_argument("MediaTokenSigner: negative expiry");
-  std::string payload = std::string(kVersionPrefix) + std::to_string(expires_at) + ".";
+  if (expires_at < 0 || token_version < 0) {
+    throw std::invalid_argument("MediaTokenSigner: negative expiry or token version");
+  }
+  std::string payload = std::string(kVersionPrefix) + std::to_string(expires_at) + "." +
+                        std::to_string(token_version) + ".";
   payload.append(user_id);
   return crypto::Base64UrlEncode(payload) + "." +
-         crypto::Base64UrlEncode(Mac(track_id, user_id, expires_at));
+         crypto::Base64UrlEncode(Mac(track_id, user_id, expires_at, token_version));
 }
 
 MediaTokenSigner::Grant MediaTokenSigner::Verify(std::string_view token,
@@ -77,21 +80,23 @@ MediaTokenSigner::Grant MediaTokenSigner::Verify(std::string_view token,
     Deny("malformed media token");
   }
   std::string_view rest = std::string_view(*payload).substr(kVersionPrefix.size());
-  std::size_t separator = rest.find('.');
-  if (separator == std::string_view::npos) Deny("malformed media token");
-  std::optional<Timestamp> expires_at = ParseCanonicalNumber(rest.substr(0, separator));
-  std::string_view user_id = rest.substr(separator + 1);
-  if (!expires_at || user_id.empty() || HasLineBreak(user_id) ||
+  std::size_t first = rest.find('.');
+  std::size_t second = first == std::string_view::npos ? first : rest.find('.', first + 1);
+  if (second == std::string_view::npos) Deny("malformed media token");
+  std::optional<Timestamp> expires_at = ParseCanonicalNumber(rest.substr(0, first));
+  std::optional<Timestamp> version = ParseCanonicalNumber(rest.substr(first + 1, second - first - 1));
+  std::string_view user_id = rest.substr(second + 1);
+  if (!expires_at || !version || user_id.empty() || HasLineBreak(user_id) ||
       user_id.find('.') != std::string_view::npos) {
     Deny("malformed media token");
   }
   // Issue never signs a track id with a line break, so such a path cannot match.
   if (HasLineBreak(track_id) ||
-      !crypto::ConstantTimeEqual(*mac, Mac(track_id, user_id, *expires_at))) {
+      !crypto::ConstantTimeEqual(*mac, Mac(track_id, user_id, *expires_at, *version))) {
     Deny("media token does not match this track");
   }
   if (clock_.Now() >= *expires_at) Deny("media token has expired");
-  return Grant{std::string(track_id), std::string(user_id), *expires_at};
+  return Grant{std::string(track_id), std::string(user_id), *expires_at, *version};
 }
 
 }  // namespace cadenza

@@ -4,10 +4,13 @@
 // (/media/<token>/<trackId>/...), so the relative URLs inside HLS playlists and the MPD keep
 // it: players send no headers and drop query strings when they resolve relative URLs.
 //
-// Format: base64url("v1.<expires_at ms>.<user id>") "." base64url(HMAC-SHA256(secret,
-// "media\n<track id>\n<user id>\n<expires_at ms>")), all URL-path-safe characters. The track
-// id is signed but not carried, so a token works under its own track's path only. The
-// "media" prefix keeps these MACs apart from UrlSigner's even under a shared secret.
+// Format: base64url("v2.<expires_at ms>.<token version>.<user id>") "." base64url(
+// HMAC-SHA256(secret, "media\n<track id>\n<user id>\n<expires_at ms>\n<token version>")), all
+// URL-path-safe characters. The track id is signed but not carried, so a token works under its
+// own track's path only. The token version is the account's (User::token_version) at issue,
+// so that whoever serves the media can refuse tokens of an account revoked since. The "media"
+// prefix keeps these MACs apart from UrlSigner's even under a shared secret.
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -23,6 +26,7 @@ class MediaTokenSigner {
     std::string track_id;
     std::string user_id;  // on whose behalf the token was issued
     Timestamp expires_at = 0;
+    std::int64_t token_version = 0;  // the account's token version when it was issued
   };
 
   // Throws std::invalid_argument when `secret` is shorter than 32 bytes.
@@ -30,9 +34,9 @@ class MediaTokenSigner {
 
   // A token for `track_id` on behalf of `user_id`, valid until `expires_at` (exclusive).
   // Throws std::invalid_argument for an empty id, an id holding a line break or (user id) a
-  // '.', or a negative expiry: such a grant could not be read back unambiguously.
-  std::string Issue(std::string_view track_id, std::string_view user_id,
-                    Timestamp expires_at) const;
+  // '.', or a negative expiry or version: such a grant could not be read back unambiguously.
+  std::string Issue(std::string_view track_id, std::string_view user_id, Timestamp expires_at,
+                    std::int64_t token_version = 0) const;
 
   // The grant `token` carries for `track_id`. Throws Error(kPermissionDenied) with
   // "malformed media token" (not a token this signer could have issued), "media token does
@@ -41,7 +45,8 @@ class MediaTokenSigner {
   Grant Verify(std::string_view token, std::string_view track_id) const;
 
  private:
-  std::string Mac(std::string_view track_id, std::string_view user_id, Timestamp expires_at) const;
+  std::string Mac(std::string_view track_id, std::string_view user_id, Timestamp expires_at,
+                  std::int64_t token_version) const;
 
   std::string secret_;
   const Clock& clock_;

@@ -55,6 +55,14 @@ std::int64_t TimeClaim(const json::object& claims, std::string_view name) {
          "' is missing or not a whole number of seconds since 1970");
 }
 
+// `ver`, absent in tokens issued before token versions existed (read as 0).
+std::int64_t VersionClaim(const json::object& claims) {
+  const json::value* value = claims.if_contains("ver");
+  if (value == nullptr) return 0;
+  if (value->is_int64() && value->get_int64() >= 0) return value->get_int64();
+  Refuse("malformed token: claim 'ver' is not a whole number");
+}
+
 }  // namespace
 
 std::string Hs256Signature(std::string_view key, std::string_view signing_input) {
@@ -69,13 +77,14 @@ TokenService::TokenService(std::string secret, TokenOptions options, const Clock
   if (options_.ttl.count() <= 0) throw std::invalid_argument("token ttl must be positive");
 }
 
-TokenService::Issued TokenService::Issue(const Principal& who) const {
+TokenService::Issued TokenService::Issue(const Principal& who, std::int64_t token_version) const {
   const std::int64_t iat = clock_.Now() / 1000;
   const std::int64_t exp = iat + options_.ttl.count();
   json::object claims;
   claims["iss"] = options_.issuer;
   claims["sub"] = who.user_id;
   claims["role"] = RoleName(who.role);
+  claims["ver"] = token_version;
   claims["iat"] = iat;
   claims["exp"] = exp;
   claims["jti"] = crypto::Base64UrlEncode(crypto::RandomBytes(16));
@@ -86,6 +95,10 @@ TokenService::Issued TokenService::Issue(const Principal& who) const {
 }
 
 Principal TokenService::Verify(std::string_view token) const {
+  return VerifyClaims(token).principal;
+}
+
+TokenService::Verified TokenService::VerifyClaims(std::string_view token) const {
   if (token.size() > kMaxTokenLength) Refuse("malformed token: too long");
   const std::size_t first_dot = token.find('.');
   const std::size_t second_dot =
@@ -137,7 +150,7 @@ Principal TokenService::Verify(std::string_view token) const {
 
   std::optional<Role> role = ParseRole(role_name);
   if (!role) Refuse("token names an unknown role");
-  return Principal{std::string(subject), *role};
+  return Verified{Principal{std::string(subject), *role}, VersionClaim(*claims)};
 }
 
 }  // namespace cadenza

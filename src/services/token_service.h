@@ -35,8 +35,19 @@ class TokenService {
     std::int64_t expires_in_seconds;
   };
 
-  // Claims: iss, sub (user id), role, iat, exp (NumericDate seconds) and a random jti.
-  Issued Issue(const Principal& who) const;
+  // Claims: iss, sub (user id), role, ver (the account's token version), iat, exp
+  // (NumericDate seconds) and a random jti.
+  Issued Issue(const Principal& who, std::int64_t token_version = 0) const;
+
+  struct Verified {
+    Principal principal;
+    // The account's token version when the token was issued; 0 for tokens without `ver`
+    // (issued before versions existed: they die at the account's first bump).
+    std::int64_t token_version = 0;
+  };
+
+  // As Verify, with the token version the caller compares against the account's.
+  Verified VerifyClaims(std::string_view token) const;
 
   // The principal a valid token names. Throws Error(kUnauthenticated) saying why the token
   // is refused: malformed, unsupported algorithm or type, bad signature, missing or ill-typed

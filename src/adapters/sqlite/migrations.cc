@@ -291,6 +291,12 @@ ALTER TABLE tracks ADD COLUMN tag_date TEXT NULL;
 ALTER TABLE tracks ADD COLUMN tag_track_number INTEGER NULL;
 )sql";
 
+// Revocation: every access and media token carries the account's token version; bumping it
+// (password change, disable, role change) makes all earlier tokens fail at once.
+constexpr char kV5TokenVersion[] = R"sql(
+ALTER TABLE users ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0 CHECK (token_version >= 0);
+)sql";
+
 #undef CADENZA_NOW_MS
 
 constexpr Migration kMigrations[] = {
@@ -298,6 +304,7 @@ constexpr Migration kMigrations[] = {
     {2, "media pipeline: track status, jobs, renditions", kV2MediaPipeline},
     {3, "album cover art", kV3AlbumCovers},
     {4, "track tags", kV4TrackTags},
+    {5, "account token versions", kV5TokenVersion},
 };
 
 }  // namespace

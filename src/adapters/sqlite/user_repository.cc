@@ -9,8 +9,8 @@ namespace cadenza::sqlite {
 namespace {
 
 constexpr char kSelect[] =
-    "SELECT id, email, password_hash, display_name, role, disabled_at, created_at, updated_at "
-    "FROM users ";
+    "SELECT id, email, password_hash, display_name, role, disabled_at, created_at, updated_at, "
+    "token_version FROM users ";
 
 User ReadUser(const Statement& s) {
   User user;
@@ -25,6 +25,7 @@ User ReadUser(const Statement& s) {
   user.disabled_at = s.ColumnOptionalInt(5);
   user.created_at = s.ColumnInt(6);
   user.updated_at = s.ColumnInt(7);
+  user.token_version = s.ColumnInt(8);
   return user;
 }
 
@@ -40,7 +41,7 @@ std::optional<User> FindOne(Connection& conn, const std::string& sql, std::strin
 void SqliteUserRepository::Insert(const User& user) {
   auto insert = conn_.Prepare(
       "INSERT INTO users (id, email, password_hash, display_name, role, disabled_at, "
-      "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      "created_at, updated_at, token_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   insert->BindText(1, user.id)
       .BindText(2, user.email)
       .BindText(3, user.password_hash)
@@ -48,7 +49,8 @@ void SqliteUserRepository::Insert(const User& user) {
       .BindText(5, RoleName(user.role))
       .BindInt(6, user.disabled_at)
       .BindInt(7, user.created_at)
-      .BindInt(8, user.updated_at);
+      .BindInt(8, user.updated_at)
+      .BindInt(9, user.token_version);
   insert->Run();
 }
 
@@ -64,14 +66,15 @@ std::optional<User> SqliteUserRepository::FindByEmail(std::string_view email) {
 void SqliteUserRepository::Update(const User& user) {
   auto update = conn_.Prepare(
       "UPDATE users SET email = ?2, password_hash = ?3, display_name = ?4, role = ?5, "
-      "disabled_at = ?6, updated_at = ?7 WHERE id = ?1");
+      "disabled_at = ?6, updated_at = ?7, token_version = ?8 WHERE id = ?1");
   update->BindText(1, user.id)
       .BindText(2, user.email)
       .BindText(3, user.password_hash)
       .BindText(4, user.display_name)
       .BindText(5, RoleName(user.role))
       .BindInt(6, user.disabled_at)
-      .BindInt(7, user.updated_at);
+      .BindInt(7, user.updated_at)
+      .BindInt(8, user.token_version);
   update->Run();
   if (conn_.Changes() == 0) throw NotFound("user not found");
 }

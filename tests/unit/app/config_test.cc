@@ -26,6 +26,20 @@ TEST(ConfigTest, LaterSourcesWin) {
   EXPECT_EQ(c.token_ttl, std::chrono::minutes(15));
 }
 
+TEST(ConfigTest, ThrottleLimitsDefaultAndAcceptZeroForOff) {
+  Config defaults = BuildConfig({});
+  EXPECT_EQ(defaults.login_failures_per_account, 5);
+  EXPECT_EQ(defaults.login_failures_per_address, 20);
+  EXPECT_EQ(defaults.registrations_per_address, 10);
+  Config c = BuildConfig({{"environment", {{"login_failures_per_account", "3"},
+                                           {"login_failures_per_address", "0"},
+                                           {"registrations_per_address", "1000"}}}});
+  EXPECT_EQ(c.login_failures_per_account, 3);
+  EXPECT_EQ(c.login_failures_per_address, 0);
+  EXPECT_EQ(c.registrations_per_address, 1000);
+  EXPECT_THROW(BuildConfig({{"flags", {{"registrations_per_address", "-1"}}}}), std::runtime_error);
+}
+
 TEST(ConfigTest, PublicUrlIsKeptWithoutItsTrailingSlash) {
   EXPECT_EQ(BuildConfig({{"flags", {{"listen", "0.0.0.0:81"}}}}).public_url, "");
   EXPECT_EQ(BuildConfig({{"flags", {{"public_url", "https://music.example.org/"}}}}).public_url,

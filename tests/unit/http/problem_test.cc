@@ -26,6 +26,7 @@ TEST(ProblemTest, StatusForEveryCode) {
   EXPECT_EQ(StatusFor(ErrorCode::kTooLarge), 413);
   EXPECT_EQ(StatusFor(ErrorCode::kUnsupportedMedia), 415);
   EXPECT_EQ(StatusFor(ErrorCode::kUnprocessable), 422);
+  EXPECT_EQ(StatusFor(ErrorCode::kTooManyRequests), 429);
   EXPECT_EQ(StatusFor(ErrorCode::kUnavailable), 503);
   EXPECT_EQ(StatusFor(ErrorCode::kInternal), 500);
 }

@@ -98,6 +98,18 @@ TEST_F(TokenServiceTest, IssuesTokensThatVerify) {
   EXPECT_TRUE(claims.at("jti").is_string());
 }
 
+TEST_F(TokenServiceTest, CarriesTheAccountsTokenVersion) {
+  TokenService::Issued issued = service_.Issue(Principal{"user-42", Role::kArtist}, 7);
+  boost::json::object claims =
+      boost::json::parse(*Base64UrlDecode(Split(issued.token).payload)).as_object();
+  EXPECT_EQ(claims.at("ver").as_int64(), 7);
+  TokenService::Verified verified = service_.VerifyClaims(issued.token);
+  EXPECT_EQ(verified.token_version, 7);
+  EXPECT_EQ(verified.principal.user_id, "user-42");
+  // Tokens from before versions existed have no `ver`: they read as version 0.
+  EXPECT_EQ(service_.VerifyClaims(Sign(kHeader, Claims(now_s_, now_s_ + 60))).token_version, 0);
+}
+
 TEST_F(TokenServiceTest, EveryTokenHasItsOwnId) {
   std::set<std::string> tokens;
   for (int i = 0; i < 20; ++i) tokens.insert(service_.Issue(Principal{"u", Role::kAdmin}).token);
@@ -227,6 +239,9 @@ TEST_F(TokenServiceTest, RefusesMissingOrIllTypedClaims) {
       {with("iat", -5), "iat"},
       {with("exp", boost::json::value(std::uint64_t{1} << 63)), "exp"},
       {with("sub", ""), "sub"},
+      {with("ver", "1"), "ver"},
+      {with("ver", -1), "ver"},
+      {with("ver", 1.5), "ver"},
   };
   for (const Case& c : cases) {
     std::string reason = VerifyError(Sign(kHeader, c.payload));

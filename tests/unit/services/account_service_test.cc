@@ -129,9 +129,12 @@ TEST_F(AccountServiceTest, DisabledAccountsCannotLogInOrUseTheirTokens) {
   EXPECT_EQ(token.code(), ErrorCode::kUnauthenticated);
   EXPECT_STREQ(token.what(), "this account is disabled");
 
+  // Enabling restores login, not the tokens issued before the disable.
   accounts_->SetDisabled(registered.user.id, false);
-  EXPECT_EQ(accounts_->Authenticate(registered.token.token).user_id, registered.user.id);
-  EXPECT_NO_THROW(accounts_->Login("ada@example.com", kPassword));
+  EXPECT_EQ(ErrorFrom([&] { accounts_->Authenticate(registered.token.token); }).code(),
+            ErrorCode::kUnauthenticated);
+  AuthResult again = accounts_->Login("ada@example.com", kPassword);
+  EXPECT_EQ(accounts_->Authenticate(again.token.token).user_id, registered.user.id);
 
   EXPECT_EQ(ErrorFrom([&] { accounts_->SetDisabled("nobody@example.com", true); }).code(),
             ErrorCode::kNotFound);
@@ -167,20 +170,24 @@ TEST_F(AccountServiceTest, UpdateMeChangesNameAndEmail) {
   UserPatch patch;
   patch.display_name = "Ada L.";
   patch.email = "ada.l@example.org";
-  User updated = accounts_->UpdateMe(ada, patch);
+  patch.current_password = kPassword;
+  User updated = accounts_->UpdateMe(ada, patch).user;
+  EXPECT_FALSE(accounts_->UpdateMe(ada, UserPatch{}).token) << "no new token without a new password";
   EXPECT_EQ(updated.display_name, "Ada L.");
   EXPECT_EQ(updated.email, "ada.l@example.org");
   EXPECT_NO_THROW(accounts_->Login("ada.l@example.org", kPassword));
 
   UserPatch taken;
   taken.email = "BOB@example.com";
+  taken.current_password = kPassword;
   Error e = ErrorFrom([&] { accounts_->UpdateMe(ada, taken); });
   EXPECT_EQ(e.code(), ErrorCode::kConflict);
   EXPECT_EQ(e.field(), "email");
 
   UserPatch own_case;  // a different case of one's own address is not a conflict
   own_case.email = "ADA.L@example.org";
-  EXPECT_EQ(accounts_->UpdateMe(ada, own_case).email, "ADA.L@example.org");
+  own_case.current_password = kPassword;
+  EXPECT_EQ(accounts_->UpdateMe(ada, own_case).user.email, "ADA.L@example.org");
 
   UserPatch bad;
   bad.email = "not-an-email";

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -314,6 +315,41 @@ TEST_F(MediaDeliveryTest, ReportsABlobMissingFromTheStore) {
   Error error = ServeError(token, track_.id, "opus_96/seg-00001.m4s");
   EXPECT_EQ(error.code(), ErrorCode::kNotFound);
   EXPECT_STREQ(error.what(), "media file not found");
+}
+
+// --- Revocation ---
+
+void ChangeUser(Catalog& catalog, const std::string& id, const std::function<void(User&)>& edit) {
+  catalog.Write([&](CatalogTransaction& tx) {
+    User user = *tx.users().FindById(id);
+    edit(user);
+    tx.users().Update(user);
+  });
+}
+
+TEST_F(MediaDeliveryTest, ATokenVersionBumpRevokesEarlierMediaUrls) {
+  std::string before = Token();
+  ChangeUser(*catalog_, listener_.user_id, [](User& u) { ++u.token_version; });
+  Error error = ServeError(before, track_.id, "master.m3u8");
+  EXPECT_EQ(error.code(), ErrorCode::kPermissionDenied);
+  EXPECT_NE(std::string(error.what()).find("this media URL was revoked"), std::string::npos);
+  // A grant issued after the bump carries the new version and works.
+  std::string after = Token();
+  EXPECT_EQ(media_tokens_.Verify(after, track_.id).token_version, 1);
+  EXPECT_NO_THROW(delivery_.Serve(after, track_.id, "master.m3u8"));
+}
+
+TEST_F(MediaDeliveryTest, ADisabledOrDeletedAccountsMediaUrlsStopWorking) {
+  std::string token = Token();
+  ChangeUser(*catalog_, listener_.user_id, [&](User& u) { u.disabled_at = clock_.Now(); });
+  Error disabled = ServeError(token, track_.id, "aac_160/init.mp4");
+  EXPECT_EQ(disabled.code(), ErrorCode::kPermissionDenied);
+  EXPECT_STREQ(disabled.what(), "this media URL was revoked: its account is disabled");
+
+  catalog_->Write([&](CatalogTransaction& tx) { tx.users().Delete(listener_.user_id); });
+  Error deleted = ServeError(token, track_.id, "aac_160/init.mp4");
+  EXPECT_EQ(deleted.code(), ErrorCode::kPermissionDenied);
+  EXPECT_STREQ(deleted.what(), "this media URL was revoked: its account no longer exists");
 }
 
 }  // namespace

@@ -73,10 +73,11 @@ TEST_F(MediaTokenTest, DoesNotOpenAnotherTrack) {
 TEST_F(MediaTokenTest, RefusesAlteredTokens) {
   std::string token = signer_.Issue(kTrack, kUser, kExpiry);
   std::string mac = token.substr(token.find('.') + 1);
-  // A later expiry or another user under the original MAC.
-  for (std::string payload : {"v1." + std::to_string(kExpiry + 1000) + "." + kUser,
-                              "v1." + std::to_string(kExpiry) + ".0190b6e2-4444-7000-8000-"
-                              "000000000004"}) {
+  // A later expiry, another user or another token version under the original MAC.
+  for (std::string payload : {"v2." + std::to_string(kExpiry + 1000) + ".0." + kUser,
+                              "v2." + std::to_string(kExpiry) + ".0.0190b6e2-4444-7000-8000-"
+                              "000000000004",
+                              "v2." + std::to_string(kExpiry) + ".1." + kUser}) {
     ExpectDenied(crypto::Base64UrlEncode(payload) + "." + mac, kTrack,
                  "media token does not match this track");
   }
@@ -106,14 +107,18 @@ TEST_F(MediaTokenTest, RefusesGarbage) {
            std::string(), std::string("."), std::string("abc"), token + ".x", "." + mac,
            payload + ".", payload + "." + mac.substr(0, 20), payload + ".!!!!",
            "%%%." + mac, token + "=", std::string(600, 'A') + "." + mac,
+           encoded("v1." + std::to_string(kExpiry) + "." + kUser),
+           encoded("v3." + std::to_string(kExpiry) + ".0." + kUser),
            encoded("v2." + std::to_string(kExpiry) + "." + kUser),
-           encoded("v1." + std::to_string(kExpiry)),
-           encoded("v1." + std::to_string(kExpiry) + "."),
-           encoded("v1.0" + std::to_string(kExpiry) + "." + kUser),
-           encoded("v1.-" + std::to_string(kExpiry) + "." + kUser),
-           encoded("v1.12x4." + std::string(kUser)),
-           encoded("v1." + std::to_string(kExpiry) + ".a.b"),
-           encoded("v1." + std::to_string(kExpiry) + ".line\nbreak"),
+           encoded("v2." + std::to_string(kExpiry)),
+           encoded("v2." + std::to_string(kExpiry) + ".0."),
+           encoded("v2.0" + std::to_string(kExpiry) + ".0." + kUser),
+           encoded("v2.-" + std::to_string(kExpiry) + ".0." + kUser),
+           encoded("v2.12x4.0." + std::string(kUser)),
+           encoded("v2." + std::to_string(kExpiry) + ".01." + kUser),
+           encoded("v2." + std::to_string(kExpiry) + ".-1." + kUser),
+           encoded("v2." + std::to_string(kExpiry) + ".0.a.b"),
+           encoded("v2." + std::to_string(kExpiry) + ".0.line\nbreak"),
        }) {
     ExpectDenied(garbage, kTrack, "malformed media token");
   }
@@ -127,6 +132,14 @@ TEST_F(MediaTokenTest, RefusesShortSecretsAndUnusableGrants) {
   EXPECT_THROW(signer_.Issue("a\nb", kUser, kExpiry), std::invalid_argument);
   EXPECT_THROW(signer_.Issue(kTrack, "a.b", kExpiry), std::invalid_argument);
   EXPECT_THROW(signer_.Issue(kTrack, kUser, -1), std::invalid_argument);
+  EXPECT_THROW(signer_.Issue(kTrack, kUser, kExpiry, -1), std::invalid_argument);
+}
+
+TEST_F(MediaTokenTest, CarriesTheAccountsTokenVersion) {
+  MediaTokenSigner::Grant grant = signer_.Verify(signer_.Issue(kTrack, kUser, kExpiry, 7), kTrack);
+  EXPECT_EQ(grant.token_version, 7);
+  EXPECT_EQ(grant.user_id, kUser);
+  EXPECT_EQ(signer_.Verify(signer_.Issue(kTrack, kUser, kExpiry), kTrack).token_version, 0);
 }
 
 }  // namespace

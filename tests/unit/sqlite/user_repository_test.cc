@@ -10,6 +10,7 @@ using UserRepositoryTest = CatalogTest;
 TEST_F(UserRepositoryTest, InsertThenFindByIdReturnsEveryField) {
   User user = MakeUser("u1", "Ada@Example.com", Role::kAdmin);
   user.disabled_at = 1700000009999;
+  user.token_version = 3;
   Write([&](CatalogTransaction& tx) { tx.users().Insert(user); });
 
   auto found =
@@ -23,6 +24,13 @@ TEST_F(UserRepositoryTest, InsertThenFindByIdReturnsEveryField) {
   EXPECT_EQ(found->disabled_at, 1700000009999);
   EXPECT_EQ(found->created_at, user.created_at);
   EXPECT_EQ(found->updated_at, user.updated_at);
+  EXPECT_EQ(found->token_version, 3);
+
+  found->token_version = 4;
+  Write([&](CatalogTransaction& tx) { tx.users().Update(*found); });
+  EXPECT_EQ(catalog_->ReadValue([](CatalogTransaction& tx) { return tx.users().FindById("u1"); })
+                ->token_version,
+            4);
 }
 
 TEST_F(UserRepositoryTest, FindReturnsNulloptWhenAbsent) {
