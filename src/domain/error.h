@@ -2,6 +2,8 @@
 // Domain errors: the expected ways a use case can fail. Services throw them; the transaction
 // boundary rolls back on the way out, and http/problem.cc maps each code to one HTTP status in
 // one place. Bugs and fatal start-up problems use ordinary exceptions (std::logic_error, ...).
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -16,22 +18,36 @@ enum class ErrorCode {
   kTooLarge,          // 413
   kUnsupportedMedia,  // 415
   kUnprocessable,     // 422: well-formed but semantically unusable
+  kResourceExhausted, // 429: a per-account limit on work in flight; retrying later may pass
   kUnavailable,       // 503: a dependency (database, blob store) is not usable
   kInternal,          // 500: should never be thrown on purpose
+};
+
+// The per-account limit a refusal is about, for clients to show or act on.
+struct ExceededLimit {
+  std::string name;         // the setting's name: "max_open_uploads"
+  std::int64_t value = 0;   // its configured value
+  // For kResourceExhausted: seconds after which a retry may pass (0: not known).
+  std::int64_t retry_after_seconds = 0;
 };
 
 class Error : public std::runtime_error {
  public:
   Error(ErrorCode code, const std::string& message, std::string field = {})
       : std::runtime_error(message), code_(code), field_(std::move(field)) {}
+  Error(ErrorCode code, const std::string& message, ExceededLimit limit)
+      : std::runtime_error(message), code_(code), limit_(std::move(limit)) {}
 
   ErrorCode code() const { return code_; }
   // The request field at fault, in the API's spelling ("title", "albumId"), or empty.
   const std::string& field() const { return field_; }
+  // Set when the refusal is a per-account limit.
+  const std::optional<ExceededLimit>& limit() const { return limit_; }
 
  private:
   ErrorCode code_;
   std::string field_;
+  std::optional<ExceededLimit> limit_;
 };
 
 // Shorthands that read well at the call site: `throw NotFound("album not found")`.

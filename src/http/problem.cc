@@ -1,5 +1,7 @@
 #include "http/problem.h"
 
+#include <string>
+
 #include <boost/json/object.hpp>
 
 namespace cadenza::http {
@@ -14,6 +16,7 @@ int StatusFor(ErrorCode code) {
     case ErrorCode::kTooLarge: return 413;
     case ErrorCode::kUnsupportedMedia: return 415;
     case ErrorCode::kUnprocessable: return 422;
+    case ErrorCode::kResourceExhausted: return 429;
     case ErrorCode::kUnavailable: return 503;
     case ErrorCode::kInternal: return 500;
   }
@@ -23,8 +26,16 @@ int StatusFor(ErrorCode code) {
 Response ProblemFor(const Error& error) {
   boost::json::object extra;
   if (!error.field().empty()) extra["field"] = error.field();
+  if (error.limit()) {
+    extra["limit"] = error.limit()->name;
+    extra["limitValue"] = error.limit()->value;
+  }
   const int status = StatusFor(error.code());
   Response response = Response::Problem(status, error.what(), std::move(extra));
+  // A transient limit says when to come back (RFC 9110 Retry-After, in seconds).
+  if (error.limit() && error.limit()->retry_after_seconds > 0) {
+    response.SetHeader("Retry-After", std::to_string(error.limit()->retry_after_seconds));
+  }
   // RFC 9110 requires a challenge on every 401; clients learn which scheme to use.
   if (status == 401) response.SetHeader("WWW-Authenticate", "Bearer");
   return response;

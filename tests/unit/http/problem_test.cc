@@ -26,6 +26,7 @@ TEST(ProblemTest, StatusForEveryCode) {
   EXPECT_EQ(StatusFor(ErrorCode::kTooLarge), 413);
   EXPECT_EQ(StatusFor(ErrorCode::kUnsupportedMedia), 415);
   EXPECT_EQ(StatusFor(ErrorCode::kUnprocessable), 422);
+  EXPECT_EQ(StatusFor(ErrorCode::kResourceExhausted), 429);
   EXPECT_EQ(StatusFor(ErrorCode::kUnavailable), 503);
   EXPECT_EQ(StatusFor(ErrorCode::kInternal), 500);
 }
@@ -54,6 +55,24 @@ TEST(ProblemTest, UnauthenticatedCarriesBearerChallenge) {
   Response response = ProblemFor(Unauthenticated("token expired"));
   EXPECT_EQ(response.status, 401);
   EXPECT_EQ(HeaderOf(response, "WWW-Authenticate"), "Bearer");
+}
+
+TEST(ProblemTest, AnExceededLimitIsNamedWithItsValueAndRetryAfter) {
+  Response response = ProblemFor(Error(ErrorCode::kResourceExhausted, "too many upload URLs",
+                                       ExceededLimit{"max_open_uploads", 20, 42}));
+  EXPECT_EQ(response.status, 429);
+  EXPECT_EQ(HeaderOf(response, "Retry-After"), "42");
+  auto body = boost::json::parse(response.body).as_object();
+  EXPECT_EQ(body.at("limit"), "max_open_uploads");
+  EXPECT_EQ(body.at("limitValue"), 20);
+  EXPECT_FALSE(body.contains("field"));
+
+  // A permanent limit has no Retry-After.
+  Response quota = ProblemFor(Error(ErrorCode::kPermissionDenied, "over quota",
+                                    ExceededLimit{"max_stored_bytes", 1024, 0}));
+  EXPECT_EQ(quota.status, 403);
+  EXPECT_EQ(HeaderOf(quota, "Retry-After"), "<absent>");
+  EXPECT_EQ(boost::json::parse(quota.body).as_object().at("limit"), "max_stored_bytes");
 }
 
 TEST(ResponseTest, ProblemMergesExtraMembers) {
