@@ -63,10 +63,6 @@ http::Response Private(Handler&& handler) {
   http::Response response = [&] {
     try {
       return handler();
-    } catch (const TooManyAttempts& e) {
-      http::Response problem = http::ProblemFor(e);
-      problem.SetHeader("Retry-After", std::to_string(e.retry_after().count()));
-      return problem;
     } catch (const Error& e) {
       return http::ProblemFor(e);
     }

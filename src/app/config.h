@@ -32,6 +32,11 @@ struct Config {
   std::chrono::seconds stream_url_ttl{6 * 3600};  // outlives a 2 h track with pauses
   std::chrono::seconds upload_claim_grace{3600};
   std::int64_t max_upload_bytes = 2LL << 30;
+  // Per-account limits (administrators are exempt): upload URLs neither claimed nor expired,
+  // bytes stored (originals, renditions, unclaimed uploads), transcode jobs queued or running.
+  std::int64_t max_open_uploads = 20;
+  std::int64_t max_stored_bytes = 20LL << 30;
+  std::int64_t max_queued_jobs = 50;
   std::chrono::seconds janitor_interval{60};
   std::chrono::seconds shutdown_grace{20};
   std::string log_level = "info";

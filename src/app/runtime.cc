@@ -176,6 +176,9 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   track_options.upload_ttl = config_.upload_url_ttl;
   track_options.stream_ttl = config_.stream_url_ttl;
   track_options.max_upload_bytes = config_.max_upload_bytes;
+  track_options.limits.max_open_uploads = config_.max_open_uploads;
+  track_options.limits.max_stored_bytes = config_.max_stored_bytes;
+  track_options.limits.max_queued_jobs = config_.max_queued_jobs;
   tracks_ = std::make_unique<TrackService>(*catalog_, *blob_store_, *ids_, clock_, track_options);
   local_blob_endpoint_ = std::make_unique<LocalBlobEndpoint>(tracks_->uploads(), *blob_store_,
                                                              *url_signer_, clock_);

@@ -2,6 +2,8 @@
 // Domain errors: the expected ways a use case can fail. Services throw them; the transaction
 // boundary rolls back on the way out, and http/problem.cc maps each code to one HTTP status in
 // one place. Bugs and fatal start-up problems use ordinary exceptions (std::logic_error, ...).
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -16,23 +18,43 @@ enum class ErrorCode {
   kTooLarge,          // 413
   kUnsupportedMedia,  // 415
   kUnprocessable,     // 422: well-formed but semantically unusable
-  kTooManyRequests,   // 429: too many attempts; wait before trying again
+  kTooManyRequests,   // 429: too many attempts, or a limit on work in flight; retry later
   kUnavailable,       // 503: a dependency (database, blob store) is not usable
   kInternal,          // 500: should never be thrown on purpose
+};
+
+// The per-account limit a refusal is about, for clients to show or act on.
+struct ExceededLimit {
+  std::string name;         // the setting's name: "max_open_uploads"
+  std::int64_t value = 0;   // its configured value
 };
 
 class Error : public std::runtime_error {
  public:
   Error(ErrorCode code, const std::string& message, std::string field = {})
       : std::runtime_error(message), code_(code), field_(std::move(field)) {}
+  // A refusal that names the limit it is about (if any) and, when a retry can pass later,
+  // after how many seconds (0: not known, or never).
+  Error(ErrorCode code, const std::string& message, std::optional<ExceededLimit> limit,
+        std::int64_t retry_after_seconds = 0)
+      : std::runtime_error(message),
+        code_(code),
+        limit_(std::move(limit)),
+        retry_after_seconds_(retry_after_seconds) {}
 
   ErrorCode code() const { return code_; }
   // The request field at fault, in the API's spelling ("title", "albumId"), or empty.
   const std::string& field() const { return field_; }
+  // Set when the refusal is a per-account limit.
+  const std::optional<ExceededLimit>& limit() const { return limit_; }
+  // Seconds after which the same request may pass; 0 when not known.
+  std::int64_t retry_after_seconds() const { return retry_after_seconds_; }
 
  private:
   ErrorCode code_;
   std::string field_;
+  std::optional<ExceededLimit> limit_;
+  std::int64_t retry_after_seconds_ = 0;
 };
 
 // Shorthands that read well at the call site: `throw NotFound("album not found")`.

@@ -13,6 +13,9 @@ struct Job {
   std::string id;
   std::string kind;        // "transcode"
   std::string subject_id;  // what it works on (the track id)
+  // The account the work is done for (the track's owner): leases take turns across owners,
+  // and per-account limits count it. Empty: unknown (kept as it is when re-enqueued).
+  std::string owner_id;
   int attempts = 0;        // leases taken so far, the current one included
   int max_attempts = 5;
   Timestamp run_after = 0;  // not leased before this time (backoff)

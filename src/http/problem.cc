@@ -1,5 +1,7 @@
 #include "http/problem.h"
 
+#include <string>
+
 #include <boost/json/object.hpp>
 
 namespace cadenza::http {
@@ -24,8 +26,16 @@ int StatusFor(ErrorCode code) {
 Response ProblemFor(const Error& error) {
   boost::json::object extra;
   if (!error.field().empty()) extra["field"] = error.field();
+  if (error.limit()) {
+    extra["limit"] = error.limit()->name;
+    extra["limitValue"] = error.limit()->value;
+  }
   const int status = StatusFor(error.code());
   Response response = Response::Problem(status, error.what(), std::move(extra));
+  // A transient refusal says when to come back (RFC 9110 Retry-After, in seconds).
+  if (error.retry_after_seconds() > 0) {
+    response.SetHeader("Retry-After", std::to_string(error.retry_after_seconds()));
+  }
   // RFC 9110 requires a challenge on every 401; clients learn which scheme to use.
   if (status == 401) response.SetHeader("WWW-Authenticate", "Bearer");
   return response;

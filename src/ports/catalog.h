@@ -67,6 +67,9 @@ class TrackRepository {
   // All tracks of an album in play order: track_number ascending (tracks without a number
   // last), then id.
   virtual std::vector<Track> ListByAlbum(std::string_view album_id) = 0;
+  // Bytes stored for the tracks of the artists `owner_user_id` owns: their originals
+  // (blob_size) and all their renditions. 0 when there are none.
+  virtual std::int64_t StoredBytesOfOwner(std::string_view owner_user_id) = 0;
 };
 
 class PlaylistRepository {
@@ -86,6 +89,12 @@ class PlaylistRepository {
                               const std::vector<PlaylistEntry>& entries) = 0;
 };
 
+// A user's upload slots that are neither claimed nor expired.
+struct OpenSlots {
+  std::int64_t count = 0;
+  Timestamp earliest_expiry = 0;  // the first of them to expire; 0 when count is 0
+};
+
 class UploadRepository {
  public:
   virtual ~UploadRepository() = default;
@@ -98,6 +107,11 @@ class UploadRepository {
   virtual void Delete(std::string_view id) = 0;
   // Slots whose expires_at is before `now`, oldest first.
   virtual std::vector<Upload> ListExpired(Timestamp now, int limit) = 0;
+  // The slots of `user_id` still open at `now` (expires_at >= now; claimed slots are gone).
+  virtual OpenSlots CountOpen(std::string_view user_id, Timestamp now) = 0;
+  // The total size of the completed slots of `user_id` (stored bytes not yet claimed by a
+  // track, expired ones included until they are swept).
+  virtual std::int64_t CompletedBytes(std::string_view user_id) = 0;
 };
 
 // Blob keys whose blobs must be removed once the transaction that queued them commits.
@@ -118,10 +132,13 @@ class JobQueue {
  public:
   virtual ~JobQueue() = default;
   virtual void Enqueue(const Job& job) = 0;
-  // Leases the oldest runnable job of `kind` (run_after <= now, not leased or lease expired,
-  // attempts < max_attempts): sets owner and lease expiry, increments attempts. A job whose
-  // final attempt's lease ran out is leased once more with attempts > max_attempts, so that
-  // the worker can record the failure.
+  // Leases a runnable job of `kind` (run_after <= now, not leased or lease expired,
+  // attempts < max_attempts): sets the lease holder and expiry, increments attempts. Fair
+  // across accounts (Job::owner_id): the job comes from the owner with the fewest jobs leased
+  // now, ties going to the owner whose last lease is the oldest (never leased first); within
+  // an owner, the oldest runnable job. So one owner's backlog never starves another owner's
+  // job. A job whose final attempt's lease ran out is leased once more with attempts >
+  // max_attempts, so that the worker can record the failure.
   virtual std::optional<Job> Lease(std::string_view kind, std::string_view worker_id, Timestamp now,
                                    Timestamp lease_until) = 0;
   // Extends a lease the worker still holds; false when it was lost (expired and re-leased).
@@ -132,6 +149,8 @@ class JobQueue {
   virtual bool Retry(std::string_view job_id, std::string_view worker_id, Timestamp run_after,
                      std::string_view error) = 0;
   virtual std::optional<Job> FindBySubject(std::string_view kind, std::string_view subject_id) = 0;
+  // Jobs of any kind that `owner_id` has queued or running: all but the permanently failed.
+  virtual std::int64_t CountActive(std::string_view owner_id) = 0;
 };
 
 // The renditions of a track with their segments. Deleting them (directly, or by deleting the

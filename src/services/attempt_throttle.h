@@ -20,11 +20,8 @@ namespace cadenza {
 class TooManyAttempts : public Error {
  public:
   TooManyAttempts(const std::string& message, std::chrono::seconds retry_after)
-      : Error(ErrorCode::kTooManyRequests, message), retry_after_(retry_after) {}
-  std::chrono::seconds retry_after() const { return retry_after_; }
-
- private:
-  std::chrono::seconds retry_after_;
+      : Error(ErrorCode::kTooManyRequests, message, std::nullopt, retry_after.count()) {}
+  std::chrono::seconds retry_after() const { return std::chrono::seconds(retry_after_seconds()); }
 };
 
 // Thread-safe.

@@ -45,7 +45,13 @@ UploadOptions UploadOptionsFrom(const TrackOptions& options) {
   UploadOptions upload;
   upload.ttl = options.upload_ttl;
   upload.max_bytes = options.max_upload_bytes;
+  upload.limits = options.limits;
   return upload;
+}
+
+// Queued or running: everything but a permanent failure (see JobQueue::CountActive).
+bool IsActive(const Job& job) {
+  return job.attempts < job.max_attempts || job.lease_owner.has_value();
 }
 
 }  // namespace
@@ -92,8 +98,10 @@ UploadTicket TrackService::IssueUpdateUrl(const Principal& caller, std::string_v
 }
 
 void TrackService::EnqueueTranscode(CatalogTransaction& tx, std::string_view track_id,
-                                    Timestamp now) const {
-  tx.jobs().Enqueue(NewTranscodeJob(ids_, track_id, now));
+                                    std::string_view owner_id, Timestamp now) const {
+  Job job = NewTranscodeJob(ids_, track_id, now);
+  job.owner_id = std::string(owner_id);
+  tx.jobs().Enqueue(job);
 }
 
 Track TrackService::Create(const Principal& caller, const NewTrack& request) {
@@ -107,6 +115,13 @@ Track TrackService::Create(const Principal& caller, const NewTrack& request) {
     Resource resource{*owner};
     Authorize(caller, Action::kModifyCatalog, &resource);
     Upload slot = uploads_.FindClaimable(tx, caller, key, std::nullopt);
+    if (!IsExemptFromLimits(caller)) {
+      // What the account's tracks store with this upload added. Other completed uploads do
+      // not count here: whichever is claimed first gets the room.
+      CheckClaimWithinStorage(tx.tracks().StoredBytesOfOwner(caller.user_id) + *slot.size,
+                              options_.limits);
+      CheckQueuedJobs(tx.jobs().CountActive(*owner), options_.limits);
+    }
 
     Timestamp now = clock_.Now();
     Track track;
@@ -124,7 +139,7 @@ Track TrackService::Create(const Principal& caller, const NewTrack& request) {
     // track already uses its key.
     tx.tracks().Insert(track);
     tx.uploads().Delete(slot.id);
-    EnqueueTranscode(tx, track.id, now);
+    EnqueueTranscode(tx, track.id, *owner, now);
     return track;
   });
 }
@@ -152,12 +167,14 @@ Track TrackService::Update(const Principal& caller, std::string_view id, const T
     Resource current{current_owner};  // a view: the string must outlive it
     Authorize(caller, Action::kModifyCatalog, &current);
     bool changed = false;
+    std::string owner = current_owner;  // the owner once the patch applies
     if (patch.album_id && *patch.album_id != track.album_id) {
-      std::optional<std::string> owner = AlbumOwner(tx, *patch.album_id);
-      if (!owner) throw AlbumNotFound();
-      Resource target{*owner};
+      std::optional<std::string> target_owner = AlbumOwner(tx, *patch.album_id);
+      if (!target_owner) throw AlbumNotFound();
+      Resource target{*target_owner};
       Authorize(caller, Action::kModifyCatalog, &target);
       track.album_id = *patch.album_id;
+      owner = *target_owner;
       changed = true;
     }
     if (title && *title != track.title) {
@@ -173,14 +190,7 @@ Track TrackService::Update(const Principal& caller, std::string_view id, const T
     }
     std::optional<Upload> slot;
     if (key) {
-      slot = uploads_.FindClaimable(tx, caller, *key, track.id);
-      track.blob_key = slot->blob_key;
-      track.blob_size = *slot->size;
-      track.status = TrackStatus::kProcessing;
-      track.progress = 0;
-      track.error.reset();
-      track.duration_ms.reset();
-      track.loudness.reset();
+      slot = ClaimReplacement(tx, caller, track, owner, *key);
       changed = true;
     }
     if (!changed) return track;
@@ -189,19 +199,48 @@ Track TrackService::Update(const Principal& caller, std::string_view id, const T
     // Updating first: the catalogue queues the old blob_key, and the slot's key is then in
     // use, so deleting the slot row does not queue the new blob.
     tx.tracks().Update(track);
-    if (slot) {
-      tx.uploads().Delete(slot->id);
-      // Re-enqueueing resets the track's job (new id, fresh attempts), so an attempt still
-      // working on the old audio loses its lease and can never commit: whatever it stored is
-      // garbage. Earlier attempts were queued when their successors leased.
-      std::optional<Job> previous = tx.jobs().FindBySubject(kTranscodeJobKind, track.id);
-      if (previous && previous->attempts > 0) {
-        tx.blob_deletions().Enqueue(RenditionPrefix(track.id, previous->id, previous->attempts));
-      }
-      EnqueueTranscode(tx, track.id, now);
-    }
+    if (slot) RequeueAfterReplace(tx, track, *slot, owner, now);
     return track;
   });
+}
+
+Upload TrackService::ClaimReplacement(CatalogTransaction& tx, const Principal& caller,
+                                      Track& track, std::string_view owner_id,
+                                      const std::string& key) const {
+  Upload slot = uploads_.FindClaimable(tx, caller, key, track.id);
+  if (!IsExemptFromLimits(caller)) {
+    // The old original goes once the claim commits.
+    CheckClaimWithinStorage(
+        tx.tracks().StoredBytesOfOwner(caller.user_id) - track.blob_size + *slot.size,
+        options_.limits);
+    std::int64_t active = tx.jobs().CountActive(owner_id);
+    // Re-queueing resets the track's own job rather than adding one.
+    std::optional<Job> own = tx.jobs().FindBySubject(kTranscodeJobKind, track.id);
+    if (own && IsActive(*own)) --active;
+    CheckQueuedJobs(active, options_.limits);
+  }
+  track.blob_key = slot.blob_key;
+  track.blob_size = *slot.size;
+  track.status = TrackStatus::kProcessing;
+  track.progress = 0;
+  track.error.reset();
+  track.duration_ms.reset();
+  track.loudness.reset();
+  return slot;
+}
+
+void TrackService::RequeueAfterReplace(CatalogTransaction& tx, const Track& track,
+                                       const Upload& slot, std::string_view owner_id,
+                                       Timestamp now) const {
+  tx.uploads().Delete(slot.id);
+  // Re-enqueueing resets the track's job (new id, fresh attempts), so an attempt still
+  // working on the old audio loses its lease and can never commit: whatever it stored is
+  // garbage. Earlier attempts were queued when their successors leased.
+  std::optional<Job> previous = tx.jobs().FindBySubject(kTranscodeJobKind, track.id);
+  if (previous && previous->attempts > 0) {
+    tx.blob_deletions().Enqueue(RenditionPrefix(track.id, previous->id, previous->attempts));
+  }
+  EnqueueTranscode(tx, track.id, owner_id, now);
 }
 
 void TrackService::Delete(const Principal& caller, std::string_view id) {

@@ -32,6 +32,7 @@
 #include "ports/blob_store.h"
 #include "ports/catalog.h"
 #include "ports/clock.h"
+#include "services/account_limits.h"
 #include "services/id_generator.h"
 #include "services/upload_service.h"
 
@@ -41,6 +42,7 @@ struct TrackOptions {
   std::chrono::seconds upload_ttl{3600};
   std::chrono::seconds stream_ttl{3600};
   std::int64_t max_upload_bytes = 2LL << 30;
+  AccountLimits limits;  // per-account limits (services/account_limits.h)
 };
 
 // POST /api/v1/tracks.
@@ -87,7 +89,12 @@ class TrackService {
   // kInvalidArgument for an invalid title/trackNumber or a key that cannot name an upload
   // (field trackUrl); kUnprocessable field albumId "album not found"; kPermissionDenied
   // unless the caller owns the album's artist; then the FindClaimable errors of
-  // UploadService (kUnprocessable/kPermissionDenied/kTooLarge, field trackUrl).
+  // UploadService (kUnprocessable/kPermissionDenied/kTooLarge, field trackUrl). Unless the
+  // caller is exempt (account_limits.h): kPermissionDenied naming max_stored_bytes when the
+  // account's tracks with the claimed upload would store more than it allows (other unclaimed
+  // uploads are not counted: the first claimed gets the room), kTooManyRequests
+  // naming max_queued_jobs when the album owner already has that many jobs queued or running.
+  // IssueUploadUrl and IssueUpdateUrl refuse as UploadService::IssueSlot does.
   Track Create(const Principal& caller, const NewTrack& request);
 
   // kNotFound "track not found".
@@ -101,7 +108,8 @@ class TrackService {
   // are queued for deletion. The previous renditions stay until the new ones replace them.
   // kNotFound for an unknown track, kPermissionDenied unless the caller owns it (and the
   // target album when moving), kUnprocessable field albumId when the target album does not
-  // exist, plus Create's validation errors.
+  // exist, plus Create's validation errors and, for an upload_key, its limits (the replaced
+  // original is not counted, nor the track's own job when it is still queued).
   Track Update(const Principal& caller, std::string_view id, const TrackPatch& patch);
 
   // Deletes the track (its blob, its renditions' blobs and those of its latest transcode
@@ -118,8 +126,17 @@ class TrackService {
 
  private:
   Track FindTrack(CatalogTransaction& tx, std::string_view id) const;
-  // Queues the transcode job of `track_id` inside `tx`.
-  void EnqueueTranscode(CatalogTransaction& tx, std::string_view track_id, Timestamp now) const;
+  // Queues the transcode job of `track_id` for `owner_id` inside `tx`.
+  void EnqueueTranscode(CatalogTransaction& tx, std::string_view track_id,
+                        std::string_view owner_id, Timestamp now) const;
+  // Claims the completed update slot for `key` as the new audio of `track` (owned by
+  // `owner_id`): checks the limits, sets the blob and resets the processing state. The
+  // caller updates the row, then calls RequeueAfterReplace.
+  Upload ClaimReplacement(CatalogTransaction& tx, const Principal& caller, Track& track,
+                          std::string_view owner_id, const std::string& key) const;
+  // Deletes the claimed slot and re-queues the track's transcode job (see Update).
+  void RequeueAfterReplace(CatalogTransaction& tx, const Track& track, const Upload& slot,
+                           std::string_view owner_id, Timestamp now) const;
   // The owner of the album's artist; nullopt when the album does not exist.
   std::optional<std::string> AlbumOwner(CatalogTransaction& tx, std::string_view album_id) const;
 

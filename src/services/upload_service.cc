@@ -58,12 +58,22 @@ UploadService::UploadService(Catalog& catalog, BlobStore& blobs, const IdGenerat
 UploadTicket UploadService::IssueSlot(CatalogTransaction& tx, const Principal& caller,
                                       std::optional<std::string> track_id) const {
   Timestamp now = clock_.Now();
+  std::int64_t max_bytes = options_.max_bytes;
+  if (!IsExemptFromLimits(caller)) {
+    CheckOpenUploads(tx, caller, options_.limits, now);
+    std::int64_t stored = StoredBytes(tx, caller.user_id);
+    // A replacement frees the original it replaces once claimed.
+    if (track_id) {
+      if (std::optional<Track> track = tx.tracks().FindById(*track_id)) stored -= track->blob_size;
+    }
+    max_bytes = std::min(max_bytes, StorageRoom(stored, options_.limits));
+  }
   Upload slot;
   slot.id = ids_.Next();
   slot.user_id = caller.user_id;
   slot.blob_key = std::string(kOriginalsFolder) + slot.id;
   slot.track_id = std::move(track_id);
-  slot.max_bytes = options_.max_bytes;
+  slot.max_bytes = max_bytes;
   slot.expires_at = now + std::chrono::duration_cast<std::chrono::milliseconds>(options_.ttl).count();
   slot.created_at = now;
   tx.uploads().Insert(slot);

@@ -23,6 +23,7 @@
 #include "ports/blob_store.h"
 #include "ports/catalog.h"
 #include "ports/clock.h"
+#include "services/account_limits.h"
 #include "services/id_generator.h"
 
 namespace cadenza {
@@ -30,6 +31,7 @@ namespace cadenza {
 struct UploadOptions {
   std::chrono::seconds ttl{3600};  // how long an upload URL (and its slot) stays usable
   std::int64_t max_bytes = 2LL << 30;
+  AccountLimits limits;  // open slots and stored bytes, checked when a slot is issued
 };
 
 // What GET /tracks/upload-url and /tracks/update-url/{id} answer.
@@ -55,7 +57,11 @@ class UploadService {
 
   // Inserts a slot for `caller` inside `tx` (blob key "originals/<new id>", expiring ttl from
   // now; `track_id` set for a replacement) and asks the blob store for its write grant (no
-  // bytes move: granting is signing). The caller must already be authorized.
+  // bytes move: granting is signing). The caller must already be authorized. Unless the
+  // caller is exempt (account_limits.h): Error(kTooManyRequests) when it already holds
+  // max_open_uploads open slots, Error(kPermissionDenied) when its stored bytes (less the
+  // replaced track's original, for a replacement) leave no room under max_stored_bytes; the
+  // slot's size limit is lowered to that room.
   UploadTicket IssueSlot(CatalogTransaction& tx, const Principal& caller,
                          std::optional<std::string> track_id) const;
 

@@ -297,6 +297,28 @@ constexpr char kV5TokenVersion[] = R"sql(
 ALTER TABLE users ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0 CHECK (token_version >= 0);
 )sql";
 
+// Per-account limits and fair leasing: each job names the account it works for (existing
+// transcode jobs take their track's owner), and each owner's last turn at a lease is kept so
+// that leases go round the owners instead of draining the oldest owner's backlog first.
+constexpr char kV6JobOwners[] = R"sql(
+ALTER TABLE jobs ADD COLUMN owner_id TEXT NULL;
+UPDATE jobs SET owner_id = (
+  SELECT artists.owner_user_id FROM tracks
+  JOIN albums ON albums.id = tracks.album_id
+  JOIN artists ON artists.id = albums.artist_id
+  WHERE tracks.id = jobs.subject_id)
+WHERE kind = 'transcode';
+CREATE INDEX jobs_owner_id ON jobs (owner_id);
+
+-- One row per (kind, owner): the sequence number of the owner's latest lease.
+CREATE TABLE job_turns (
+  kind TEXT NOT NULL,
+  owner_id TEXT NOT NULL,
+  served_seq INTEGER NOT NULL,
+  PRIMARY KEY (kind, owner_id)
+) STRICT, WITHOUT ROWID;
+)sql";
+
 #undef CADENZA_NOW_MS
 
 constexpr Migration kMigrations[] = {
@@ -305,6 +327,7 @@ constexpr Migration kMigrations[] = {
     {3, "album cover art", kV3AlbumCovers},
     {4, "track tags", kV4TrackTags},
     {5, "account token versions", kV5TokenVersion},
+    {6, "job owners and fair leasing", kV6JobOwners},
 };
 
 }  // namespace

@@ -58,6 +58,7 @@ class SqliteTrackRepository final : public TrackRepository {
   void Delete(std::string_view id) override;
   Page<Track> List(const PageRequest& page) override;
   std::vector<Track> ListByAlbum(std::string_view album_id) override;
+  std::int64_t StoredBytesOfOwner(std::string_view owner_user_id) override;
 
  private:
   Connection& conn_;
@@ -93,6 +94,8 @@ class SqliteUploadRepository final : public UploadRepository {
   // Queues the slot's blob key for deletion unless a track uses it (a trigger does that).
   void Delete(std::string_view id) override;
   std::vector<Upload> ListExpired(Timestamp now, int limit) override;
+  OpenSlots CountOpen(std::string_view user_id, Timestamp now) override;
+  std::int64_t CompletedBytes(std::string_view user_id) override;
 
  private:
   Connection& conn_;
@@ -123,11 +126,15 @@ class SqliteJobQueue final : public JobQueue {
   explicit SqliteJobQueue(Connection& conn) : conn_(conn) {}
   // An upsert on (kind, subject_id): a new row, or the existing one reset to the given job's id,
   // max_attempts, run_after and created_at with attempts 0, no lease and no last_error (its
-  // current holder loses the lease). job.attempts, lease and last_error are ignored.
+  // current holder loses the lease); an empty owner_id keeps the row's owner. job.attempts,
+  // lease and last_error are ignored.
   // kConflict when job.id is already another subject's job id.
   void Enqueue(const Job& job) override;
-  // Oldest runnable by (run_after, created_at, id). Returns the job as leased: attempts already
-  // counts this lease. std::invalid_argument for an empty worker_id (also for the three below).
+  // Among runnable jobs, ranked by (jobs the owner holds leased now + the job's rank among its
+  // owner's runnable jobs by (run_after, created_at, id), the owner's last turn in job_turns,
+  // run_after, created_at, id); jobs without an owner share one turn. Records the owner's turn.
+  // Returns the job as leased: attempts already counts this lease. std::invalid_argument for
+  // an empty worker_id (also for the three below).
   std::optional<Job> Lease(std::string_view kind, std::string_view worker_id, Timestamp now,
                            Timestamp lease_until) override;
   // True while lease_owner is still `worker_id`, even past lease_expires_at when nobody has
@@ -142,6 +149,7 @@ class SqliteJobQueue final : public JobQueue {
              std::string_view error) override;
   // Whatever state the job is in, permanently failed included; usable inside Read as well.
   std::optional<Job> FindBySubject(std::string_view kind, std::string_view subject_id) override;
+  std::int64_t CountActive(std::string_view owner_id) override;
 
  private:
   Connection& conn_;

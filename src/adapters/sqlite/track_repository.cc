@@ -145,4 +145,19 @@ std::vector<Track> SqliteTrackRepository::ListByAlbum(std::string_view album_id)
   return tracks;
 }
 
+std::int64_t SqliteTrackRepository::StoredBytesOfOwner(std::string_view owner_user_id) {
+  // A rendition's size_bytes covers its init and media segments, so segments are not added.
+  auto query = conn_.Prepare(
+      "WITH owned AS (SELECT tracks.id, tracks.blob_size FROM tracks "
+      "  JOIN albums ON albums.id = tracks.album_id "
+      "  JOIN artists ON artists.id = albums.artist_id "
+      "  WHERE artists.owner_user_id = ?1) "
+      "SELECT COALESCE((SELECT SUM(blob_size) FROM owned), 0) + "
+      "COALESCE((SELECT SUM(renditions.size_bytes) FROM renditions "
+      "  JOIN owned ON owned.id = renditions.track_id), 0)");
+  query->BindText(1, owner_user_id);
+  query->Step();
+  return query->ColumnInt(0);
+}
+
 }  // namespace cadenza::sqlite

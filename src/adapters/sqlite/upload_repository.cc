@@ -81,4 +81,22 @@ std::vector<Upload> SqliteUploadRepository::ListExpired(Timestamp now, int limit
   return uploads;
 }
 
+OpenSlots SqliteUploadRepository::CountOpen(std::string_view user_id, Timestamp now) {
+  auto query = conn_.Prepare(
+      "SELECT COUNT(*), COALESCE(MIN(expires_at), 0) FROM uploads "
+      "WHERE user_id = ?1 AND expires_at >= ?2");
+  query->BindText(1, user_id).BindInt(2, now);
+  query->Step();
+  return OpenSlots{query->ColumnInt(0), query->ColumnInt(1)};
+}
+
+std::int64_t SqliteUploadRepository::CompletedBytes(std::string_view user_id) {
+  auto query = conn_.Prepare(
+      "SELECT COALESCE(SUM(size), 0) FROM uploads "
+      "WHERE user_id = ?1 AND completed_at IS NOT NULL");
+  query->BindText(1, user_id);
+  query->Step();
+  return query->ColumnInt(0);
+}
+
 }  // namespace cadenza::sqlite

@@ -55,6 +55,19 @@ TEST(ConfigTest, UnitsForDurationsAndSizes) {
   EXPECT_EQ(c.janitor_interval, std::chrono::seconds(2));
 }
 
+TEST(ConfigTest, PerAccountLimitsHaveDefaultsAndTakeSizes) {
+  Config defaults = BuildConfig({});
+  EXPECT_EQ(defaults.max_open_uploads, 20);
+  EXPECT_EQ(defaults.max_stored_bytes, 20LL << 30);
+  EXPECT_EQ(defaults.max_queued_jobs, 50);
+  Config c = BuildConfig({{"flags", {{"max_open_uploads", "3"}, {"max_stored_bytes", "1K"},
+                                     {"max_queued_jobs", "2"}}}});
+  EXPECT_EQ(c.max_open_uploads, 3);
+  EXPECT_EQ(c.max_stored_bytes, 1024);
+  EXPECT_EQ(c.max_queued_jobs, 2);
+  EXPECT_THROW(BuildConfig({{"flags", {{"max_queued_jobs", "0"}}}}), std::runtime_error);
+}
+
 TEST(ConfigTest, ConnectionLimitsAndAllowedHosts) {
   Config defaults = BuildConfig({});
   EXPECT_EQ(defaults.max_connections, 4096);

@@ -57,6 +57,24 @@ TEST(ProblemTest, UnauthenticatedCarriesBearerChallenge) {
   EXPECT_EQ(HeaderOf(response, "WWW-Authenticate"), "Bearer");
 }
 
+TEST(ProblemTest, AnExceededLimitIsNamedWithItsValueAndRetryAfter) {
+  Response response = ProblemFor(Error(ErrorCode::kTooManyRequests, "too many upload URLs",
+                                       ExceededLimit{"max_open_uploads", 20}, 42));
+  EXPECT_EQ(response.status, 429);
+  EXPECT_EQ(HeaderOf(response, "Retry-After"), "42");
+  auto body = boost::json::parse(response.body).as_object();
+  EXPECT_EQ(body.at("limit"), "max_open_uploads");
+  EXPECT_EQ(body.at("limitValue"), 20);
+  EXPECT_FALSE(body.contains("field"));
+
+  // A permanent limit has no Retry-After.
+  Response quota = ProblemFor(Error(ErrorCode::kPermissionDenied, "over quota",
+                                    ExceededLimit{"max_stored_bytes", 1024}));
+  EXPECT_EQ(quota.status, 403);
+  EXPECT_EQ(HeaderOf(quota, "Retry-After"), "<absent>");
+  EXPECT_EQ(boost::json::parse(quota.body).as_object().at("limit"), "max_stored_bytes");
+}
+
 TEST(ResponseTest, ProblemMergesExtraMembers) {
   boost::json::object extra;
   extra["retryAfter"] = 5;

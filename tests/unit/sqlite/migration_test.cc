@@ -61,8 +61,8 @@ TEST_F(MigrationTest, SchemaHasTheExpectedShape) {
   }
   EXPECT_EQ(tables, (std::set<std::string>{"users", "artists", "albums", "tracks", "playlists",
                                            "playlist_entries", "uploads", "blob_deletions",
-                                           "jobs", "renditions", "rendition_segments",
-                                           "schema_migrations"}));
+                                           "jobs", "job_turns", "renditions",
+                                           "rendition_segments", "schema_migrations"}));
   for (const auto& table : tables) {
     EXPECT_EQ(QueryText(side, "SELECT strict FROM pragma_table_list WHERE name = '" + table + "'"),
               "1")
@@ -80,7 +80,7 @@ TEST_F(MigrationTest, SchemaHasTheExpectedShape) {
        {"artists(name)", "albums(title)", "albums(artist_id)", "tracks(title)",
         "tracks(album_id,track_number)", "playlists(owner_user_id)", "playlists(is_public)",
         "uploads(expires_at)", "artists(created_at)", "albums(created_at)", "tracks(created_at)",
-        "jobs(kind,run_after)", "blob_deletions(blob_key)"}) {
+        "jobs(kind,run_after)", "jobs(owner_id)", "blob_deletions(blob_key)"}) {
     EXPECT_TRUE(indexes.count(expected)) << "missing index " << expected;
   }
   // Strict typing: a text timestamp is refused rather than stored.
