@@ -17,6 +17,7 @@ class AccountService;
 class BlobJanitor;
 class CatalogService;
 class IdGenerator;
+class ImageWorkPool;
 class LocalBlobEndpoint;
 class LocalBlobStore;
 class MediaDelivery;
@@ -71,6 +72,7 @@ class Runtime {
   std::unique_ptr<UrlSigner> url_signer_;
   std::unique_ptr<AccountService> accounts_;
   std::unique_ptr<ImageProcessor> images_;
+  std::unique_ptr<ImageWorkPool> image_pool_;  // runs images_; outlives its users below
   std::unique_ptr<CatalogService> catalog_service_;
   std::unique_ptr<PlaylistService> playlists_;
   std::unique_ptr<TrackService> tracks_;

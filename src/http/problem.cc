@@ -27,6 +27,9 @@ Response ProblemFor(const Error& error) {
   Response response = Response::Problem(status, error.what(), std::move(extra));
   // RFC 9110 requires a challenge on every 401; clients learn which scheme to use.
   if (status == 401) response.SetHeader("WWW-Authenticate", "Bearer");
+  // A 503 is a busy or briefly unusable dependency (the image pool, the database): clients
+  // told when to come back do not retry in a tight loop.
+  if (status == 503) response.SetHeader("Retry-After", "5");
   return response;
 }
 

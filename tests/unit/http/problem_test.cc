@@ -56,6 +56,13 @@ TEST(ProblemTest, UnauthenticatedCarriesBearerChallenge) {
   EXPECT_EQ(HeaderOf(response, "WWW-Authenticate"), "Bearer");
 }
 
+TEST(ProblemTest, UnavailableTellsWhenToRetry) {
+  Response response = ProblemFor(Error(ErrorCode::kUnavailable, "busy"));
+  EXPECT_EQ(response.status, 503);
+  EXPECT_EQ(HeaderOf(response, "Retry-After"), "5");
+  EXPECT_EQ(HeaderOf(ProblemFor(NotFound("gone")), "Retry-After"), "<absent>");
+}
+
 TEST(ResponseTest, ProblemMergesExtraMembers) {
   boost::json::object extra;
   extra["retryAfter"] = 5;
