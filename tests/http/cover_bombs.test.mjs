@@ -110,8 +110,8 @@ test('hostile uploads in parallel leave /healthz answering', async () => {
     if (res.status === 422) assert.match(problem.detail, i < 2 ? /at most 32 scans/ : /16-bit/);
     if (res.status === 503) assert.equal(res.headers.get('retry-after'), '5');
   }
-  console.log(`healthz during 4 hostile uploads: ${healthLatencies.length} probes, max ` +
-    `${Math.max(...healthLatencies).toFixed(0)} ms`);
+  console.log(`4 hostile uploads answered ${results.map((r) => r.status).join(',')}; healthz: ` +
+    `${healthLatencies.length} probes, max ${Math.max(...healthLatencies).toFixed(0)} ms`);
 });
 
 test('a full image pool answers 503 with Retry-After before reading the body', async () => {

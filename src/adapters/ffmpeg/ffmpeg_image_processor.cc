@@ -50,9 +50,10 @@ FramePtr Decode(const ffmpeg::ImageHeader& header, std::string_view bytes,
   CodecContextPtr ctx(avcodec_alloc_context3(codec));
   if (!ctx) throw std::bad_alloc();
   // libavcodec checks max_pixels when it reads the dimensions from the header: should it read
-  // other dimensions than InspectImage did, the frame is still not allocated. One thread: the
+  // other dimensions than InspectImage did, the frame is still not allocated. It counts rows
+  // padded to its stride alignment (under 128 pixels), hence the margin. One thread: the
   // image pool's size is the decoding concurrency.
-  ctx->max_pixels = limits.max_pixels;
+  ctx->max_pixels = limits.max_pixels + std::int64_t{128} * limits.max_dimension;
   ctx->thread_count = 1;
   if (avcodec_open2(ctx.get(), codec, nullptr) < 0) throw std::runtime_error("cannot open decoder");
 

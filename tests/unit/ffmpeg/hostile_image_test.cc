@@ -111,6 +111,16 @@ TEST_F(HostileImageTest, PixelsOverTheCapAreRefusedFromTheHeader) {
             std::string::npos);
 }
 
+TEST_F(HostileImageTest, AnImageExactlyAtThePixelCapIsDecoded) {
+  // 100 x 40: libavcodec pads the rows to its stride alignment, so its own count is higher.
+  ImageLimits limits;
+  limits.max_pixels = 100 * 40;
+  std::filesystem::path path = temp_.path() / "edge.png";
+  Shell("ffmpeg -v error -y -f lavfi -i testsrc2=size=100x40 -frames:v 1 " + Quote(path));
+  EXPECT_EQ(processor_.MakeCovers(ReadAll(path), limits).size(), 1u);
+  EXPECT_EQ(processor_.MakeCovers(ProgressiveJpeg(96, 40, 9), limits).size(), 1u);
+}
+
 TEST_F(HostileImageTest, EightBitPaletteAndGreyPngsStayAccepted) {
   EXPECT_NO_THROW(processor_.MakeCovers(Generate("pal.png", 64, "-pix_fmt pal8"), {}));
   EXPECT_NO_THROW(processor_.MakeCovers(Generate("grey.png", 64, "-pix_fmt gray"), {}));
