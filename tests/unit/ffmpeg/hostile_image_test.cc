@@ -88,6 +88,21 @@ TEST_F(HostileImageTest, JpegKindsACoverNeverNeedsAreRefused) {
   EXPECT_NE(Refusal(odd_segment).find("segment covers never use"), std::string::npos);
 }
 
+TEST_F(HostileImageTest, ThousandsOfSmallSegmentsAreRefused) {
+  std::string jpeg = ProgressiveJpeg(64, 64, 1);
+  std::string comments;
+  for (int i = 0; i < 300; ++i) comments += testing::JpegSegment(0xFE, {'h', 'i'});
+  jpeg.insert(2, comments);
+  EXPECT_NE(Refusal(jpeg).find("more than 256 segments"), std::string::npos);
+}
+
+TEST_F(HostileImageTest, AnimatedWebpIsRefused) {
+  std::filesystem::path path = temp_.path() / "moving.webp";
+  Shell("ffmpeg -v error -y -f lavfi -i testsrc2=size=64x64:rate=5 -frames:v 3 -c:v libwebp_anim "
+        "-loop 0 " + Quote(path));
+  EXPECT_NE(Refusal(ReadAll(path)).find("animated WebP"), std::string::npos);
+}
+
 TEST_F(HostileImageTest, SixteenBitPngsAreRefusedBeforeDecoding) {
   std::string png = Generate("deep.png", 64, "-pix_fmt rgba64be");
   EXPECT_NE(Refusal(png).find("16-bit"), std::string::npos);
