@@ -9,6 +9,7 @@
 #include "domain/error.h"
 #include "domain/permissions.h"
 #include "services/catalog_service.h"
+#include "services/image_work_pool.h"
 
 namespace cadenza::api {
 
@@ -121,7 +122,7 @@ void RegisterArtistRoutes(http::Router& router, CatalogService& catalog) {
                           });
 }
 
-void RegisterAlbumRoutes(http::Router& router, CatalogService& catalog) {
+void RegisterAlbumRoutes(http::Router& router, CatalogService& catalog, ImageWorkPool* image_pool) {
   const CatalogAccess access;
   router.AddAuthenticated(
       "GET", "/api/v1/albums", access.reader, [&](http::Request& request, const Principal& who) {
@@ -162,9 +163,11 @@ void RegisterAlbumRoutes(http::Router& router, CatalogService& catalog) {
 
   http::RouteOptions cover_options;
   cover_options.max_body_bytes = kMaxCoverBytes;
-  cover_options.before_body = [](const http::Request& head, std::int64_t&) {
+  // The place in the image pool is taken before the body is read, so a busy server refuses
+  // an upload without receiving it; the request holds the place until it is answered.
+  cover_options.before_body = [image_pool](const http::Request& head, std::int64_t&) {
     RequireImageType(head);
-    return std::any();
+    return image_pool != nullptr ? std::any(image_pool->Admit()) : std::any();
   };
   router.AddAuthenticated(
       "PUT", "/api/v1/albums/{id}/cover", access.writer,
@@ -185,9 +188,10 @@ void RegisterAlbumRoutes(http::Router& router, CatalogService& catalog) {
 
 }  // namespace
 
-void RegisterCatalogRoutes(http::Router& router, CatalogService& catalog) {
+void RegisterCatalogRoutes(http::Router& router, CatalogService& catalog,
+                           ImageWorkPool* image_pool) {
   RegisterArtistRoutes(router, catalog);
-  RegisterAlbumRoutes(router, catalog);
+  RegisterAlbumRoutes(router, catalog, image_pool);
 }
 
 }  // namespace cadenza::api

@@ -10,6 +10,7 @@
 namespace cadenza {
 class AccountService;
 class CatalogService;
+class ImageWorkPool;
 class MediaDelivery;
 class PlaylistService;
 class TrackService;
@@ -25,8 +26,10 @@ void RegisterAccountRoutes(http::Router& router, AccountService& accounts);
 
 // /api/v1/artists..., /api/v1/albums... (CRUD, artist albums, album with tracks). Reads take
 // any account; writes an account whose role may write the catalogue (the use case decides
-// ownership).
-void RegisterCatalogRoutes(http::Router& router, CatalogService& catalog);
+// ownership). With `image_pool`, a cover upload takes a place in it before its body is read
+// and is refused with 503 and Retry-After when the pool is full.
+void RegisterCatalogRoutes(http::Router& router, CatalogService& catalog,
+                           ImageWorkPool* image_pool = nullptr);
 
 // /api/v1/playlists... (CRUD and entries), any account.
 void RegisterPlaylistRoutes(http::Router& router, PlaylistService& playlists);

@@ -161,6 +161,8 @@ const std::map<std::string, Setter>& Setters() {
       {"max_channels", [](Config& c, const std::string& v) { c.max_channels = static_cast<int>(ParseInteger(v, 1, 64)); }},
       {"max_sample_rate", [](Config& c, const std::string& v) { c.max_sample_rate = static_cast<int>(ParseInteger(v, 8000, 768000)); }},
       {"probe_size", [](Config& c, const std::string& v) { c.probe_size = ParseSize(v); }},
+      {"image_workers", [](Config& c, const std::string& v) { c.image_workers = static_cast<int>(ParseInteger(v, 1, 64)); }},
+      {"image_queue", [](Config& c, const std::string& v) { c.image_queue = static_cast<int>(ParseInteger(v, 0, 256)); }},
       {"job_lease", [](Config& c, const std::string& v) { c.job_lease = ParseDuration(v); }},
       {"web_dir", [](Config& c, const std::string& v) { c.web_dir = v; }},
       {"log_level", [](Config& c, const std::string& v) {

@@ -65,6 +65,11 @@ struct Config {
   int max_channels = 8;
   int max_sample_rate = 192000;
   std::int64_t probe_size = 5 << 20;  // bytes FFmpeg may read to identify an upload
+  // Cover images are decoded on image_workers threads of their own; image_queue more cover
+  // uploads may wait for one (fewer when the request pool is small, see app/runtime.cc), and
+  // further ones are refused with 503 before their body is read.
+  int image_workers = 2;
+  int image_queue = 2;
   // How long a worker's job lease lasts without a heartbeat (a killed worker's job is taken
   // again after it). An operational knob kept out of --help; tests shorten it.
   std::chrono::seconds job_lease{60};

@@ -30,6 +30,7 @@
 #include "services/blob_janitor.h"
 #include "services/catalog_service.h"
 #include "services/id_generator.h"
+#include "services/image_work_pool.h"
 #include "services/local_blob_endpoint.h"
 #include "services/media_delivery.h"
 #include "services/media_token.h"
@@ -111,6 +112,20 @@ void WarnIfOthersCanRead(const std::filesystem::path& dir) {
   }
 }
 
+// Each admitted cover upload holds a request-pool thread while it waits for its decode: the
+// queue is shortened so that uploads take at most half of that pool and requests such as
+// /healthz always find a thread.
+ImageWorkOptions ImageWorkOptionsFrom(const Config& config) {
+  ImageWorkOptions options;
+  options.workers = config.image_workers;
+  options.queue = std::clamp(config.worker_threads / 2 - config.image_workers, 0, config.image_queue);
+  if (options.queue < config.image_queue) {
+    spdlog::info("image_queue lowered to {} so that cover uploads hold at most half of the {} "
+                 "worker_threads", options.queue, config.worker_threads);
+  }
+  return options;
+}
+
 }  // namespace
 
 MediaLimits MediaLimitsFrom(const Config& config) {
@@ -169,8 +184,10 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
       AccountThrottles{login_accounts_throttle_.get(), login_clients_throttle_.get(),
                        registrations_throttle_.get()});
   images_ = std::make_unique<FfmpegImageProcessor>();
+  // Every decode, of an uploaded cover or of a track's embedded picture, runs on the pool.
+  image_pool_ = std::make_unique<ImageWorkPool>(*images_, ImageWorkOptionsFrom(config_));
   catalog_service_ =
-      std::make_unique<CatalogService>(*catalog_, *blob_store_, *images_, *ids_, clock_);
+      std::make_unique<CatalogService>(*catalog_, *blob_store_, *image_pool_, *ids_, clock_);
   playlists_ = std::make_unique<PlaylistService>(*catalog_, *ids_, clock_);
   TrackOptions track_options;
   track_options.upload_ttl = config_.upload_url_ttl;
@@ -192,7 +209,7 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   janitor_ = std::make_unique<BlobJanitor>(*catalog_, *blob_store_, clock_, janitor_options);
   transcoder_ = std::make_unique<FfmpegTranscoder>();
   IngestOptions ingest_options = IngestOptionsFrom(config_);
-  ingest_options.images = images_.get();
+  ingest_options.images = image_pool_.get();
   worker_ = std::make_unique<IngestWorker>(*catalog_, *blob_store_, *transcoder_, clock_,
                                            std::move(ingest_options));
 }
@@ -206,7 +223,7 @@ std::shared_ptr<const http::Router> Runtime::BuildRouter() {
                                       [this] { return blob_store_->Healthy(); }});
   if (config_.role_api) {
     api::RegisterAccountRoutes(*router, *accounts_);
-    api::RegisterCatalogRoutes(*router, *catalog_service_);
+    api::RegisterCatalogRoutes(*router, *catalog_service_, image_pool_.get());
     api::RegisterPlaylistRoutes(*router, *playlists_);
     api::RegisterWebRoutes(*router, LoadWebApp(config_));  // the app is this API's client
     api::RegisterTrackRoutes(*router, *tracks_, *media_, *public_base_);

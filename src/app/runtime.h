@@ -18,6 +18,7 @@ class AttemptThrottle;
 class BlobJanitor;
 class CatalogService;
 class IdGenerator;
+class ImageWorkPool;
 class LocalBlobEndpoint;
 class LocalBlobStore;
 class MediaDelivery;
@@ -76,6 +77,7 @@ class Runtime {
   std::unique_ptr<AttemptThrottle> registrations_throttle_;
   std::unique_ptr<AccountService> accounts_;
   std::unique_ptr<ImageProcessor> images_;
+  std::unique_ptr<ImageWorkPool> image_pool_;  // runs images_; outlives its users below
   std::unique_ptr<CatalogService> catalog_service_;
   std::unique_ptr<PlaylistService> playlists_;
   std::unique_ptr<TrackService> tracks_;

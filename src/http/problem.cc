@@ -1,10 +1,16 @@
 #include "http/problem.h"
 
+#include <cstdint>
 #include <string>
 
 #include <boost/json/object.hpp>
 
 namespace cadenza::http {
+namespace {
+
+constexpr std::int64_t kUnavailableRetryAfterSeconds = 5;
+
+}  // namespace
 
 int StatusFor(ErrorCode code) {
   switch (code) {
@@ -32,10 +38,12 @@ Response ProblemFor(const Error& error) {
   }
   const int status = StatusFor(error.code());
   Response response = Response::Problem(status, error.what(), std::move(extra));
-  // A transient refusal says when to come back (RFC 9110 Retry-After, in seconds).
-  if (error.retry_after_seconds() > 0) {
-    response.SetHeader("Retry-After", std::to_string(error.retry_after_seconds()));
-  }
+  // A transient refusal says when to come back (RFC 9110 Retry-After, in seconds). A 503 is a
+  // busy or briefly unusable dependency (the image pool, the database): without a time of its
+  // own it gets a short one, so that clients do not retry in a tight loop.
+  std::int64_t retry_after = error.retry_after_seconds();
+  if (retry_after <= 0 && status == 503) retry_after = kUnavailableRetryAfterSeconds;
+  if (retry_after > 0) response.SetHeader("Retry-After", std::to_string(retry_after));
   // RFC 9110 requires a challenge on every 401; clients learn which scheme to use.
   if (status == 401) response.SetHeader("WWW-Authenticate", "Bearer");
   return response;

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "adapters/ffmpeg/av_handles.h"
+#include "adapters/ffmpeg/image_header.h"
 #include "domain/cover.h"
 #include "domain/error.h"
 
@@ -21,7 +22,6 @@ using ffmpeg::CodecContextPtr;
 using ffmpeg::FramePtr;
 using ffmpeg::PacketPtr;
 
-constexpr char kUnsupported[] = "cover art must be a JPEG, PNG or WebP image";
 constexpr int kJpegQuality = 3;  // mjpeg qscale: 2..31, lower is better
 
 struct SwsDeleter {
@@ -29,16 +29,11 @@ struct SwsDeleter {
 };
 using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
 
-bool StartsWith(std::string_view bytes, std::string_view magic) {
-  return bytes.size() >= magic.size() && bytes.substr(0, magic.size()) == magic;
-}
-
-AVCodecID DetectCodec(std::string_view bytes) {
-  using namespace std::string_view_literals;
-  if (StartsWith(bytes, "\xFF\xD8\xFF"sv)) return AV_CODEC_ID_MJPEG;
-  if (StartsWith(bytes, "\x89PNG\r\n\x1A\n"sv)) return AV_CODEC_ID_PNG;
-  if (bytes.size() >= 12 && StartsWith(bytes, "RIFF"sv) && bytes.substr(8, 4) == "WEBP"sv) {
-    return AV_CODEC_ID_WEBP;
+AVCodecID CodecFor(ffmpeg::ImageFormat format) {
+  switch (format) {
+    case ffmpeg::ImageFormat::kJpeg: return AV_CODEC_ID_MJPEG;
+    case ffmpeg::ImageFormat::kPng: return AV_CODEC_ID_PNG;
+    case ffmpeg::ImageFormat::kWebp: return AV_CODEC_ID_WEBP;
   }
   return AV_CODEC_ID_NONE;
 }
@@ -47,14 +42,18 @@ Error Corrupt(const std::string& detail) {
   return Error(ErrorCode::kUnprocessable, "the cover image cannot be decoded: " + detail);
 }
 
-FramePtr Decode(AVCodecID codec_id, std::string_view bytes, const ImageLimits& limits) {
-  const AVCodec* codec = avcodec_find_decoder(codec_id);
+// Decodes the image InspectImage described; its limits were checked on the header.
+FramePtr Decode(const ffmpeg::ImageHeader& header, std::string_view bytes,
+                const ImageLimits& limits) {
+  const AVCodec* codec = avcodec_find_decoder(CodecFor(header.format));
   if (codec == nullptr) throw std::runtime_error("libavcodec lacks an image decoder");
   CodecContextPtr ctx(avcodec_alloc_context3(codec));
   if (!ctx) throw std::bad_alloc();
-  // libavcodec checks max_pixels when it reads the dimensions from the header, so an image
-  // claiming huge dimensions is refused before its frame is allocated.
-  ctx->max_pixels = static_cast<std::int64_t>(limits.max_dimension) * limits.max_dimension;
+  // libavcodec checks max_pixels when it reads the dimensions from the header: should it read
+  // other dimensions than InspectImage did, the frame is still not allocated. It counts rows
+  // padded to its stride alignment (under 128 pixels), hence the margin. One thread: the
+  // image pool's size is the decoding concurrency.
+  ctx->max_pixels = limits.max_pixels + std::int64_t{128} * limits.max_dimension;
   ctx->thread_count = 1;
   if (avcodec_open2(ctx.get(), codec, nullptr) < 0) throw std::runtime_error("cannot open decoder");
 
@@ -69,19 +68,14 @@ FramePtr Decode(AVCodecID codec_id, std::string_view bytes, const ImageLimits& l
   int rc = avcodec_send_packet(ctx.get(), packet.get());
   if (rc >= 0) rc = avcodec_send_packet(ctx.get(), nullptr);  // flush: one image only
   if (rc < 0 && rc != AVERROR_EOF) {
-    throw Corrupt("it is damaged, or larger than " + std::to_string(limits.max_dimension) +
-                  " pixels on a side");
+    throw Corrupt("it is damaged");
   }
   rc = avcodec_receive_frame(ctx.get(), frame.get());
   if (rc < 0) {
-    throw Corrupt("it is damaged, truncated, or larger than " +
-                  std::to_string(limits.max_dimension) + " pixels on a side");
+    throw Corrupt("it is damaged or truncated");
   }
-  if (frame->width <= 0 || frame->height <= 0) throw Corrupt("it has no pixels");
-  if (frame->width > limits.max_dimension || frame->height > limits.max_dimension) {
-    throw Error(ErrorCode::kUnprocessable, "cover art may be at most " +
-                                               std::to_string(limits.max_dimension) +
-                                               " pixels on a side");
+  if (frame->width != header.width || frame->height != header.height) {
+    throw Corrupt("its decoded size differs from its header's");
   }
   return frame;
 }
@@ -136,9 +130,8 @@ std::vector<CoverImage> FfmpegImageProcessor::MakeCovers(std::string_view bytes,
     throw Error(ErrorCode::kTooLarge, "cover art may be at most " +
                                           std::to_string(limits.max_bytes) + " bytes");
   }
-  AVCodecID codec = DetectCodec(bytes);
-  if (codec == AV_CODEC_ID_NONE) throw Error(ErrorCode::kUnsupportedMedia, kUnsupported);
-  FramePtr frame = Decode(codec, bytes, limits);
+  const ffmpeg::ImageHeader header = ffmpeg::InspectImage(bytes, limits);
+  FramePtr frame = Decode(header, bytes.substr(0, header.decode_bytes), limits);
 
   // Centre crop to a square. Cropping may round the offsets for subsampled chroma, so the
   // result can be a pixel off square; the scaler absorbs that.

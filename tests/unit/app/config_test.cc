@@ -102,6 +102,17 @@ TEST(ConfigTest, BadValuesNameTheSettingAndTheSource) {
   EXPECT_NE(message({{"no_such_setting", "1"}}).find("unknown setting"), std::string::npos);
 }
 
+TEST(ConfigTest, ImageWorkersAndQueue) {
+  Config defaults = BuildConfig({});
+  EXPECT_EQ(defaults.image_workers, 2);
+  EXPECT_EQ(defaults.image_queue, 2);
+  Config c = BuildConfig({{"flags", {{"image_workers", "3"}, {"image_queue", "0"}}}});
+  EXPECT_EQ(c.image_workers, 3);
+  EXPECT_EQ(c.image_queue, 0);
+  EXPECT_THROW(BuildConfig({{"flags", {{"image_workers", "0"}}}}), std::runtime_error);
+  EXPECT_THROW(BuildConfig({{"flags", {{"image_queue", "-1"}}}}), std::runtime_error);
+}
+
 TEST(ConfigTest, EnvironmentUsesPrefixedUpperCaseNames) {
   std::string a = "CADENZA_LISTEN=127.0.0.1:7000", b = "CADENZA_BIN=/x", c = "LISTEN=nope";
   char* env[] = {a.data(), b.data(), c.data(), nullptr};

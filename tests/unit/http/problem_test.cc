@@ -75,6 +75,13 @@ TEST(ProblemTest, AnExceededLimitIsNamedWithItsValueAndRetryAfter) {
   EXPECT_EQ(boost::json::parse(quota.body).as_object().at("limit"), "max_stored_bytes");
 }
 
+TEST(ProblemTest, UnavailableTellsWhenToRetry) {
+  Response response = ProblemFor(Error(ErrorCode::kUnavailable, "busy"));
+  EXPECT_EQ(response.status, 503);
+  EXPECT_EQ(HeaderOf(response, "Retry-After"), "5");
+  EXPECT_EQ(HeaderOf(ProblemFor(NotFound("gone")), "Retry-After"), "<absent>");
+}
+
 TEST(ResponseTest, ProblemMergesExtraMembers) {
   boost::json::object extra;
   extra["retryAfter"] = 5;

@@ -1,11 +1,15 @@
 // Embedded pictures become the album's cover, once, and a bad picture never fails the track.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "adapters/ffmpeg/ffmpeg_image_processor.h"
 #include "domain/cover.h"
+#include "services/image_work_pool.h"
+#include "unit/ffmpeg/hostile_images.h"
 #include "unit/ingest/ingest_fixture.h"
 
 namespace cadenza::ingest_testing {
@@ -90,6 +94,28 @@ TEST_F(IngestCoverArtTest, ABadEmbeddedPictureLeavesTheTrackReadyAndIsLogged) {
   EXPECT_TRUE(logged);
   janitor_.DrainBlobDeletions();
   for (const std::string& key : StoredKeys()) EXPECT_FALSE(key.starts_with("covers/")) << key;
+}
+
+TEST_F(IngestCoverArtTest, AnEmbeddedScanBombIsRefusedByTheSameChecksOnTheImagePool) {
+  // As in serve: the worker's decodes go through the image pool, which runs the processor.
+  ImageWorkPool pool(images_, ImageWorkOptions{1, 0});
+  IngestOptions options = CoverOptions();
+  options.images = &pool;
+  IngestWorker worker(*catalog_, blobs_, ffmpeg_, clock_, std::move(options));
+  fs::path bomb = dir_.path() / "bomb.jpg";
+  {
+    std::ofstream out(bomb, std::ios::binary);
+    out << cadenza::testing::ProgressiveJpeg(1024, 1024, 3000);
+  }
+  Track created = CreateTrack(FlacWithPicture(bomb));
+  ASSERT_TRUE(worker.RunOnce());
+  EXPECT_EQ(GetTrack(created.id).status, TrackStatus::kReady);
+  EXPECT_FALSE(LoadAlbum().cover_key);
+  bool refused = false;
+  for (const std::string& line : log_) {
+    refused = refused || line.find("at most 32 scans") != std::string::npos;
+  }
+  EXPECT_TRUE(refused) << "the log says why the picture was not used";
 }
 
 }  // namespace
