@@ -45,6 +45,10 @@ struct Config {
   int max_channels = 8;
   int max_sample_rate = 192000;
   std::int64_t probe_size = 5 << 20;  // bytes FFmpeg may read to identify an upload
+  // Decode and encode uploads in a confined child process (adapters/sandbox); false runs
+  // FFmpeg inside this process, beside the secrets.
+  bool transcode_sandbox = true;
+  std::int64_t transcode_memory_limit = 2LL << 30;  // the child's address space (RLIMIT_AS)
   // How long a worker's job lease lasts without a heartbeat (a killed worker's job is taken
   // again after it). An operational knob kept out of --help; tests shorten it.
   std::chrono::seconds job_lease{60};
