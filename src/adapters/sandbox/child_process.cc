@@ -82,7 +82,7 @@ ChildProcess::~ChildProcess() {
   close(report_fd_);
 }
 
-void ChildProcess::Kill() {
+void ChildProcess::Kill() const {
   if (!waited_) {
     kill(-pid_, SIGKILL);
     kill(pid_, SIGKILL);  // in case it left its group before the first line ran

@@ -29,7 +29,7 @@ class ChildProcess {
   int report_fd() const { return report_fd_; }
 
   // SIGKILL to the child's process group.
-  void Kill();
+  void Kill() const;
   // Waits for the child to exit; returns its waitpid status. Call once.
   int Wait();
 
