@@ -2,7 +2,9 @@
 # Wall time to produce all nine renditions of a real 5-minute master: Cadenza's pipeline
 # (`cadenza transcode`: decode once, loudness, encoders in parallel, CMAF segments) vs one
 # ffmpeg command producing the same nine outputs (HLS fMP4 segments for AAC and Opus, MP3
-# files) with the same encoders and settings. hyperfine times both in the same run.
+# files) with the same encoders and settings. hyperfine times both in the same run. A second
+# pair times what the transcoder sandbox costs: `cadenza transcode` in its confined child
+# (the default) vs in-process (--transcode-sandbox false), on the same master.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -30,3 +32,8 @@ hyperfine --runs "$RUNS" --export-json "$out.json" \
   -n cadenza "$BIN transcode $work/master.flac --out $work/cz" \
   -n ffmpeg "bash $work/ffmpeg.sh" | tee "$out.txt"
 jq -r '.results | "cadenza \(.[0].mean | . * 100 | round / 100) s, ffmpeg \(.[1].mean | . * 100 | round / 100) s, ratio ffmpeg/cadenza \(.[1].mean / .[0].mean | . * 100 | round / 100)"' "$out.json" | tee -a "$out.txt"
+
+hyperfine --runs "$RUNS" --export-json "$out-sandbox.json" \
+  -n sandboxed "$BIN transcode $work/master.flac --out $work/sb --transcode-sandbox true" \
+  -n in-process "$BIN transcode $work/master.flac --out $work/ip --transcode-sandbox false" | tee "$out-sandbox.txt"
+jq -r '.results | "sandboxed \(.[0].mean | . * 100 | round / 100) s, in-process \(.[1].mean | . * 100 | round / 100) s, sandbox cost \((.[0].mean - .[1].mean) * 1000 | round) ms (\((.[0].mean / .[1].mean - 1) * 100 | . * 10 | round / 10) %)"' "$out-sandbox.json" | tee -a "$out-sandbox.txt"

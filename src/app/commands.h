@@ -37,4 +37,9 @@ struct TranscodeArgs {
 };
 int RunTranscode(const Config& config, const TranscodeArgs& args);
 
+// The confined child of the sandboxed transcoder (hidden from --help; see
+// adapters/sandbox/child_main.h): runs the in-process transcoder on `request`, a request
+// the parent encoded. Reads no configuration.
+int RunSandboxTranscode(const std::string& request);
+
 }  // namespace cadenza::app

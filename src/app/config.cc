@@ -43,6 +43,12 @@ std::chrono::seconds ParseDuration(const std::string& text) {
   return std::chrono::seconds(ParseInteger(digits, 1, 366LL * 86400 / scale) * scale);
 }
 
+bool ParseBool(const std::string& text) {
+  if (text == "true" || text == "1") return true;
+  if (text == "false" || text == "0") return false;
+  throw std::invalid_argument("expected true or false, got \"" + text + "\"");
+}
+
 // Sizes accept bytes or a binary suffix: 1048576, 512K, 100M, 2G.
 std::int64_t ParseSize(const std::string& text) {
   if (text.empty()) throw std::invalid_argument("expected a size such as 100M or 2G");
@@ -163,6 +169,8 @@ const std::map<std::string, Setter>& Setters() {
       {"probe_size", [](Config& c, const std::string& v) { c.probe_size = ParseSize(v); }},
       {"image_workers", [](Config& c, const std::string& v) { c.image_workers = static_cast<int>(ParseInteger(v, 1, 64)); }},
       {"image_queue", [](Config& c, const std::string& v) { c.image_queue = static_cast<int>(ParseInteger(v, 0, 256)); }},
+      {"transcode_sandbox", [](Config& c, const std::string& v) { c.transcode_sandbox = ParseBool(v); }},
+      {"transcode_memory_limit", [](Config& c, const std::string& v) { c.transcode_memory_limit = ParseSize(v); }},
       {"job_lease", [](Config& c, const std::string& v) { c.job_lease = ParseDuration(v); }},
       {"web_dir", [](Config& c, const std::string& v) { c.web_dir = v; }},
       {"log_level", [](Config& c, const std::string& v) {
@@ -214,6 +222,8 @@ Settings ReadConfigFile(const std::filesystem::path& file) {
       out[name] = *s;
     } else if (auto i = node.value<std::int64_t>(); i && node.is_integer()) {
       out[name] = std::to_string(*i);
+    } else if (auto b = node.value<bool>(); b && node.is_boolean()) {
+      out[name] = *b ? "true" : "false";
     } else {
       throw std::runtime_error("config file " + file.string() + ": \"" + name +
                                "\" must be a string or an integer");

@@ -70,6 +70,10 @@ struct Config {
   // further ones are refused with 503 before their body is read.
   int image_workers = 2;
   int image_queue = 2;
+  // Decode and encode uploads in a confined child process (adapters/sandbox); false runs
+  // FFmpeg inside this process, beside the secrets.
+  bool transcode_sandbox = true;
+  std::int64_t transcode_memory_limit = 2LL << 30;  // the child's address space (RLIMIT_AS)
   // How long a worker's job lease lasts without a heartbeat (a killed worker's job is taken
   // again after it). An operational knob kept out of --help; tests shorten it.
   std::chrono::seconds job_lease{60};

@@ -37,6 +37,8 @@ struct Commands {
   CLI::App* routes = nullptr;
   CLI::App* version = nullptr;
   CLI::App* transcode = nullptr;
+  CLI::App* sandbox_transcode = nullptr;
+  std::string sandbox_request;
   CLI::App* user_create = nullptr;
   CLI::App* user_list = nullptr;
   CLI::App* user_disable = nullptr;
@@ -83,6 +85,10 @@ void AddCommands(CLI::App& cli, Commands& commands) {
   commands.transcode->add_option("input", transcode.input, "audio file")->required();
   commands.transcode->add_option("--out", transcode.out_dir, "output folder")->required();
   commands.transcode->add_option("--threads", transcode.threads, "encoder threads (0: cores)");
+  // The sandboxed transcoder's child side: started by the server, not by people.
+  commands.sandbox_transcode = cli.add_subcommand("sandbox-transcode", "");
+  commands.sandbox_transcode->group("");
+  commands.sandbox_transcode->add_option("request", commands.sandbox_request)->required();
   commands.routes = cli.add_subcommand(
       "routes", "Print every HTTP route this binary serves, with who may call it");
   commands.version = cli.add_subcommand("version", "Print the version");
@@ -134,6 +140,8 @@ int main(int argc, char** argv) {
   AddSettingFlags(cli, commands);
   AddCommands(cli, commands);
   CLI11_PARSE(cli, argc, argv);
+  // Before any configuration or logging is read: the child has its request and nothing else.
+  if (commands.sandbox_transcode->parsed()) return RunSandboxTranscode(commands.sandbox_request);
   // Logs go to stderr so that command output on stdout (routes, user list) stays parseable.
   spdlog::set_default_logger(spdlog::stderr_color_mt("cadenza"));
 

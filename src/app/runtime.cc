@@ -11,7 +11,6 @@
 #include <system_error>
 
 #include "adapters/ffmpeg/ffmpeg_image_processor.h"
-#include "adapters/ffmpeg/ffmpeg_transcoder.h"
 #include "adapters/localfs/local_blob_store.h"
 #include "adapters/localfs/secret_file.h"
 #include "adapters/sodium/argon2id_password_hasher.h"
@@ -207,7 +206,7 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   JanitorOptions janitor_options;
   janitor_options.claim_grace = config_.upload_claim_grace;
   janitor_ = std::make_unique<BlobJanitor>(*catalog_, *blob_store_, clock_, janitor_options);
-  transcoder_ = std::make_unique<FfmpegTranscoder>();
+  transcoder_ = MakeTranscoder(config_);
   IngestOptions ingest_options = IngestOptionsFrom(config_);
   ingest_options.images = image_pool_.get();
   worker_ = std::make_unique<IngestWorker>(*catalog_, *blob_store_, *transcoder_, clock_,

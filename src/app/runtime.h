@@ -38,6 +38,9 @@ namespace cadenza::app {
 
 // The limits applied to uploaded audio, from the max_* settings.
 MediaLimits MediaLimitsFrom(const Config& config);
+// The transcoder `transcode_sandbox` asks for: a SandboxTranscoder running this binary's
+// `sandbox-transcode` command, or the in-process FfmpegTranscoder.
+std::unique_ptr<Transcoder> MakeTranscoder(const Config& config);
 
 class Runtime {
  public:

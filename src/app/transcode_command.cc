@@ -1,19 +1,19 @@
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 
-#include "adapters/ffmpeg/ffmpeg_transcoder.h"
 #include "app/commands.h"
 #include "app/runtime.h"
 
 namespace cadenza::app {
 
 int RunTranscode(const Config& config, const TranscodeArgs& args) {
-  FfmpegTranscoder transcoder;
+  std::unique_ptr<Transcoder> transcoder = MakeTranscoder(config);
   TranscodeOptions options;
   options.limits = MediaLimitsFrom(config);
   options.threads = args.threads;
   std::filesystem::create_directories(args.out_dir);
-  TranscodeResult result = transcoder.Transcode(args.input, args.out_dir, options, [](double) {});
+  TranscodeResult result = transcoder->Transcode(args.input, args.out_dir, options, [](double) {});
   const ProbeResult& probe = result.probe;
   std::printf("input: %s/%s, %d Hz, %d channel(s), %.3f s\n", probe.format_name.c_str(),
               probe.codec_name.c_str(), probe.sample_rate, probe.channels,

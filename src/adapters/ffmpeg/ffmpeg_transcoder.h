@@ -10,8 +10,9 @@ namespace cadenza {
 //
 // Probe opens the upload with the "file" protocol only and the audio demuxers flac, wav,
 // aiff, mp3, ogg, mov/mp4/m4a, matroska/webm and w64 (never hls, concat or anything that
-// opens another file or URL), requires exactly one audio stream (cover pictures aside), and
-// checks channels, sample rate and the declared duration against the limits.
+// opens another file or URL), requires exactly one audio stream (cover pictures aside) in a
+// whitelisted codec (FLAC, ALAC, PCM, MP3, AAC, Vorbis, Opus; codec_whitelist.h), and checks
+// channels, sample rate and the declared duration against the limits.
 //
 // Transcode decodes once at the source rate, measures loudness on the source, resamples once
 // per target rate (Opus 48 kHz; AAC and MP3 44.1 kHz for 44.1 kHz-family sources, else

@@ -9,6 +9,7 @@
 #include <system_error>
 #include <vector>
 
+#include "adapters/ffmpeg/codec_whitelist.h"
 #include "adapters/ffmpeg/media_errors.h"
 #include "domain/error.h"
 
@@ -89,6 +90,7 @@ InputFormatPtr OpenUpload(const std::filesystem::path& path, const MediaLimits& 
   std::unique_ptr<AVDictionary, DictionaryDeleter> options_owner;
   SetOption(&raw_options, "protocol_whitelist", "file");
   SetOption(&raw_options, "format_whitelist", kFormatWhitelist);
+  SetOption(&raw_options, "codec_whitelist", kCodecWhitelist);
   SetOption(&raw_options, "probesize",
             std::to_string(std::max<std::int64_t>(32, limits.probe_size_bytes)));
   SetOption(&raw_options, "analyzeduration",
@@ -102,10 +104,13 @@ InputFormatPtr OpenUpload(const std::filesystem::path& path, const MediaLimits& 
   AVDictionary* open_options = options_owner.release();
   int ret = avformat_open_input(&raw, url.c_str(), nullptr, &open_options);
   options_owner.reset(open_options);
+  // Out of memory says nothing about the file: never refuse it for that.
+  if (ret == AVERROR(ENOMEM)) throw std::bad_alloc();
   if (ret < 0) throw Unprocessable("not an audio file");  // avformat freed `raw`
   InputFormatPtr format(raw);
-  if (avformat_find_stream_info(format.get(), nullptr) < 0)
-    throw Unprocessable("not an audio file");
+  ret = avformat_find_stream_info(format.get(), nullptr);
+  if (ret == AVERROR(ENOMEM)) throw std::bad_alloc();
+  if (ret < 0) throw Unprocessable("not an audio file");
   return format;
 }
 
@@ -188,7 +193,14 @@ class FrameConsumer {
     CheckAv(avcodec_parameters_to_context(decoder_.get(), stream.codecpar), "decoder parameters");
     decoder_->pkt_timebase = stream.time_base;
     decoder_->thread_count = 1;
-    if (avcodec_open2(decoder_.get(), codec, nullptr) < 0) throw Unprocessable("not an audio file");
+    AVDictionary* raw_options = nullptr;
+    SetOption(&raw_options, "codec_whitelist", kCodecWhitelist);
+    std::unique_ptr<AVDictionary, DictionaryDeleter> options(raw_options);
+    raw_options = options.release();
+    int ret = avcodec_open2(decoder_.get(), codec, &raw_options);
+    options.reset(raw_options);
+    if (ret == AVERROR(ENOMEM)) throw std::bad_alloc();
+    if (ret < 0) throw Unprocessable("not an audio file");
   }
 
   // Decodes one packet of the stream (and unreferences it). Throws Error(kUnprocessable) when
@@ -295,6 +307,10 @@ void MediaInput::ReadStreamParameters() {
   probe_.codec_name = avcodec_get_name(par->codec_id);
   probe_.sample_rate = par->sample_rate;
   probe_.channels = par->ch_layout.nb_channels;
+  // Checked before any decoder is looked up: the others are never opened on untrusted input.
+  if (!IsAcceptedAudioCodec(par->codec_id)) {
+    throw Unprocessable(UnsupportedCodecReason(par->codec_id));
+  }
   if (probe_.sample_rate <= 0 || probe_.channels <= 0 ||
       avcodec_find_decoder(par->codec_id) == nullptr) {
     throw Unprocessable("not an audio file");

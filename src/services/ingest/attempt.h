@@ -18,6 +18,9 @@ struct HandBack {};         // Stop() asked this attempt to give its job back
 struct PermanentFailure {   // the input can never be transcoded: retrying would not help
   std::string reason;
 };
+struct TranscoderFailure {  // the transcoder itself failed (crashed, ran out of time or memory)
+  std::string reason;       // worded for people by the transcoder
+};
 
 struct IngestAttempt {
   Job job;

@@ -9,7 +9,7 @@
 namespace cadenza {
 
 FailureOutcome RecordAttemptFailure(CatalogTransaction& tx, const IngestAttempt& attempt,
-                                    const std::string& reason, bool permanent,
+                                    const FailureReason& reason, bool permanent,
                                     std::chrono::milliseconds backoff_base,
                                     const IdGenerator& ids, Timestamp now) {
   const Job& job = attempt.job;
@@ -17,7 +17,8 @@ FailureOutcome RecordAttemptFailure(CatalogTransaction& tx, const IngestAttempt&
   if (!permanent && job.attempts < job.max_attempts) {
     // Storage or database trouble, a missing blob: it may pass.
     tx.jobs().Retry(job.id, attempt.owner,
-                    now + TranscodeRetryDelay(backoff_base, job.attempts).count(), reason);
+                    now + TranscodeRetryDelay(backoff_base, job.attempts).count(),
+                    reason.detail);
     return FailureOutcome::kRetrying;
   }
   if (!tx.jobs().Complete(job.id, attempt.owner)) return FailureOutcome::kNotOurs;
@@ -31,10 +32,10 @@ FailureOutcome RecordAttemptFailure(CatalogTransaction& tx, const IngestAttempt&
   tx.renditions().ReplaceForTrack(track->id, {});
   track->status = TrackStatus::kFailed;
   track->progress = 0;
-  track->error = permanent ? reason
+  track->error = permanent ? reason.for_people
                            : "processing failed after " +
                                  std::to_string(std::min(job.attempts, job.max_attempts)) +
-                                 " attempts: " + reason;
+                                 " attempts: " + reason.for_people;
   track->updated_at = now;
   tx.tracks().Update(*track);
   return FailureOutcome::kGaveUp;

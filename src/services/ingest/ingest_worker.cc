@@ -150,7 +150,7 @@ bool IngestWorker::TakeAndRun(bool hand_back_if_stopping) {
   try {
     if (attempt.job.attempts > attempt.job.max_attempts) {
       // The last allowed attempt's worker died: record the failure rather than try again.
-      RecordFailure(attempt, "the worker processing it stopped responding", false);
+      RecordFailure(attempt, ReasonForAll("the worker processing it stopped responding"), false);
     } else {
       Run(attempt);
     }
@@ -187,9 +187,11 @@ void IngestWorker::Run(IngestAttempt& attempt) {
   } catch (const HandBack&) {
     HandBackJob(attempt);
   } catch (const PermanentFailure& permanent) {
-    RecordFailure(attempt, permanent.reason, true);
+    RecordFailure(attempt, ReasonForAll(permanent.reason), true);
+  } catch (const TranscoderFailure& failure) {
+    RecordFailure(attempt, ReasonForAll(failure.reason), false);
   } catch (const std::exception& e) {
-    RecordFailure(attempt, e.what(), false);
+    RecordFailure(attempt, InternalReason(e.what()), false);
   }
 }
 
@@ -224,6 +226,7 @@ TranscodeResult IngestWorker::Transcode(IngestAttempt& attempt, const fs::path& 
     });
   } catch (const Error& e) {
     if (e.code() == ErrorCode::kUnprocessable) throw PermanentFailure{e.what()};
+    if (e.code() == ErrorCode::kUnavailable) throw TranscoderFailure{e.what()};
     throw;
   }
   attempt.ThrowIfLeaseLost();
@@ -272,7 +275,7 @@ void IngestWorker::HandBackJob(IngestAttempt& attempt) {
   Log("transcode job " + attempt.job.id + ": handed back (worker stopping)");
 }
 
-void IngestWorker::RecordFailure(IngestAttempt& attempt, const std::string& reason,
+void IngestWorker::RecordFailure(IngestAttempt& attempt, const FailureReason& reason,
                                  bool permanent) {
   const Job& job = attempt.job;
   FailureOutcome outcome = catalog_.WriteValue([&](CatalogTransaction& tx) {
@@ -280,10 +283,12 @@ void IngestWorker::RecordFailure(IngestAttempt& attempt, const std::string& reas
                                 clock_.Now());
   });
   if (permanent) {
-    Log("track " + job.subject_id + " failed: " + reason);
+    Log("track " + job.subject_id + " failed: " + reason.detail);
   } else {
-    Log("transcode job " + job.id + " attempt " + std::to_string(job.attempts) + " failed" +
-        (outcome == FailureOutcome::kRetrying ? " (will retry): " : " (giving up): ") + reason);
+    Log("transcode job " + job.id + " (track " + job.subject_id + ") attempt " +
+        std::to_string(job.attempts) + " failed" +
+        (outcome == FailureOutcome::kRetrying ? " (will retry): " : " (giving up): ") +
+        reason.detail);
   }
 }
 

@@ -44,6 +44,7 @@
 #include "ports/transcoder.h"
 #include "services/id_generator.h"
 #include "services/ingest/attempt.h"
+#include "services/ingest/attempt_failure.h"
 #include "services/ingest/attempt_monitor.h"
 #include "services/ingest/transcode_job.h"
 
@@ -122,7 +123,7 @@ class IngestWorker {
               const TranscodeResult& result);
   // Records a failed attempt: `permanent` fails the track at once; anything else is retried
   // with backoff until the attempts run out.
-  void RecordFailure(IngestAttempt& attempt, const std::string& reason, bool permanent);
+  void RecordFailure(IngestAttempt& attempt, const FailureReason& reason, bool permanent);
   void DiscardLostAttempt(IngestAttempt& attempt);
   void HandBackJob(IngestAttempt& attempt);
   MonitorTiming Timing() const;
