@@ -26,6 +26,8 @@ struct UserCreateArgs {
 int RunUserCreate(const Config& config, const UserCreateArgs& args);
 int RunUserList(const Config& config);
 int RunUserSetDisabled(const Config& config, const std::string& email_or_id, bool disabled);
+// Changes an account's role; the tokens it was issued before stop working.
+int RunUserSetRole(const Config& config, const std::string& email_or_id, const std::string& role);
 
 // Runs the ingest pipeline on a local file into `out_dir` without a server or database: for
 // operators checking a file, and for the ingest benchmark. Prints the probe, loudness and the

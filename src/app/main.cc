@@ -43,6 +43,8 @@ struct Commands {
   CLI::App* user_list = nullptr;
   CLI::App* user_disable = nullptr;
   CLI::App* user_enable = nullptr;
+  CLI::App* user_role = nullptr;
+  std::string target_role;
   UserCreateArgs create_args;
   std::string target_user;
   TranscodeArgs transcode_args;
@@ -73,6 +75,9 @@ void AddUserCommands(CLI::App& cli, Commands& commands) {
   commands.user_disable->add_option("user", commands.target_user, "email or id")->required();
   commands.user_enable = user->add_subcommand("enable", "Enable a disabled account");
   commands.user_enable->add_option("user", commands.target_user, "email or id")->required();
+  commands.user_role = user->add_subcommand("role", "Change an account's role (its tokens stop working)");
+  commands.user_role->add_option("user", commands.target_user, "email or id")->required();
+  commands.user_role->add_option("role", commands.target_role, "listener, artist or admin")->required();
 }
 
 void AddCommands(CLI::App& cli, Commands& commands) {
@@ -127,6 +132,7 @@ int Dispatch(const Commands& commands, const Config& config) {
   if (commands.user_list->parsed()) return RunUserList(config);
   if (commands.user_disable->parsed()) return RunUserSetDisabled(config, commands.target_user, true);
   if (commands.user_enable->parsed()) return RunUserSetDisabled(config, commands.target_user, false);
+  if (commands.user_role->parsed()) return RunUserSetRole(config, commands.target_user, commands.target_role);
   return 0;
 }
 

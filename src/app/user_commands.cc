@@ -63,4 +63,13 @@ int RunUserSetDisabled(const Config& config, const std::string& email_or_id, boo
   return 0;
 }
 
+int RunUserSetRole(const Config& config, const std::string& email_or_id, const std::string& role) {
+  auto parsed = ParseRole(role);
+  if (!parsed) throw std::runtime_error("the role must be listener, artist or admin");
+  Runtime runtime(config);
+  User user = runtime.accounts().SetRole(email_or_id, *parsed);
+  std::cout << user.email << " is now " << RoleName(user.role) << "\n";
+  return 0;
+}
+
 }  // namespace cadenza::app

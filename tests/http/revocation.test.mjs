@@ -3,8 +3,7 @@
 // disable` stop working; an email change needs the current password; repeated wrong passwords
 // (per account, per address) and repeated sign-ups (per address) get 429 with Retry-After;
 // responses carrying tokens or personal data are never stored by caches.
-// A role change has no HTTP or CLI route yet: AccountService::SetRole is tested in
-// tests/unit/services/account_revocation_test.cc.
+// A role change (`cadenza user role`) revokes the same way.
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 
@@ -97,6 +96,23 @@ test('`cadenza user disable`: token and media URL refused, and they stay dead af
   const back = await server.login(u.email, u.password);
   assert.equal(back.status, 200, back.text);
   await mediaUrl(back.json.accessToken);
+});
+
+test('`cadenza user role`: a demoted artist\'s earlier token and media URL are refused', async () => {
+  const u = await server.registerUser('artist');
+  const media = await mediaUrl(u.token);
+  const demote = await server.cli(['user', 'role', u.email, 'listener']);
+  assert.equal(demote.code, 0, `${demote.stdout}\n${demote.stderr}`);
+  assert.match(demote.stdout, /is now listener/);
+  expectProblem(await me(u.token), 401, { detailIncludes: 'revoked' });
+  expectProblem(await server.api('GET', '/api/v1/tracks/upload-url', { token: u.token }), 401);
+  expectProblem(await server.api('GET', media), 403, { detailIncludes: 'revoked' });
+  const back = await server.login(u.email, u.password);
+  assert.equal(back.status, 200, back.text);
+  assert.equal(back.json.user.role, 'listener');
+  expectProblem(await server.api('GET', '/api/v1/tracks/upload-url', { token: back.json.accessToken }), 403);
+  const bad = await server.cli(['user', 'role', u.email, 'superuser']);
+  assert.notEqual(bad.code, 0, 'an unknown role is refused');
 });
 
 test('changing the email needs the current password', async () => {

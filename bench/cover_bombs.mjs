@@ -1,13 +1,13 @@
 // Measures what hostile cover uploads cost a server: not a test (nothing is asserted), a
-// figure to compare builds with. Usage, from tests/http:
+// figure to compare builds with. Usage, from the repository root:
 //   CADENZA_BIN=/path/to/cadenza node bench/cover_bombs.mjs
 // Prints the scan bomb's status, wall time and server CPU; /healthz latency while four scan
 // bombs run in parallel; the server's peak RSS (VmHWM) after four 16-bit PNG bombs; and
 // /healthz latency while four legitimate 25 Mpx PNGs are decoded.
 import { readFileSync } from 'node:fs';
 
-import { progressiveJpeg, solidPng } from '../lib/hostile_images.mjs';
-import { startServer } from '../lib/server.mjs';
+import { progressiveJpeg, solidPng } from '../tests/http/lib/hostile_images.mjs';
+import { startServer } from '../tests/http/lib/server.mjs';
 
 const kTimeoutMs = 600_000;
 
