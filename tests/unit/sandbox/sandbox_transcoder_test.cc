@@ -165,7 +165,13 @@ TEST_F(SandboxTranscoderTest, TheMemoryLimitBecomesAClearError) {
   SandboxTranscoder transcoder(options);
   std::string error = TranscodeError(transcoder, input, dir_.path() / "out", nullptr,
                                      StandardRenditions());
-  EXPECT_EQ(error, Unavailable("the transcoder ran out of memory"));
+  // Where the allocation fails decides how the child ends: in Cadenza's code or FFmpeg's it
+  // reports running out of memory; in an encoder library that does not check its allocations
+  // (LAME) it dies of SIGSEGV, which reads as a crash. Either way the attempt fails cleanly.
+  EXPECT_TRUE(error == Unavailable("the transcoder ran out of memory") ||
+              error == Unavailable("the transcoder crashed"))
+      << error;
+  EXPECT_TRUE(Children().empty());
 }
 
 TEST_F(SandboxTranscoderTest, TheCpuLimitBecomesAClearError) {
@@ -199,6 +205,9 @@ TEST_F(SandboxTranscoderTest, ACrashOrNonsenseOnThePipeIsACleanFailure) {
            Case{"echo '{\"result\":{\"probe\":{}}}' >&3; sleep 600", "the transcoder crashed"},
            Case{"exit 3", "the transcoder crashed"},
            Case{"kill -XCPU $$", "the transcoder ran out of time"},
+           Case{"echo '{\"error\":{\"kind\":\"out_of_memory\",\"reason\":\"std::bad_alloc\"}}' "
+                ">&3; exit 1",
+                "the transcoder ran out of memory"},
        }) {
     SandboxTranscoder transcoder(ShellChild(c.script));
     EXPECT_EQ(TranscodeError(transcoder, input, dir_.path() / "out", nullptr), Unavailable(c.error))
