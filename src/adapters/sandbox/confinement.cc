@@ -178,12 +178,15 @@ int ConfineCurrentProcess(const Confinement& confinement) {
   }
   // Dies with the worker that started it, rather than transcode for nobody.
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) Fail("PR_SET_PDEATHSIG");
-  SetLimits(confinement);
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) Fail("PR_SET_DUMPABLE");
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) Fail("PR_SET_NO_NEW_PRIVS");
   int abi = LandlockAbi();
   if (abi > 0) ApplyLandlock(confinement, abi);
   ApplySeccomp();
+  // Last: libseccomp does not survive a failed allocation while it builds the filter, so a
+  // tight address-space limit set before it made the child crash instead of reporting that
+  // it ran out of memory. Nothing untrusted has been read yet.
+  SetLimits(confinement);
   return abi;
 }
 
