@@ -1,5 +1,8 @@
 #include "app/config.h"
 
+#include "app/config_parsing.h"
+#include "app/storage_config.h"
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -12,56 +15,6 @@
 namespace cadenza::app {
 
 namespace {
-
-using Setter = std::function<void(Config&, const std::string&)>;
-
-std::int64_t ParseInteger(const std::string& text, std::int64_t min, std::int64_t max) {
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) {
-    throw std::invalid_argument("expected an integer, got \"" + text + "\"");
-  }
-  if (value < min || value > max) {
-    throw std::invalid_argument("must be between " + std::to_string(min) + " and " +
-                                std::to_string(max) + ", got " + text);
-  }
-  return value;
-}
-
-// Durations accept plain seconds or a unit suffix: 90, 90s, 15m, 2h, 1d.
-std::chrono::seconds ParseDuration(const std::string& text) {
-  if (text.empty()) throw std::invalid_argument("expected a duration such as 3600, 15m or 2h");
-  std::int64_t scale = 1;
-  std::string digits = text;
-  switch (text.back()) {
-    case 's': scale = 1; digits.pop_back(); break;
-    case 'm': scale = 60; digits.pop_back(); break;
-    case 'h': scale = 3600; digits.pop_back(); break;
-    case 'd': scale = 86400; digits.pop_back(); break;
-    default: break;
-  }
-  return std::chrono::seconds(ParseInteger(digits, 1, 366LL * 86400 / scale) * scale);
-}
-
-bool ParseBool(const std::string& text) {
-  if (text == "true" || text == "1") return true;
-  if (text == "false" || text == "0") return false;
-  throw std::invalid_argument("expected true or false, got \"" + text + "\"");
-}
-
-// Sizes accept bytes or a binary suffix: 1048576, 512K, 100M, 2G.
-std::int64_t ParseSize(const std::string& text) {
-  if (text.empty()) throw std::invalid_argument("expected a size such as 100M or 2G");
-  std::int64_t scale = 1;
-  std::string digits = text;
-  switch (text.back()) {
-    case 'K': scale = 1LL << 10; digits.pop_back(); break;
-    case 'M': scale = 1LL << 20; digits.pop_back(); break;
-    case 'G': scale = 1LL << 30; digits.pop_back(); break;
-    default: break;
-  }
-  return ParseInteger(digits, 1, (1LL << 42) / scale) * scale;
-}
 
 void SetListen(Config& c, const std::string& text) {
   auto colon = text.rfind(':');
@@ -129,8 +82,9 @@ void SetAllowedHosts(Config& c, const std::string& text) {
   c.allowed_hosts = std::move(hosts);
 }
 
-const std::map<std::string, Setter>& Setters() {
-  static const std::map<std::string, Setter> setters = {
+const SetterTable& Setters() {
+  static const SetterTable setters = [] {
+    SetterTable table = {
       {"data_dir", [](Config& c, const std::string& v) {
          if (v.empty()) throw std::invalid_argument("must not be empty");
          c.data_dir = v;
@@ -180,7 +134,10 @@ const std::map<std::string, Setter>& Setters() {
          }
          c.log_level = v;
        }},
-  };
+    };
+    for (const auto& [name, setter] : StorageSetters()) table.emplace(name, setter);
+    return table;
+  }();
   return setters;
 }
 

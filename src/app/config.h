@@ -78,6 +78,23 @@ struct Config {
   // again after it). An operational knob kept out of --help; tests shorten it.
   std::chrono::seconds job_lease{60};
 
+  // Where metadata and media live (app/storage_config.h). An empty database_url is SQLite at
+  // DatabaseFile(); a postgresql:// URI selects PostgreSQL, with reads spread over
+  // database_replica_urls that lag the primary by at most replica_max_lag.
+  std::string database_url;
+  std::vector<std::string> database_replica_urls;
+  int database_pool_size = 10;
+  std::chrono::milliseconds database_timeout{5000};
+  std::chrono::milliseconds replica_max_lag{5000};
+  // Empty: a folder, BlobDirectory(). s3://BUCKET[/PREFIX]: an S3-compatible store at
+  // s3_endpoint (empty: AWS), which then serves uploads and media to clients itself.
+  std::string blob_store_url;
+  std::string s3_endpoint;
+  std::string s3_region = "us-east-1";
+  bool s3_path_style = false;
+  std::string s3_access_key_id;
+  std::string s3_secret_access_key;
+
   std::filesystem::path DatabaseFile() const { return data_dir / "cadenza.db"; }
   std::filesystem::path BlobDirectory() const { return data_dir / "blobs"; }
   std::filesystem::path SecretsDirectory() const { return data_dir / "secrets"; }

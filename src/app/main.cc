@@ -14,6 +14,7 @@
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/storage_config.h"
 #include "app/process_setup.h"
 #include "domain/error.h"
 
@@ -109,7 +110,8 @@ Config LoadConfig(const Commands& commands) {
   const std::string& config_file = commands.config_file;
   std::filesystem::path file = config_file.empty() ? bootstrap.data_dir / "cadenza.toml"
                                                    : std::filesystem::path(config_file);
-  std::vector<std::pair<std::string, Settings>> sources;
+  // AWS_* variables come first, so that any s3_* setting given anywhere wins over them.
+  std::vector<std::pair<std::string, Settings>> sources = {{"AWS environment", ReadAwsEnvironment(environ)}};
   if (!config_file.empty() || std::filesystem::exists(file)) {
     sources.emplace_back("config file " + file.string(), ReadConfigFile(file));
   }
