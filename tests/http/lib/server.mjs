@@ -9,6 +9,7 @@ import path from 'node:path';
 import { test as nodeTest } from 'node:test';
 
 import { Client } from './client.mjs';
+import { engineEnvironment } from './engines.mjs';
 
 const kHealthTimeoutMs = 10_000;
 const kStopTimeoutMs = 30_000;
@@ -86,9 +87,10 @@ export async function waitForStatus(server, token, id, status, timeoutMs = 60_00
 
 // Runs `cadenza ARGS...`; resolves {code, signal, stdout, stderr} (never rejects on a non-zero
 // exit; rejects when the binary cannot be started or does not finish in time).
-export function runCli(args, { timeoutMs = 30_000, input } = {}) {
+export function runCli(args, { timeoutMs = 30_000, input, env } = {}) {
   return new Promise((resolve, reject) => {
-    const child = execFile(cadenzaBin(), args, { timeout: timeoutMs, maxBuffer: 16 << 20 },
+    const child = execFile(cadenzaBin(), args,
+      { timeout: timeoutMs, maxBuffer: 16 << 20, env: { ...process.env, ...(env ?? {}) } },
       (error, stdout, stderr) => {
         if (!error) return resolve({ code: 0, signal: null, stdout, stderr });
         if (error.killed) return reject(new Error(`cadenza ${args.join(' ')} timed out\n${stderr}`));
@@ -255,7 +257,7 @@ export class CadenzaServer extends Client {
 
   // Runs a CLI command against this server's data dir: `cadenza <args> --data-dir DIR`.
   cli(args, options) {
-    return runCli([...args, '--data-dir', this.dataDir], options);
+    return runCli([...args, '--data-dir', this.dataDir], { env: this.env, ...options });
   }
 
   // Creates an admin with the CLI and logs in. Returns {user, token, email, password}.
@@ -266,7 +268,7 @@ export class CadenzaServer extends Client {
     const passwordFile = path.join(this.scratchDir, `admin-${n}.pw`);
     await fs.writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
     const out = await runCli(['user', 'create', '--data-dir', this.dataDir, '--email', email,
-      '--password-file', passwordFile, '--role', 'admin']);
+      '--password-file', passwordFile, '--role', 'admin'], { env: this.env });
     if (out.code !== 0) {
       throw new Error(`cadenza user create failed (${out.code}): ${out.stdout}\n${out.stderr}`);
     }
@@ -279,6 +281,8 @@ export class CadenzaServer extends Client {
 }
 
 let adminCounter = 0;
+// The engine settings (CADENZA_TEST_ENGINES) each data dir was started with.
+const engineEnvByDataDir = new Map();
 
 // Servers ever created in this process (their logs are useful even after they stopped).
 const allServers = new Set();
@@ -289,10 +293,13 @@ export async function startServer(opts = {}) {
   const dataDir = opts.dataDir ?? await fs.mkdtemp(path.join(os.tmpdir(), 'cadenza-http-data-'));
   const scratchDir = await fs.mkdtemp(path.join(os.tmpdir(), 'cadenza-http-scratch-'));
   const port = opts.port ?? await freePort();
+  // A data dir started again keeps its database and bucket on the test engines.
+  if (!engineEnvByDataDir.has(dataDir)) engineEnvByDataDir.set(dataDir, await engineEnvironment());
   const server = new CadenzaServer({
     dataDir, scratchDir, port, extraArgs: opts.args ?? [],
     // Suites sign up many accounts from 127.0.0.1; the sign-up limit's own tests lower it.
-    env: { CADENZA_REGISTRATIONS_PER_ADDRESS: '1000000', ...(opts.env ?? {}) },
+    env: { CADENZA_REGISTRATIONS_PER_ADDRESS: '1000000', ...engineEnvByDataDir.get(dataDir),
+      ...(opts.env ?? {}) },
     ownsDataDir,
   });
   try {
