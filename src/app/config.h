@@ -90,6 +90,9 @@ struct Config {
   // s3_endpoint (empty: AWS), which then serves uploads and media to clients itself.
   std::string blob_store_url;
   std::string s3_endpoint;
+  // The base URL clients reach the store at, when not s3_endpoint (a CDN or edge in front
+  // of it): the signed URLs Cadenza hands out name it. Empty: s3_endpoint.
+  std::string s3_public_endpoint;
   std::string s3_region = "us-east-1";
   bool s3_path_style = false;
   std::string s3_access_key_id;

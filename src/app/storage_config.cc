@@ -46,6 +46,14 @@ std::string Trimmed(std::string text) {
   return text;
 }
 
+// An http(s) base URL without its trailing '/'; empty stays empty (unset).
+std::string HttpBaseUrl(const std::string& url) {
+  if (!url.empty() && url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+    throw std::invalid_argument("must start with http:// or https://, got \"" + url + "\"");
+  }
+  return Trimmed(url);
+}
+
 }  // namespace
 
 S3Location ParseS3Url(const std::string& url) {
@@ -123,12 +131,8 @@ const SetterTable& StorageSetters() {
          if (!v.empty()) ParseS3Url(v);
          c.blob_store_url = Trimmed(v);
        }},
-      {"s3_endpoint", [](Config& c, const std::string& v) {
-         if (!v.empty() && v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
-           throw std::invalid_argument("must start with http:// or https://, got \"" + v + "\"");
-         }
-         c.s3_endpoint = Trimmed(v);
-       }},
+      {"s3_endpoint", [](Config& c, const std::string& v) { c.s3_endpoint = HttpBaseUrl(v); }},
+      {"s3_public_endpoint", [](Config& c, const std::string& v) { c.s3_public_endpoint = HttpBaseUrl(v); }},
       {"s3_region", [](Config& c, const std::string& v) {
          if (v.empty()) throw std::invalid_argument("must not be empty (us-east-1, eu-west-3, ...)");
          c.s3_region = v;

@@ -69,10 +69,12 @@ TEST(StorageConfigTest, S3UrlsNameABucketAndAPrefix) {
   }
   Config c = BuildConfig({{"flags", {{"blob_store_url", "s3://media/"},
                                      {"s3_endpoint", "http://127.0.0.1:9000/"},
+                                     {"s3_public_endpoint", "https://cdn.example.org/"},
                                      {"s3_path_style", "true"}}}});
   EXPECT_EQ(c.blob_store_url, "s3://media");
   EXPECT_EQ(c.s3_endpoint, "http://127.0.0.1:9000");
   EXPECT_TRUE(c.s3_path_style);
+  EXPECT_EQ(c.s3_public_endpoint, "https://cdn.example.org");
   EXPECT_THROW(BuildConfig({{"flags", {{"s3_endpoint", "127.0.0.1:9000"}}}}), std::runtime_error);
 }
 
