@@ -167,8 +167,10 @@ curl_slist* Configure(CURL* handle, Exchange& exchange) {
     line.append(": ").append(value);
     list = curl_slist_append(list, line.c_str());
   }
-  // No "Expect: 100-continue" round trip, and no body type of curl's choosing.
-  list = curl_slist_append(list, "Expect:");
+  // A streamed body can be read only once: asking first (100-continue) lets a server refuse
+  // it (503 SlowDown, 403) before any byte is read, so that the request can still be retried.
+  // Bodies in memory are simply resent and skip the round trip.
+  list = curl_slist_append(list, request.body_reader ? "Expect: 100-continue" : "Expect:");
   curl_easy_setopt(handle, CURLOPT_HTTPHEADER, list);
   return list;
 }

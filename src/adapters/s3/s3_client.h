@@ -22,8 +22,8 @@ struct S3Call {
   HeaderList headers;  // besides host and the signing headers
   // An in-memory body, signed with its hash: replayable, so every failure may be retried.
   std::string_view body;
-  // Or a streamed body of `stream_size` bytes, sent UNSIGNED-PAYLOAD. Retried only while no
-  // byte of it has been read.
+  // Or a streamed body of `stream_size` bytes, sent UNSIGNED-PAYLOAD after the server agreed
+  // to take it (Expect: 100-continue). Retried only while no byte of it has been read.
   std::function<std::size_t(char*, std::size_t)> stream;
   std::int64_t stream_size = 0;
   char* sink = nullptr;  // see HttpRequest

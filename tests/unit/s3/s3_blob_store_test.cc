@@ -5,7 +5,9 @@
 #include <curl/curl.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "domain/error.h"
@@ -88,6 +90,70 @@ TEST(S3BlobStoreTest, MultipartPutsReassembleByteIdentical) {
   StreamSource short_source(small);
   EXPECT_EQ(store->PutFrom("originals/small", short_source).size, 1000);
   EXPECT_EQ(ReadAll(*store->Open("originals/small")), small);
+}
+
+// A source of known size that fails once it has handed out `fail_after` bytes.
+class FailingSource final : public BlobSource {
+ public:
+  FailingSource(std::int64_t size, std::size_t fail_after) : size_(size), fail_after_(fail_after) {}
+  std::optional<std::int64_t> size() const override { return size_; }
+  std::size_t Read(char* out, std::size_t n) override {
+    if (at_ >= fail_after_) throw std::runtime_error("the client went away");
+    std::size_t count = std::min(n, fail_after_ - at_);
+    std::fill(out, out + count, 'z');
+    at_ += count;
+    return count;
+  }
+
+ private:
+  std::int64_t size_;
+  std::size_t fail_after_;
+  std::size_t at_ = 0;
+};
+
+TEST(S3BlobStoreTest, AMultipartPutFailingAfterItsFirstPartChangesNothing) {
+  S3rverProcess server({"music"});
+  S3Options options = server.Options("music");
+  options.multipart_threshold = 64 << 10;
+  options.part_size = 32 << 10;
+  std::unique_ptr<BlobStore> store = OpenS3BlobStore(options);
+  store->Put("k", "the old blob");
+  FailingSource replacing(100'000, 50'000);  // part 1 is sent, part 2 never completes
+  EXPECT_THROW(store->PutFrom("k", replacing), std::runtime_error);
+  EXPECT_EQ(ReadAll(*store->Open("k")), "the old blob");
+  FailingSource fresh(100'000, 70'000);
+  EXPECT_THROW(store->PutFrom("fresh", fresh), std::runtime_error);
+  EXPECT_FALSE(store->Stat("fresh").has_value());
+}
+
+TEST(S3BlobStoreTest, TransientFailuresAreRetried) {
+  S3rverProcess server({"music"}, /*fail_every=*/2);  // every first try of a request fails
+  S3Options options = server.Options("music");
+  options.multipart_threshold = 64 << 10;
+  options.part_size = 32 << 10;
+  std::unique_ptr<BlobStore> store = OpenS3BlobStore(options);
+  const std::string large = Pattern(100'000, 5);
+  EXPECT_EQ(store->Put("a/large", large).size, 100'000);  // multipart, each part retried
+  EXPECT_EQ(store->Put("a/small", "small").size, 5);        // one streamed PUT, refused unread
+  StreamSource stream(large);
+  EXPECT_EQ(store->PutFrom("a/stream", stream).size, 100'000);
+  EXPECT_EQ(store->Stat("a/small")->size, 5);
+  EXPECT_EQ(ReadAll(*store->Open("a/large")), large);
+  EXPECT_EQ(store->List("a/", "", 10).blobs.size(), 3u);
+  store->Remove("a/small");
+  store->RemovePrefix("a/");
+  EXPECT_TRUE(store->List("", "", 10).blobs.empty());
+}
+
+TEST(S3BlobStoreTest, AServerThatKeepsFailingIsUnavailableAfterTheAttempts) {
+  S3rverProcess server({"music"}, /*fail_every=*/1);  // every request fails
+  S3Options options = server.Options("music");
+  options.max_attempts = 3;
+  Error error = ErrorFrom([&] { OpenS3BlobStore(options); });
+  EXPECT_EQ(error.code(), ErrorCode::kUnavailable);
+  const std::string message = error.what();
+  EXPECT_NE(message.find("HTTP 503"), std::string::npos) << message;
+  EXPECT_NE(message.find("after 3 attempts"), std::string::npos) << message;
 }
 
 TEST(S3BlobStoreTest, AMissingBucketFailsAtOpenWithAClearMessage) {

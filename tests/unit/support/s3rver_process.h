@@ -23,11 +23,15 @@ inline constexpr const char* kS3rverSecret = "S3RVER";
 
 class S3rverProcess {
  public:
-  explicit S3rverProcess(const std::vector<std::string>& buckets) {
+  // With `fail_every` > 0, the port is a proxy that answers requests 1, N+1, 2N+1, ... with
+  // 503 SlowDown (see tests/s3/s3rver.mjs).
+  explicit S3rverProcess(const std::vector<std::string>& buckets, int fail_every = 0) {
     int to_child[2];
     int from_child[2];
     if (pipe(to_child) != 0 || pipe(from_child) != 0) throw std::runtime_error("pipe failed");
-    std::vector<std::string> args = {CADENZA_NODE, CADENZA_S3RVER_SCRIPT, folder_.path().string()};
+    std::vector<std::string> args = {CADENZA_NODE, CADENZA_S3RVER_SCRIPT};
+    if (fail_every > 0) args.push_back("--fail-every=" + std::to_string(fail_every));
+    args.push_back(folder_.path().string());
     args.insert(args.end(), buckets.begin(), buckets.end());
     pid_ = fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
