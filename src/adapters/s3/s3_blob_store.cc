@@ -1,6 +1,7 @@
 #include "adapters/s3/s3_blob_store.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "adapters/s3/s3_client.h"
 #include "adapters/s3/s3_crypto.h"
@@ -52,7 +53,8 @@ void CheckOptions(const S3Options& options) {
 
 class S3BlobStore final : public BlobStore {
  public:
-  S3BlobStore(const S3Options& options, const Clock& clock) : client_(options), clock_(clock) {}
+  S3BlobStore(const S3Options& options, const Clock& clock)
+      : client_ptr_(std::make_shared<const S3Client>(options)), client_(*client_ptr_), clock_(clock) {}
 
   void CheckBucket() const;
 
@@ -71,7 +73,7 @@ class S3BlobStore final : public BlobStore {
     std::string name = client_.location().ObjectName(key);
     std::optional<BlobInfo> info = Head(name);
     if (!info) return nullptr;
-    return std::make_unique<s3::S3BlobReader>(client_, std::move(name), info->size,
+    return std::make_unique<s3::S3BlobReader>(client_ptr_, std::move(name), info->size,
                                               info->version);
   }
 
@@ -125,7 +127,9 @@ class S3BlobStore final : public BlobStore {
   s3::ListPage ListObjects(const std::string& name_prefix, const std::string& start_after,
                            int max_keys) const;
 
-  S3Client client_;
+  // Shared with the readers, which may outlive the store.
+  const std::shared_ptr<const S3Client> client_ptr_;
+  const S3Client& client_;
   const Clock& clock_;
 };
 

@@ -16,6 +16,8 @@
 // - Transient failures (connection errors, timeouts, 5xx, 429) are retried up to
 //   `max_attempts` with exponential backoff and jitter, then reported as Error(kUnavailable)
 //   with the reason (the S3 error code and message when there is one, never the secret key).
+// - A missing object must answer 404, which S3 does only when the credentials may also list
+//   the bucket (s3:ListBucket); without it a missing object is a 403, reported as unavailable.
 // - Grants are pre-signed URLs to the bucket (absolute), living at most `max_grant_lifetime`.
 //   A pre-signed PUT cannot state a size limit: a write grant's max_bytes is not enforced by
 //   the URL, so whoever claims the upload must check the stored size (Stat) against it.

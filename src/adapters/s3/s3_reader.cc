@@ -13,9 +13,12 @@ constexpr std::size_t kReadAhead = 256u << 10;
 
 }  // namespace
 
-S3BlobReader::S3BlobReader(const S3Client& client, std::string object_name, std::int64_t size,
-                           std::string etag)
-    : client_(client), object_name_(std::move(object_name)), size_(size), etag_(std::move(etag)) {}
+S3BlobReader::S3BlobReader(std::shared_ptr<const S3Client> client, std::string object_name,
+                           std::int64_t size, std::string etag)
+    : client_(std::move(client)),
+      object_name_(std::move(object_name)),
+      size_(size),
+      etag_(std::move(etag)) {}
 
 std::size_t S3BlobReader::ReadAt(std::int64_t offset, char* out, std::size_t n) {
   if (offset < 0) throw std::invalid_argument("negative offset");
@@ -42,7 +45,7 @@ std::size_t S3BlobReader::Fetch(std::int64_t offset, std::size_t length, char* o
   const std::string what = "S3 GET " + object_name_;
   S3Call call;
   call.method = "GET";
-  call.path = client_.location().ObjectPath(object_name_);
+  call.path = client_->location().ObjectPath(object_name_);
   call.headers = {
       {"Range", "bytes=" + std::to_string(offset) + "-" +
                     std::to_string(offset + static_cast<std::int64_t>(length) - 1)},
@@ -50,13 +53,13 @@ std::size_t S3BlobReader::Fetch(std::int64_t offset, std::size_t length, char* o
   call.sink = out;
   call.sink_capacity = length;
   call.moves_body = true;
-  HttpResponse response = client_.Send(call, what);
+  HttpResponse response = client_->Send(call, what);
   if (response.status == 412 || response.status == 404) {
     throw Error(ErrorCode::kUnavailable,
                 what + ": the blob was replaced or removed since it was opened");
   }
   if (response.status != 206 && !(response.status == 200 && offset == 0)) {
-    throw client_.Failure(what, response);
+    throw client_->Failure(what, response);
   }
   // Stores that ignore If-Match still name the version they sent.
   if (UnquoteETag(response.Header("etag")) != etag_) {

@@ -214,6 +214,15 @@ TEST(S3BlobStoreTest, AReaderNeverMixesVersions) {
   EXPECT_NE(std::string(error.what()).find("replaced"), std::string::npos) << error.what();
 }
 
+TEST(S3BlobStoreTest, AReaderOutlivesItsStore) {
+  S3rverProcess server({"music"});
+  std::unique_ptr<BlobStore> store = OpenS3BlobStore(server.Options("music"));
+  store->Put("k", "kept bytes");
+  std::unique_ptr<BlobReader> reader = store->Open("k");
+  store.reset();
+  EXPECT_EQ(ReadAll(*reader), "kept bytes");
+}
+
 TEST(S3BlobStoreTest, KeysLiveUnderTheStorePrefix) {
   S3rverProcess server({"music"});
   std::unique_ptr<BlobStore> prefixed = OpenS3BlobStore(server.Options("music", "cadenza/prod"));
