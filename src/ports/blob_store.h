@@ -1,8 +1,8 @@
 #pragma once
 // Object storage for audio and images, apart from the database. Keys: see domain/blob_key.h.
 // Implementations: adapters/localfs (a folder; its URLs are Cadenza's own signed /blobs URLs);
-// S3-compatible stores later (pre-signed bucket URLs). Every implementation must pass the
-// conformance suite in tests/unit/blob_store/.
+// adapters/s3 (S3-compatible object storage; its URLs are pre-signed bucket URLs). Every
+// implementation must pass the conformance suite in tests/unit/blob_store/.
 //
 // The port speaks of bytes and keys only: a store may be a local folder or a remote service,
 // so nothing here assumes a shared filesystem. Callers that need a local file (the transcoder

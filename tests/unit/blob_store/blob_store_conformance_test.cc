@@ -13,11 +13,13 @@
 #include <vector>
 
 #include "adapters/localfs/local_blob_store.h"
+#include "adapters/s3/s3_blob_store.h"
 #include "domain/error.h"
 #include "ports/blob_store.h"
 #include "services/blob_files.h"
 #include "services/url_signer.h"
 #include "unit/support/in_memory_blob_store.h"
+#include "unit/support/s3rver_process.h"
 #include "unit/support/test_fixtures.h"
 #include "unit/support/error_from.h"
 
@@ -72,6 +74,24 @@ class FaultyMemoryStore final : public StoreUnderTest {
   FaultyBlobStore faulty_{inner_};
 };
 
+// An S3 store on s3rver. One server per test process (started at the first use), each store
+// under a key prefix of its own; small parts so that puts above 48 KiB go up in parts.
+class S3Store final : public StoreUnderTest {
+ public:
+  S3Store() {
+    static test_support::S3rverProcess server({"conformance"});
+    static int stores = 0;
+    S3Options options = server.Options("conformance", "store-" + std::to_string(++stores));
+    options.multipart_threshold = 48 << 10;
+    options.part_size = 32 << 10;
+    store_ = OpenS3BlobStore(options, clock);
+  }
+  BlobStore& store() override { return *store_; }
+
+ private:
+  std::unique_ptr<BlobStore> store_;
+};
+
 struct NamedStore {
   const char* name;
   std::function<std::unique_ptr<StoreUnderTest>()> make;
@@ -82,6 +102,7 @@ const NamedStore kStores[] = {
     {"Local", [] { return std::make_unique<LocalStore>(); }},
     {"InMemory", [] { return std::make_unique<MemoryStore>(); }},
     {"FaultWrapper", [] { return std::make_unique<FaultyMemoryStore>(); }},
+    {"S3", [] { return std::make_unique<S3Store>(); }},
 };
 
 std::string ReadAll(BlobReader& reader) {
