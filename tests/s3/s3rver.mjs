@@ -1,7 +1,9 @@
 // Starts s3rver on a free loopback port, serving a folder of its own, for the S3 store's tests.
-// Usage: node s3rver.mjs [--fail-every=N] DIRECTORY [BUCKET...]
+// Usage: node s3rver.mjs [--fail-every=N] [--port=N] [--until-signal] DIRECTORY [BUCKET...]
 // Prints {"port": N} on one line once it listens (the buckets created), and stops when its
-// standard input closes, so it never outlives the test process that started it.
+// standard input closes, so it never outlives the test process that started it; with
+// --until-signal it runs until SIGTERM instead (deploy/local-cluster.sh runs it so). --port
+// picks the port (default: any free one).
 // With --fail-every=N the port is a proxy in front of s3rver that answers requests 1, N+1,
 // 2N+1, ... with 503 SlowDown instead of passing them on (before reading a body that waits
 // for 100-continue), to test retries.
@@ -21,16 +23,18 @@ for (const name of ['createCipheriv', 'createDecipheriv']) {
 }
 
 const args = process.argv.slice(2);
-const failOption = args.find((arg) => arg.startsWith('--fail-every='));
-const failEvery = failOption ? Number(failOption.split('=')[1]) : 0;
-const [directory, ...buckets] = args.filter((arg) => arg !== failOption);
-if (!directory || Number.isNaN(failEvery)) {
-  console.error('usage: node s3rver.mjs [--fail-every=N] DIRECTORY [BUCKET...]');
+const option = (name) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+const failEvery = Number(option('fail-every') ?? 0);
+const listenPort = Number(option('port') ?? 0);
+const untilSignal = args.includes('--until-signal');
+const [directory, ...buckets] = args.filter((arg) => !arg.startsWith('--'));
+if (!directory || Number.isNaN(failEvery) || Number.isNaN(listenPort)) {
+  console.error('usage: node s3rver.mjs [--fail-every=N] [--port=N] [--until-signal] DIRECTORY [BUCKET...]');
   process.exit(2);
 }
 const server = new S3rver({
   address: '127.0.0.1',
-  port: 0,
+  port: failEvery > 0 ? 0 : listenPort,
   // Virtual-host style requests name the bucket as <bucket>.s3.localhost.
   serviceEndpoint: 'localhost',
   directory,
@@ -76,7 +80,7 @@ function startFlakyProxy(upstreamPort) {
     res.writeContinue();
     forward(req, res);
   });
-  return new Promise((resolve) => proxy.listen(0, '127.0.0.1', () => resolve(proxy)));
+  return new Promise((resolve) => proxy.listen(listenPort, '127.0.0.1', () => resolve(proxy)));
 }
 
 const proxy = failEvery > 0 ? await startFlakyProxy(port) : null;
@@ -86,6 +90,11 @@ const stop = async () => {
   await server.close();
   process.exit(0);
 };
-process.stdin.on('end', stop);
-process.stdin.on('error', stop);
-process.stdin.resume();
+if (untilSignal) {
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+} else {
+  process.stdin.on('end', stop);
+  process.stdin.on('error', stop);
+  process.stdin.resume();
+}

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const kPgBin = process.env.CADENZA_PG_BIN ?? '/usr/lib/postgresql/15/bin';
-const kS3rver = fileURLToPath(new URL('../../s3/node_modules/s3rver/bin/s3rver.js', import.meta.url));
+const kS3Launcher = fileURLToPath(new URL('../../s3/s3rver.mjs', import.meta.url));
 // s3rver's built-in key pair (it checks the key id, not the signature).
 export const kS3Credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
@@ -107,42 +107,41 @@ export class PostgresCluster {
 export class S3Server {
   static async start() {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cadenza-s3-'));
-    const port = await freePort();
-    const proc = spawn(process.execPath, [kS3rver, '--directory', dir, '--address', '127.0.0.1',
-      '--port', String(port), '--silent', '--no-vhost-buckets'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // The launcher stops when its standard input closes: it never outlives this process.
+    const proc = spawn(process.execPath, [kS3Launcher, dir], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     proc.stderr.on('data', (chunk) => { stderr += chunk; });
+    const port = await new Promise((resolve, reject) => {
+      let stdout = '';
+      proc.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        const line = stdout.split('\n')[0];
+        if (stdout.includes('\n')) resolve(JSON.parse(line).port);
+      });
+      proc.on('exit', (code) => reject(new Error(`s3rver exited (${code}): ${stderr}`)));
+    });
     const server = new S3Server(dir, port, proc);
     cleanups.push(() => server.stopSync());
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      try {
-        const res = await fetch(`${server.endpoint}/`, { signal: AbortSignal.timeout(1000) });
-        await res.arrayBuffer();
-        return server;
-      } catch { /* not listening yet */ }
-      if (proc.exitCode !== null || Date.now() > deadline) {
-        server.stopSync();
-        throw new Error(`s3rver did not start on port ${port}: ${stderr}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    return server;
   }
 
   constructor(dir, port, proc) {
     Object.assign(this, { dir, port, proc, buckets: 0, endpoint: `http://127.0.0.1:${port}` });
   }
 
-  // A new empty bucket (s3rver takes an unsigned PUT of the bucket from its own key pair's
-  // clients; it does not check signatures).
+  // A new empty bucket (s3rver checks the key id of a request, not its signature).
   async createBucket() {
     const name = `cadenza-${process.pid}-${++this.buckets}`;
     const res = await fetch(`${this.endpoint}/${name}`, {
       method: 'PUT',
-      headers: { authorization: `AWS ${kS3Credentials.accessKeyId}:unchecked` },
+      headers: {
+        'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+        'x-amz-date': new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, ''),
+        authorization: `AWS4-HMAC-SHA256 Credential=${kS3Credentials.accessKeyId}/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0`,
+      },
     });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`creating bucket ${name}: ${res.status}`);
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`creating bucket ${name}: ${res.status} ${text}`);
     return name;
   }
 
