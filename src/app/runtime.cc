@@ -14,7 +14,6 @@
 #include "adapters/localfs/local_blob_store.h"
 #include "adapters/localfs/secret_file.h"
 #include "adapters/sodium/argon2id_password_hasher.h"
-#include "adapters/sqlite/sqlite_catalog.h"
 #include "api/blob_routes.h"
 #include "api/common.h"
 #include "api/cover_routes.h"
@@ -23,6 +22,7 @@
 #include "api/routes.h"
 #include "api/web_routes.h"
 #include "app/embedded_web_app.h"
+#include "app/storage.h"
 #include "http/static_assets.h"
 #include "services/account_service.h"
 #include "services/attempt_throttle.h"
@@ -145,7 +145,7 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
                              ec.message());
   }
   WarnIfOthersCanRead(config_.data_dir);
-  catalog_ = OpenSqliteCatalog(config_.DatabaseFile());
+  catalog_ = OpenCatalog(config_);
   int applied = catalog_->Migrate();
   if (applied > 0) spdlog::info("applied {} database migration(s)", applied);
 
@@ -157,12 +157,10 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   url_signer_ = std::make_unique<UrlSigner>(url_secret, clock_);
 
   // The local store's grants are /blobs URLs signed with url.key; local_blob_endpoint_ (below)
-  // serves them with the same signer.
-  auto local_blobs = std::make_unique<LocalBlobStore>(
-      config_.BlobDirectory(),
-      LocalBlobUrls{std::string(api::kBlobRoutePrefix), url_signer_.get()});
-  local_blobs_ = local_blobs.get();
-  blob_store_ = std::move(local_blobs);
+  // serves them with the same signer. An S3 store signs its own URLs.
+  OpenedBlobStore blobs = OpenBlobStore(config_, url_signer_.get());
+  local_blobs_ = blobs.local;
+  blob_store_ = std::move(blobs.store);
 
   password_hasher_ = std::make_unique<Argon2idPasswordHasher>();
   ids_ = std::make_unique<IdGenerator>(clock_);

@@ -44,6 +44,10 @@ void CheckOptions(const S3Options& options) {
   if (options.part_size < 1 || options.multipart_threshold < 0) {
     refuse("part_size", "the S3 part size must be positive and the threshold not negative");
   }
+  if (options.read_grant_period.count() < 0 ||
+      options.read_grant_period > options.max_grant_lifetime / 2) {
+    refuse("read_grant_period", "the read grant period must be 0 or at most half the grant lifetime");
+  }
   if (options.max_attempts < 1) refuse("max_attempts", "max_attempts must be at least 1");
   if (options.timeout.count() < 1) refuse("timeout", "the S3 timeout must be positive");
   if (options.max_grant_lifetime.count() < 1 || options.max_grant_lifetime.count() > 604800) {
@@ -51,10 +55,18 @@ void CheckOptions(const S3Options& options) {
   }
 }
 
+S3Options PublicOptions(S3Options options) {
+  if (!options.public_endpoint.empty()) options.endpoint = options.public_endpoint;
+  return options;
+}
+
 class S3BlobStore final : public BlobStore {
  public:
   S3BlobStore(const S3Options& options, const Clock& clock)
-      : client_ptr_(std::make_shared<const S3Client>(options)), client_(*client_ptr_), clock_(clock) {}
+      : client_ptr_(std::make_shared<const S3Client>(options)),
+        client_(*client_ptr_),
+        public_location_(PublicOptions(options)),
+        clock_(clock) {}
 
   void CheckBucket() const;
 
@@ -130,6 +142,7 @@ class S3BlobStore final : public BlobStore {
   // Shared with the readers, which may outlive the store.
   const std::shared_ptr<const S3Client> client_ptr_;
   const S3Client& client_;
+  const s3::S3Location public_location_;  // where grants send clients
   const Clock& clock_;
 };
 
@@ -233,16 +246,22 @@ void S3BlobStore::RemovePrefix(std::string_view prefix) {
 BlobGrant S3BlobStore::Grant(const BlobGrantRequest& request) {
   CheckKey(request.key);
   const std::int64_t now_seconds = clock_.Now() / 1000;
-  const std::int64_t wanted = (request.expires_at - now_seconds * 1000) / 1000;
+  std::int64_t signed_at = now_seconds;
+  std::int64_t expires = request.expires_at / 1000;
+  const std::int64_t period = client_.options().read_grant_period.count();
+  if (request.access == BlobAccess::kRead && period > 0) {
+    signed_at = now_seconds - now_seconds % period;
+    expires = (expires + period - 1) / period * period;
+  }
   const std::int64_t lifetime =
-      std::clamp<std::int64_t>(wanted, 1, client_.options().max_grant_lifetime.count());
+      std::clamp<std::int64_t>(expires - signed_at, 1, client_.options().max_grant_lifetime.count());
   BlobGrant grant;
   grant.access = request.access;
   grant.method = std::string(GrantMethod(request.access));
-  grant.url = s3::PresignedObjectUrl(client_.location(), client_.credentials(), grant.method,
-                                     client_.location().ObjectName(request.key), {}, now_seconds,
+  grant.url = s3::PresignedObjectUrl(public_location_, client_.credentials(), grant.method,
+                                     client_.location().ObjectName(request.key), {}, signed_at,
                                      lifetime);
-  grant.expires_at = (now_seconds + lifetime) * 1000;
+  grant.expires_at = (signed_at + lifetime) * 1000;
   grant.max_bytes = request.access == BlobAccess::kWrite ? request.max_bytes : 0;
   return grant;
 }

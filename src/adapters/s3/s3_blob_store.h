@@ -18,7 +18,8 @@
 //   with the reason (the S3 error code and message when there is one, never the secret key).
 // - A missing object must answer 404, which S3 does only when the credentials may also list
 //   the bucket (s3:ListBucket); without it a missing object is a 403, reported as unavailable.
-// - Grants are pre-signed URLs to the bucket (absolute), living at most `max_grant_lifetime`.
+// - Grants are pre-signed URLs to the bucket (absolute, at `public_endpoint` when set), living
+//   at most `max_grant_lifetime`; read grants are quantized to `read_grant_period`.
 //   A pre-signed PUT cannot state a size limit: a write grant's max_bytes is not enforced by
 //   the URL, so whoever claims the upload must check the stored size (Stat) against it.
 #include <chrono>
@@ -46,6 +47,13 @@ struct S3Options {
   std::chrono::milliseconds timeout{30000};
   int max_attempts = 4;  // retries with exponential backoff + jitter on 5xx, 429, timeouts, connection errors
   std::chrono::seconds max_grant_lifetime{7 * 24 * 3600};  // SigV4 allows 1..604800 s
+  // The base URL clients reach the store at when it is not `endpoint` (a CDN or edge that
+  // passes requests on with their Host header); grants name it. Empty: `endpoint`.
+  std::string public_endpoint;
+  // Read grants are signed at the start of the current period and expire at the end of the
+  // period in which the requested expiry falls, so every client asking within one period for
+  // one key gets the same URL, which an edge can then cache whole. 0: signed at the moment.
+  std::chrono::seconds read_grant_period{3600};
 };
 
 // Checks the bucket at once (HeadBucket): Error(kUnavailable) with a clear message when the

@@ -12,6 +12,7 @@
 
 #include "domain/error.h"
 #include "unit/support/s3rver_process.h"
+#include "unit/support/test_fixtures.h"
 
 namespace cadenza {
 namespace {
@@ -331,6 +332,7 @@ TEST(S3BlobStoreTest, GrantsAreCappedAtTheLongestLifetime) {
   S3rverProcess server({"music"});
   S3Options options = server.Options("music");
   options.max_grant_lifetime = std::chrono::seconds(3600);
+  options.read_grant_period = std::chrono::seconds(0);
   std::unique_ptr<BlobStore> store = OpenS3BlobStore(options);
   SystemClock clock;
   BlobGrantRequest read;
@@ -341,6 +343,42 @@ TEST(S3BlobStoreTest, GrantsAreCappedAtTheLongestLifetime) {
   EXPECT_NE(grant.url.find("X-Amz-Expires=3600&"), std::string::npos) << grant.url;
   EXPECT_LE(grant.expires_at, clock.Now() + 3600 * 1000);
   EXPECT_GE(grant.expires_at, before - 1000 + 3600 * 1000);
+}
+
+// Listeners who start a track within one period get byte-identical URLs, so an edge cache
+// keyed on the whole URL serves them all from one fetch; the expiry never falls short.
+TEST(S3BlobStoreTest, ReadGrantsWithinOnePeriodAreIdenticalAndNameThePublicEndpoint) {
+  S3rverProcess server({"music"});
+  S3Options options = server.Options("music");
+  options.public_endpoint = "https://edge.example.org:8443";
+  options.read_grant_period = std::chrono::seconds(3600);
+  const Timestamp period_start = 1'800'000'000'000 - 1'800'000'000'000 % 3'600'000;
+  test_support::ManualClock clock(period_start + 60'000);
+  std::unique_ptr<BlobStore> store = OpenS3BlobStore(options, clock);
+  auto grant_for_six_hours = [&] {
+    BlobGrantRequest read;
+    read.key = "renditions/t1/j-1/aac_160/seg-00001.m4s";
+    read.expires_at = clock.Now() + 6 * 3'600'000;
+    BlobGrant grant = store->Grant(read);
+    EXPECT_GE(grant.expires_at, read.expires_at);
+    EXPECT_LE(grant.expires_at, read.expires_at + 3'600'000);
+    return grant.url;
+  };
+  const std::string first = grant_for_six_hours();
+  EXPECT_EQ(first.rfind("https://edge.example.org:8443/music/renditions/t1/j-1/aac_160/seg-00001.m4s?", 0), 0u)
+      << first;
+  clock.Advance(std::chrono::minutes(50));
+  EXPECT_EQ(grant_for_six_hours(), first) << "same period, same URL";
+  clock.Advance(std::chrono::minutes(10));
+  EXPECT_NE(grant_for_six_hours(), first) << "a new period signs anew";
+
+  BlobGrantRequest write;
+  write.access = BlobAccess::kWrite;
+  write.key = "originals/u1";
+  write.expires_at = clock.Now() + 600'000;
+  write.max_bytes = 100;
+  EXPECT_NE(store->Grant(write).url.find("X-Amz-Expires=600&"), std::string::npos)
+      << "upload URLs are signed at the moment, for exactly their lifetime";
 }
 
 TEST(S3BlobStoreTest, VirtualHostStyleAddressesTheBucketByName) {

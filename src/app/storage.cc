@@ -1,0 +1,66 @@
+#include "app/storage.h"
+
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "adapters/localfs/local_blob_store.h"
+#include "adapters/s3/s3_blob_store.h"
+#include "adapters/sqlite/sqlite_catalog.h"
+#include "api/blob_routes.h"
+#include "app/storage_config.h"
+#include "domain/error.h"
+
+namespace cadenza::app {
+
+namespace {
+
+S3Options S3OptionsFrom(const Config& config) {
+  S3Location location = ParseS3Url(config.blob_store_url);
+  S3Options options;
+  options.bucket = location.bucket;
+  options.prefix = location.prefix;
+  options.endpoint = config.s3_endpoint;
+  options.public_endpoint = config.s3_public_endpoint;
+  options.region = config.s3_region;
+  options.path_style = config.s3_path_style;
+  options.access_key_id = config.s3_access_key_id;
+  options.secret_access_key = config.s3_secret_access_key;
+  return options;
+}
+
+}  // namespace
+
+std::unique_ptr<Catalog> OpenCatalog(const Config& config) {
+  if (!config.database_url.empty()) {
+    throw std::runtime_error("database_url: PostgreSQL is not available in this build yet");
+  }
+  return OpenSqliteCatalog(config.DatabaseFile());
+}
+
+OpenedBlobStore OpenBlobStore(const Config& config, const BlobGrantSigner* signer) {
+  OpenedBlobStore opened;
+  if (config.blob_store_url.empty()) {
+    auto local = std::make_unique<LocalBlobStore>(
+        config.BlobDirectory(), LocalBlobUrls{std::string(api::kBlobRoutePrefix), signer});
+    opened.local = local.get();
+    opened.store = std::move(local);
+    return opened;
+  }
+  if (config.s3_access_key_id.empty() || config.s3_secret_access_key.empty()) {
+    throw std::runtime_error("blob_store_url " + config.blob_store_url +
+                             " needs s3_access_key_id and s3_secret_access_key (or "
+                             "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)");
+  }
+  try {
+    opened.store = OpenS3BlobStore(S3OptionsFrom(config));
+  } catch (const Error& e) {
+    throw std::runtime_error("cannot open the blob store " + config.blob_store_url + ": " + e.what());
+  }
+  spdlog::info("blob store: {} at {}", config.blob_store_url,
+               config.s3_endpoint.empty() ? "AWS" : config.s3_endpoint);
+  return opened;
+}
+
+}  // namespace cadenza::app
