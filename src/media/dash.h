@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "domain/media.h"
+#include "media/layout.h"
 
 namespace cadenza {
 
@@ -18,6 +19,9 @@ namespace cadenza {
 // mediaPresentationDuration is the longest Representation's timeline; minBufferTime is the
 // longest segment rounded up to whole seconds. Progressive renditions are skipped.
 // Throws std::invalid_argument for a timescale <= 0 or segments not numbered 0..n-1.
-std::string DashManifest(const std::vector<Rendition>& renditions);
+// With `url_for` (media/layout.h), each Representation has a SegmentList instead of the
+// SegmentTemplate: the same timeline, an Initialization and one SegmentURL per segment whose
+// URLs are those `url_for` returns for their blob keys (XML-escaped).
+std::string DashManifest(const std::vector<Rendition>& renditions, const BlobUrlFor& url_for = {});
 
 }  // namespace cadenza

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "domain/media.h"
+#include "media/layout.h"
 
 namespace cadenza {
 
@@ -24,6 +25,8 @@ std::string HlsMasterPlaylist(const std::vector<Rendition>& renditions);
 // #EXT-X-TARGETDURATION = the longest segment rounded up to whole seconds (at least 1).
 // Throws std::invalid_argument for a progressive rendition, a timescale <= 0, or segments
 // not numbered 0..n-1 in order (their URIs and DASH's $Number$ must agree).
-std::string HlsMediaPlaylist(const Rendition& rendition);
+// With `url_for` (media/layout.h), the #EXT-X-MAP URI and every segment URI are the URLs it
+// returns for the init's and segments' blob keys instead of relative names.
+std::string HlsMediaPlaylist(const Rendition& rendition, const BlobUrlFor& url_for = {});
 
 }  // namespace cadenza
