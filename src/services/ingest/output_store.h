@@ -20,11 +20,18 @@ namespace cadenza {
 std::filesystem::path CopyOriginalToLocal(BlobStore& blobs, std::string_view key,
                                           const std::filesystem::path& folder);
 
-// Stores each file under its key, in order, calling `before_each` first (it throws to stop:
-// files stored so far stay, under the attempt's prefix, for the caller to queue for deletion).
-// Each file is handed over as takeable (a store on the same filesystem renames it into place),
-// so callers must not need it afterwards. Throws what the store throws.
+// How many files StoreOutputs puts at once: a remote store's round trips, not bandwidth,
+// bound the put of a small segment, and a few at once hide them without flooding the store.
+inline constexpr int kParallelOutputPuts = 4;
+
+// Stores each file under its key, up to `parallel` (at least 1) at once on threads of its
+// own, calling `before_each` before each put (it throws to stop). The first exception, from
+// `before_each` or a put, stops the rest: no new put starts, the puts under way finish, and
+// it is rethrown once every thread has ended; files stored so far stay, under the attempt's
+// prefix, for the caller to queue for deletion. Each file is handed over as takeable (a store
+// on the same filesystem renames it into place), so callers must not need it afterwards.
+// `before_each` must be thread-safe. Throws what the store throws.
 void StoreOutputs(BlobStore& blobs, const std::vector<OutputFile>& files,
-                  const std::function<void()>& before_each);
+                  const std::function<void()>& before_each, int parallel = kParallelOutputPuts);
 
 }  // namespace cadenza
