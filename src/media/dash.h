@@ -3,7 +3,7 @@
 // renditions: the same segments HLS serves. Generated from the database rows on every
 // request. URLs are relative ("aac_160/init.mp4", "aac_160/seg-00000.m4s" through
 // SegmentTemplate), so they resolve against the MPD's URL, which carries the media token in
-// its path. Pure: no I/O, thread-safe.
+// its path; or, given a BlobUrlFor, the absolute URLs it returns. Pure: no I/O, thread-safe.
 #include <string>
 #include <vector>
 

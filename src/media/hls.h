@@ -3,7 +3,8 @@
 // database rows on every request. URIs are relative: the master names
 // "aac_160/playlist.m3u8", a media playlist names "init.mp4" and "seg-00000.m4s", so they
 // resolve against the URL the playlist was fetched from (which carries the media token in its
-// path). Pure: no I/O, thread-safe.
+// path), unless a media playlist is given a BlobUrlFor (a store's own URLs). Pure: no I/O,
+// thread-safe.
 #include <string>
 #include <vector>
 

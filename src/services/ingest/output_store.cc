@@ -14,6 +14,7 @@
 #include "base/mutex.h"
 
 #include "services/audio_sniff.h"
+#include "services/ingest/attempt.h"
 #include "services/blob_files.h"
 
 namespace cadenza {
@@ -77,11 +78,17 @@ class PutQueue {
 }  // namespace
 
 std::filesystem::path CopyOriginalToLocal(BlobStore& blobs, std::string_view key,
+                                          std::int64_t claimed_size,
                                           const std::filesystem::path& folder) {
   std::unique_ptr<BlobReader> reader = blobs.Open(key);
   if (!reader) {
     throw std::runtime_error("the original upload " + std::string(key) +
                              " is missing from the blob store");
+  }
+  if (blobs.ServesClientsDirectly() && reader->size() != claimed_size) {
+    throw PermanentFailure{"the uploaded file was replaced after the track was created (" +
+                           std::to_string(reader->size()) + " bytes instead of " +
+                           std::to_string(claimed_size) + "); upload it again"};
   }
   std::filesystem::path local =
       folder / ("original" + ExtensionFor(ReadBlobHead(*reader, kAudioSniffBytes)));

@@ -2,6 +2,7 @@
 // Every call the ingest worker makes on the BlobStore: copying a track's original to a local
 // file for the transcoder, and storing the attempt's outputs. Blocking; thread-safe as the
 // store is.
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string_view>
@@ -12,12 +13,16 @@
 
 namespace cadenza {
 
-// Copies the blob `key` to `folder`/original<ext> and returns that path; the extension comes
-// from the blob's first bytes (services/audio_sniff.h), never from anything the uploader sent,
-// since a few formats (MP3 without ID3, raw AAC) probe better with it. Throws
-// std::runtime_error when the blob is missing or the file cannot be written, and what the
-// store throws.
+// Copies the blob `key` to `folder`/original<ext> and returns that path, streaming it in
+// chunks (never whole in memory); the extension comes from the blob's first bytes
+// (services/audio_sniff.h), never from anything the uploader sent, since a few formats (MP3
+// without ID3, raw AAC) probe better with it. Throws std::runtime_error when the blob is
+// missing or the file cannot be written, and what the store throws. With a store that serves
+// clients directly, whose pre-signed PUT still works after the claim until it expires, a blob
+// whose size is not `claimed_size` (the size the claim recorded) was replaced since: it is
+// not copied, and PermanentFailure (attempt.h) says so.
 std::filesystem::path CopyOriginalToLocal(BlobStore& blobs, std::string_view key,
+                                          std::int64_t claimed_size,
                                           const std::filesystem::path& folder);
 
 // How many files StoreOutputs puts at once: a remote store's round trips, not bandwidth,

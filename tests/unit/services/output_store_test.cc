@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "domain/error.h"
+#include "services/ingest/attempt.h"
 #include "unit/support/error_from.h"
 #include "unit/support/in_memory_blob_store.h"
 #include "unit/support/test_fixtures.h"
@@ -173,6 +174,27 @@ TEST_F(OutputStoreTest, AnExceptionFromTheCheckBeforeAPutStopsTheRest) {
   checks = 0;
   EXPECT_THROW(StoreOutputs(store_, Files(20), lease_gone_at_third), LeaseGone);
   EXPECT_EQ(store_.running(), 0);
+}
+
+// A direct store's PUT URL still works after the claim: a replaced original is not copied.
+TEST_F(OutputStoreTest, OriginalOfAnotherSizeThanClaimedIsRefused) {
+  inner_.Put("originals/one", "fLaC and some more bytes");
+  const std::int64_t size = 24;
+  std::filesystem::path copied = CopyOriginalToLocal(inner_, "originals/one", size, dir_.path());
+  EXPECT_EQ(copied, dir_.path() / "original.flac");
+  EXPECT_EQ(static_cast<std::int64_t>(std::filesystem::file_size(copied)), size);
+
+  std::filesystem::path other = dir_.path() / "other";
+  std::filesystem::create_directories(other);
+  try {
+    CopyOriginalToLocal(inner_, "originals/one", size - 1, other);
+    ADD_FAILURE() << "a replaced original was copied";
+  } catch (const PermanentFailure& failure) {
+    EXPECT_EQ(failure.reason,
+              "the uploaded file was replaced after the track was created (24 bytes instead of "
+              "23); upload it again");
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(other));
 }
 
 }  // namespace
