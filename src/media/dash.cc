@@ -143,7 +143,9 @@ std::string DashManifest(const std::vector<Rendition>& renditions, const BlobUrl
 
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<MPD" + Attribute("xmlns", "urn:mpeg:dash:schema:mpd:2011") +
-         Attribute("profiles", "urn:mpeg:dash:profile:isoff-live:2011") +
+         // The live profile requires SegmentTemplate; the main profile admits SegmentList.
+         Attribute("profiles", url_for ? "urn:mpeg:dash:profile:isoff-main:2011"
+                                       : "urn:mpeg:dash:profile:isoff-live:2011") +
          Attribute("type", "static") + Attribute("mediaPresentationDuration", duration) +
          Attribute("minBufferTime", "PT" + std::to_string(longest_segment_seconds) + "S") +
          ">\n";

@@ -79,6 +79,9 @@ TEST(BlobUrlsTest, DashListsEverySegmentByItsEscapedUrl) {
   };
   EXPECT_EQ(timeline(mpd), timeline(relative));
   EXPECT_NE(mpd.find("<SegmentList timescale=\"48000\" startNumber=\"0\">"), std::string::npos);
+  EXPECT_NE(mpd.find("profiles=\"urn:mpeg:dash:profile:isoff-main:2011\""), std::string::npos);
+  EXPECT_NE(relative.find("profiles=\"urn:mpeg:dash:profile:isoff-live:2011\""),
+            std::string::npos);
 }
 
 }  // namespace
