@@ -72,7 +72,8 @@ TEST(BlobUrlsTest, DashListsEverySegmentByItsEscapedUrl) {
   const std::string relative = DashManifest(renditions);
   auto timeline = [](const std::string& text) {
     std::string out;
-    for (std::size_t at = text.find("<S "); at != std::string::npos; at = text.find("<S ", at + 1)) {
+    for (std::size_t at = text.find("<S "); at != std::string::npos;
+         at = text.find("<S ", at + 1)) {
       out += text.substr(at, text.find('>', at) - at) + "\n";
     }
     return out;

@@ -108,7 +108,8 @@ class InMemoryBlobStore final : public BlobStore {
     if (style_ == GrantStyle::kDirect) {
       const Timestamp now = clock_.Now();
       grant.expires_at = std::min(request.expires_at, now + kDirectGrantCap);
-      const std::string seconds = std::to_string(std::max<Timestamp>(0, grant.expires_at - now) / 1000);
+      const std::string seconds =
+          std::to_string(std::max<Timestamp>(0, grant.expires_at - now) / 1000);
       char signature[17];
       std::snprintf(signature, sizeof signature, "%016zx",
                     std::hash<std::string>{}(grant.method + "\n" + request.key + "\n" +
