@@ -40,6 +40,15 @@ http::Response ServeCover(const http::Request& request, CatalogService& catalog)
   CoverFile cover = catalog.OpenCover(album_id, version, *size);
 
   http::Response response;
+  if (cover.direct) {
+    // The store serves the bytes. The redirect may be kept a minute, far less than the
+    // kCoverGrantTtl its URL lasts, so no cache hands out an expired URL.
+    response.status = 302;
+    response.SetHeader("Location", cover.direct->url);
+    response.SetHeader("Cache-Control", "public, max-age=60");
+    response.SetHeader("Access-Control-Allow-Origin", "*");
+    return response;
+  }
   const std::string etag = BlobEntityTag(cover.blob_key, cover.size);
   response.SetHeader("Cache-Control", "public, max-age=31536000, immutable");
   response.SetHeader("ETag", etag);

@@ -126,7 +126,13 @@ boost::json::object StreamUrlsJson(const StreamGrant& grant, std::string_view ba
     return std::string(base) + MediaFilePath(grant.token, grant.track_id, file);
   };
   boost::json::object progressive;
-  for (const auto& [rendition, file] : grant.progressive) progressive[rendition] = url(file);
+  for (std::size_t i = 0; i < grant.progressive.size(); ++i) {
+    const auto& [rendition, file] = grant.progressive[i];
+    // A direct store's own URL when there is one: its bytes never pass through /media.
+    progressive[rendition] = i < grant.progressive_direct.size()
+                                 ? GrantUrl(grant.progressive_direct[i], base)
+                                 : url(file);
+  }
   return boost::json::object{{"trackUrl", url(grant.hls_master)},
                              {"albumId", grant.album_id},
                              {"title", grant.title},

@@ -27,7 +27,8 @@ boost::json::object ToJson(const Playlist& playlist);  // {id, ownerId, name, de
 // The body of GET /api/v1/tracks/{id}/stream: {trackUrl (the HLS master, the adaptive
 // default), albumId, title, expiresAt, hls, dash, progressive: {"mp3_96": url, ...},
 // loudness: {integratedLufs, truePeakDb, gainDb} or null when it was not measured}. The URLs
-// are the grant's files under /media (see MediaFilePath) with `base` (see PublicBase) in front.
+// are the grant's files under /media (see MediaFilePath) with `base` (see PublicBase) in front;
+// the progressive ones are the store's own URLs when the grant has them (progressive_direct).
 boost::json::object StreamUrlsJson(const StreamGrant& grant, std::string_view base);
 // Blob grants and uploads. `base` is the public base of this request (api/public_base.h).
 

@@ -38,11 +38,23 @@ class StringBodySource final : public http::BodySource {
 constexpr std::string_view kImmutableCache = "private, max-age=31536000, immutable";
 constexpr std::string_view kManifestCache = "private, max-age=60";
 
+// The pre-signed URL carries its own expiry, so the redirect itself is never stored.
+constexpr std::string_view kRedirectCache = "private, no-store";
+
 http::Response ServeMedia(const http::Request& request, MediaDelivery& media) {
   std::string track_id = PathId(request, "trackId");
   MediaFile file = media.Serve(request.Param("token"), track_id, request.Param("rest"));
 
   http::Response response;
+  if (file.kind == MediaFileKind::kRedirect) {
+    // A player holding a manifest from before the store served clients directly, or one
+    // that asked for a progressive file by its /media name: send it to the store.
+    response.status = 302;
+    response.SetHeader("Location", file.grant.url);
+    response.SetHeader("Cache-Control", std::string(kRedirectCache));
+    response.SetHeader("Access-Control-Allow-Origin", "*");
+    return response;
+  }
   response.SetHeader("Cache-Control",
                      std::string(file.immutable ? kImmutableCache : kManifestCache));
   response.SetHeader("Access-Control-Allow-Origin", "*");

@@ -19,7 +19,8 @@ namespace cadenza::api {
 // grant), carry an opaque ETag and answer a matching If-None-Match with 304; manifests are
 // regenerated on every request and cached for a minute ("private, max-age=60").
 // `Access-Control-Allow-Origin: *` lets web players on other origins fetch them (the token,
-// not a cookie, grants access).
+// not a cookie, grants access). With a store that serves clients directly, a blob-backed file
+// answers 302 to the store's fresh pre-signed URL ("private, no-store") instead of its bytes.
 void RegisterMediaRoutes(http::Router& router, MediaDelivery& media);
 
 // Where media paths start; the path segment after it is a credential (kept out of logs).

@@ -71,7 +71,23 @@ std::string SegmentTimeline(const Rendition& rendition, const std::string& inden
   return out;
 }
 
-std::string Representation(const Rendition& rendition) {
+// The same segments listed one by one, each under the URL `url_for` gives its blob: a
+// SegmentTemplate cannot spell per-file signatures.
+std::string SegmentList(const Rendition& rendition, const BlobUrlFor& url_for,
+                        const std::string& indent) {
+  std::string out = indent + "<SegmentList" + Attribute("timescale", rendition.timescale) +
+                    Attribute("startNumber", 0) + ">\n";
+  out += indent + "  <Initialization" + Attribute("sourceURL", url_for(rendition.blob_key)) +
+         "/>\n";
+  out += SegmentTimeline(rendition, indent + "  ");
+  for (const Segment& segment : rendition.segments) {
+    out += indent + "  <SegmentURL" + Attribute("media", url_for(segment.blob_key)) + "/>\n";
+  }
+  out += indent + "</SegmentList>\n";
+  return out;
+}
+
+std::string Representation(const Rendition& rendition, const BlobUrlFor& url_for) {
   const std::string indent = "        ";
   std::string out = "      <Representation";
   out += Attribute("id", RenditionName(rendition.spec));
@@ -81,19 +97,22 @@ std::string Representation(const Rendition& rendition) {
   out += ">\n";
   out += indent + "<AudioChannelConfiguration" + Attribute("schemeIdUri", kChannelScheme) +
          Attribute("value", rendition.channels) + "/>\n";
-  out += indent + "<SegmentTemplate" + Attribute("timescale", rendition.timescale) +
-         Attribute("initialization", "$RepresentationID$/" + std::string(kInitSegmentName)) +
-         Attribute("media", DashSegmentTemplate()) +
-         Attribute("startNumber", 0) + ">\n";
-  out += SegmentTimeline(rendition, indent + "  ");
-  out += indent + "</SegmentTemplate>\n";
+  if (url_for) {
+    out += SegmentList(rendition, url_for, indent);
+  } else {
+    out += indent + "<SegmentTemplate" + Attribute("timescale", rendition.timescale) +
+           Attribute("initialization", "$RepresentationID$/" + std::string(kInitSegmentName)) +
+           Attribute("media", DashSegmentTemplate()) + Attribute("startNumber", 0) + ">\n";
+    out += SegmentTimeline(rendition, indent + "  ");
+    out += indent + "</SegmentTemplate>\n";
+  }
   out += "      </Representation>\n";
   return out;
 }
 
 }  // namespace
 
-std::string DashManifest(const std::vector<Rendition>& renditions) {
+std::string DashManifest(const std::vector<Rendition>& renditions, const BlobUrlFor& url_for) {
   struct Entry {
     const Rendition* rendition;
     std::int64_t bandwidth;
@@ -124,7 +143,9 @@ std::string DashManifest(const std::vector<Rendition>& renditions) {
 
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<MPD" + Attribute("xmlns", "urn:mpeg:dash:schema:mpd:2011") +
-         Attribute("profiles", "urn:mpeg:dash:profile:isoff-live:2011") +
+         // The live profile requires SegmentTemplate; the main profile admits SegmentList.
+         Attribute("profiles", url_for ? "urn:mpeg:dash:profile:isoff-main:2011"
+                                       : "urn:mpeg:dash:profile:isoff-live:2011") +
          Attribute("type", "static") + Attribute("mediaPresentationDuration", duration) +
          Attribute("minBufferTime", "PT" + std::to_string(longest_segment_seconds) + "S") +
          ">\n";
@@ -139,7 +160,7 @@ std::string DashManifest(const std::vector<Rendition>& renditions) {
     out += "    <AdaptationSet" + Attribute("id", set_id++) + Attribute("contentType", "audio") +
            Attribute("mimeType", "audio/mp4") + Attribute("segmentAlignment", "true") +
            Attribute("startWithSAP", 1) + Attribute("lang", "und") + ">\n";
-    for (const Entry& entry : *set) out += Representation(*entry.rendition);
+    for (const Entry& entry : *set) out += Representation(*entry.rendition, url_for);
     out += "    </AdaptationSet>\n";
   }
   out += "  </Period>\n";

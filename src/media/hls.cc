@@ -67,7 +67,7 @@ std::string HlsMasterPlaylist(const std::vector<Rendition>& renditions) {
   return out;
 }
 
-std::string HlsMediaPlaylist(const Rendition& rendition) {
+std::string HlsMediaPlaylist(const Rendition& rendition, const BlobUrlFor& url_for) {
   if (!IsCmaf(rendition)) {
     throw std::invalid_argument("rendition " + RenditionName(rendition.spec) +
                                 " is not segmented; it has no HLS playlist");
@@ -84,10 +84,13 @@ std::string HlsMediaPlaylist(const Rendition& rendition) {
   std::string out = "#EXTM3U\n#EXT-X-VERSION:7\n";
   out += "#EXT-X-TARGETDURATION:" + std::to_string(target) + "\n";
   out += "#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-INDEPENDENT-SEGMENTS\n";
-  out += "#EXT-X-MAP:URI=" + QuotedString(kInitSegmentName) + "\n";
+  out += "#EXT-X-MAP:URI=" +
+         QuotedString(url_for ? url_for(rendition.blob_key) : std::string(kInitSegmentName)) +
+         "\n";
   for (const Segment& segment : rendition.segments) {
     out += "#EXTINF:" + FormatSeconds(segment.duration, rendition.timescale) + ",\n";
-    out += SegmentFileName(segment.index) + "\n";
+    // A URI line ends at a line break, which no URL holds (they are percent-encoded).
+    out += (url_for ? url_for(segment.blob_key) : SegmentFileName(segment.index)) + "\n";
   }
   out += "#EXT-X-ENDLIST\n";
   return out;

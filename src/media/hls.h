@@ -3,11 +3,13 @@
 // database rows on every request. URIs are relative: the master names
 // "aac_160/playlist.m3u8", a media playlist names "init.mp4" and "seg-00000.m4s", so they
 // resolve against the URL the playlist was fetched from (which carries the media token in its
-// path). Pure: no I/O, thread-safe.
+// path), unless a media playlist is given a BlobUrlFor (a store's own URLs). Pure: no I/O,
+// thread-safe.
 #include <string>
 #include <vector>
 
 #include "domain/media.h"
+#include "media/layout.h"
 
 namespace cadenza {
 
@@ -24,6 +26,8 @@ std::string HlsMasterPlaylist(const std::vector<Rendition>& renditions);
 // #EXT-X-TARGETDURATION = the longest segment rounded up to whole seconds (at least 1).
 // Throws std::invalid_argument for a progressive rendition, a timescale <= 0, or segments
 // not numbered 0..n-1 in order (their URIs and DASH's $Number$ must agree).
-std::string HlsMediaPlaylist(const Rendition& rendition);
+// With `url_for` (media/layout.h), the #EXT-X-MAP URI and every segment URI are the URLs it
+// returns for the init's and segments' blob keys instead of relative names.
+std::string HlsMediaPlaylist(const Rendition& rendition, const BlobUrlFor& url_for = {});
 
 }  // namespace cadenza

@@ -5,6 +5,7 @@
 // ingest worker stores them. The only place these names are spelled. Manifests refer to them relatively, so a
 // token carried in the manifest URL's path reaches every request a player derives from it.
 // Pure: no I/O, thread-safe.
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +48,12 @@ std::string DashSegmentTemplate();
 // each attempt writes under its own prefix, so a redo never overwrites blobs that committed
 // rows point to. The files above are stored under it.
 std::string RenditionPrefix(std::string_view track_id, std::string_view job_id, int attempt);
+
+// How a manifest names a blob-backed file (an init or media segment): empty, by its file
+// name relative to the manifest (above); otherwise by the absolute URL this returns for the
+// file's blob key (a blob store's pre-signed URL). The URL must stay valid as long as the
+// manifest is meant to be played.
+using BlobUrlFor = std::function<std::string(std::string_view blob_key)>;
 
 bool IsCmaf(const Rendition& rendition);         // packaging "cmaf"
 bool IsProgressive(const Rendition& rendition);  // packaging "progressive"

@@ -164,6 +164,14 @@ class BlobStore {
 
   // True when the store can be written and read now (for /readyz).
   virtual bool Healthy() = 0;
+
+  // True when Grant's URLs point at the store itself (absolute pre-signed URLs of a bucket),
+  // so clients put and fetch bytes there and no byte of them passes through Cadenza: nothing
+  // sees an upload land (a claim must Stat the blob), a write grant's max_bytes may not be
+  // enforced (a claim must check the size), and media and covers are handed out as the
+  // store's read grants instead of being relayed. False (the default) when Cadenza serves the
+  // URLs itself (the local store's /blobs routes).
+  virtual bool ServesClientsDirectly() const { return false; }
 };
 
 // The HTTP method a grant's URL takes.

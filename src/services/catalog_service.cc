@@ -206,10 +206,21 @@ CoverFile CatalogService::OpenCover(std::string_view album_id, std::string_view 
     return CoverKey(*album.cover_key, size_px);
   });
   CoverFile file;
+  file.content_type = "image/jpeg";
+  if (blobs_.ServesClientsDirectly()) {
+    BlobGrantRequest request;
+    request.access = BlobAccess::kRead;
+    request.key = blob_key;
+    request.expires_at =
+        clock_.Now() +
+        std::chrono::duration_cast<std::chrono::milliseconds>(kCoverGrantTtl).count();
+    file.direct = blobs_.Grant(request);
+    file.blob_key = std::move(blob_key);
+    return file;
+  }
   file.reader = blobs_.Open(blob_key);
   // The row was read first: the cover may have been replaced and its blobs swept since.
   if (!file.reader) throw NotFound("cover not found");
-  file.content_type = "image/jpeg";
   file.size = file.reader->size();
   file.blob_key = std::move(blob_key);
   return file;

@@ -1,6 +1,7 @@
 #pragma once
 // The catalogue's artists and albums, and their cover art (tracks and uploads live in
 // track_service.h).
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -54,9 +55,16 @@ struct AlbumWithTracks {
 struct CoverFile {
   std::string content_type;            // "image/jpeg": every size is re-encoded as JPEG
   std::string blob_key;                // from the album row, never from request text
-  std::int64_t size = 0;               // bytes
-  std::unique_ptr<BlobReader> reader;  // the blob's bytes
+  std::int64_t size = 0;               // bytes (0 when `direct` is set: not asked)
+  std::unique_ptr<BlobReader> reader;  // the blob's bytes; nullptr when `direct` is set
+  // With a store that serves clients directly: its read grant for `blob_key`, valid for
+  // kCoverGrantTtl (or the store's cap), to send the client to instead of relaying bytes.
+  std::optional<BlobGrant> direct;
 };
+
+// How long a direct store's cover grant is asked to last: well beyond any cache of the
+// redirect to it.
+inline constexpr std::chrono::seconds kCoverGrantTtl{std::chrono::hours(1)};
 
 // Thread-safe; every method blocks on the database. Reads need kReadCatalog; creating an
 // artist needs kCreateCatalog and makes the caller its owner; changing an artist or its albums
@@ -103,7 +111,9 @@ class CatalogService {
   // "no such cover size" when `size_px` is not one of kCoverSizes (checked before the
   // database is read); "album not found"; "cover not found" when the album has no cover or
   // another version, when `size_px` is above the largest size stored (no size is made larger
-  // than the source), or when the blob is missing from the store.
+  // than the source), or when the blob is missing from the store. With a store that serves
+  // clients directly, the blob is not opened: after the same checks of the album row the
+  // file carries the store's read grant (`direct`), and a missing blob is the store's 404.
   CoverFile OpenCover(std::string_view album_id, std::string_view version, int size_px);
 
  private:

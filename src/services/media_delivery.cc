@@ -138,16 +138,40 @@ StreamGrant MediaDelivery::IssueStreamGrant(const Principal& caller, std::string
                               media.holder_token_version);
   grant.hls_master = std::string(kHlsMasterName);
   grant.dash_manifest = std::string(kDashManifestName);
+  const bool direct = blobs_.ServesClientsDirectly();
   for (const Rendition& rendition : *media.renditions) {
     if (!IsProgressive(rendition)) continue;
     grant.progressive.emplace_back(RenditionName(rendition.spec),
                                    ProgressiveFileName(rendition.spec));
+    if (direct) {
+      grant.progressive_direct.push_back(
+          ReadGrant(rendition.blob_key, caller.user_id, grant.expires_at));
+    }
   }
   return grant;
 }
 
-MediaFile MediaDelivery::OpenFile(std::string_view blob_key, std::string_view content_type) {
+BlobGrant MediaDelivery::ReadGrant(std::string_view blob_key, std::string_view user_id,
+                                   Timestamp expires_at) {
+  BlobGrantRequest request;
+  request.access = BlobAccess::kRead;
+  request.key = std::string(blob_key);
+  request.expires_at = expires_at;
+  request.user_id = std::string(user_id);
+  return blobs_.Grant(request);
+}
+
+MediaFile MediaDelivery::OpenFile(std::string_view blob_key, std::string_view content_type,
+                                  const MediaTokenSigner::Grant& token) {
   MediaFile file;
+  if (blobs_.ServesClientsDirectly()) {
+    file.kind = MediaFileKind::kRedirect;
+    file.content_type = std::string(content_type);
+    file.immutable = true;
+    file.blob_key = std::string(blob_key);
+    file.grant = ReadGrant(blob_key, token.user_id, token.expires_at);
+    return file;
+  }
   file.reader = blobs_.Open(blob_key);
   // The rows were read first: the track may have been deleted or reprocessed since, and its
   // old blobs swept.
@@ -166,28 +190,38 @@ MediaFile MediaDelivery::Serve(std::string_view token, std::string_view track_id
   TrackMedia media = LoadMedia(catalog_, renditions_, track_id, grant.user_id, &grant);
   RequireReady(media.track);
   const std::vector<Rendition>& renditions = *media.renditions;
+  // A direct store's files are named by its own grants, expiring with the token; signed
+  // here on every request, so no URL outlives what the rendition cache keeps.
+  BlobUrlFor url_for;
+  if (blobs_.ServesClientsDirectly()) {
+    url_for = [&](std::string_view blob_key) {
+      return ReadGrant(blob_key, grant.user_id, grant.expires_at).url;
+    };
+  }
 
   if (rest == kHlsMasterName) return Manifest(HlsMasterPlaylist(renditions), kHlsType);
-  if (rest == kDashManifestName) return Manifest(DashManifest(renditions), kDashType);
+  if (rest == kDashManifestName) return Manifest(DashManifest(renditions, url_for), kDashType);
 
   std::size_t slash = rest.find('/');
   if (slash == std::string_view::npos) {
     const Rendition* file = FindRendition(renditions, rest, /*cmaf=*/false);
     if (file == nullptr) throw NotFound("no such media file");
-    return OpenFile(file->blob_key, ProgressiveType(*file));
+    return OpenFile(file->blob_key, ProgressiveType(*file), grant);
   }
   std::string_view name = rest.substr(0, slash);
   std::string_view file = rest.substr(slash + 1);
   const Rendition* rendition = FindRendition(renditions, name, /*cmaf=*/true);
   if (rendition == nullptr) throw NotFound("no such rendition");
-  if (file == kHlsMediaPlaylistName) return Manifest(HlsMediaPlaylist(*rendition), kHlsType);
-  if (file == kInitSegmentName) return OpenFile(rendition->blob_key, kMp4Type);
+  if (file == kHlsMediaPlaylistName) {
+    return Manifest(HlsMediaPlaylist(*rendition, url_for), kHlsType);
+  }
+  if (file == kInitSegmentName) return OpenFile(rendition->blob_key, kMp4Type, grant);
   std::optional<int> index = ParseSegmentFileName(file);
   if (!index) throw NotFound("no such media file");
   auto segment = std::find_if(rendition->segments.begin(), rendition->segments.end(),
                               [&](const Segment& s) { return s.index == *index; });
   if (segment == rendition->segments.end()) throw NotFound("no such segment");
-  return OpenFile(segment->blob_key, kMp4Type);
+  return OpenFile(segment->blob_key, kMp4Type, grant);
 }
 
 }  // namespace cadenza

@@ -1,8 +1,9 @@
 #pragma once
 // Adaptive streaming of processed tracks: grants a media token for a track and serves the
 // files it opens: the HLS master and media playlists and the DASH MPD (generated from the
-// database on every request, never stored; they name the other files relatively), the CMAF
-// init and media segments, and the progressive MP3 files. Knows nothing of HTTP:
+// database on every request, never stored; they name the other files relatively, or by the
+// store's own URLs when the store serves clients directly), the CMAF init and media
+// segments, and the progressive MP3 files. Knows nothing of HTTP:
 // api/media_routes.cc publishes the files under URLs and decides their headers. Blob keys
 // always come from the database rows, never from request text.
 #include <chrono>
@@ -43,12 +44,19 @@ struct StreamGrant {
   // The progressive renditions in StandardRenditions() order: rendition name ("mp3_96") and
   // the file name Serve takes for it ("mp3_96.mp3").
   std::vector<std::pair<std::string, std::string>> progressive;
+  // With a store that serves clients directly: the store's read grant of each progressive
+  // file, in the order of `progressive` and expiring with the token (or earlier, when the
+  // store caps its grants), to be published instead of the file names. Empty otherwise.
+  std::vector<BlobGrant> progressive_direct;
   std::optional<Loudness> loudness;  // measured during processing
 };
 
 enum class MediaFileKind {
   kManifest,  // generated from the database on this request: `body`
   kBlob,      // a stored blob: `blob_key`, read through `reader`
+  // A stored blob that the store serves itself (BlobStore::ServesClientsDirectly): `grant`
+  // is a fresh read grant for `blob_key`, to send the client to instead of relaying bytes.
+  kRedirect,
 };
 
 // One file of a track's media.
@@ -62,7 +70,8 @@ struct MediaFile {
   std::string body;                    // kManifest
   std::string blob_key;                // kBlob: the blob `reader` reads, from the database row
   std::unique_ptr<BlobReader> reader;  // kBlob
-  std::int64_t size = 0;               // bytes of `body` or of the blob
+  std::int64_t size = 0;               // bytes of `body` or of the blob (kRedirect: unknown, 0)
+  BlobGrant grant;                     // kRedirect
 };
 
 // Thread-safe (references to thread-safe collaborators only). Every method blocks
@@ -90,10 +99,23 @@ class MediaDelivery {
   // kNotFound for any name the track's renditions do not have ("no such rendition", "no such
   // segment", "no such media file") or a blob that is missing from the store ("media file
   // not found").
+  //
+  // With a store that serves clients directly (BlobStore::ServesClientsDirectly) no blob
+  // byte passes through here: the HLS media playlists and the MPD name every init and media
+  // segment by the store's read grant (media/layout.h BlobUrlFor), and a blob-backed name is
+  // a kRedirect to a fresh grant (for players holding an older manifest). Those grants expire
+  // with the token, or earlier when the store caps their lifetime; they are signed on every
+  // request and never cached. Whether the blob exists is then the store's to answer.
   MediaFile Serve(std::string_view token, std::string_view track_id, std::string_view rest);
 
  private:
-  MediaFile OpenFile(std::string_view blob_key, std::string_view content_type);
+  // The blob-backed file `blob_key`, opened for `token`'s holder.
+  MediaFile OpenFile(std::string_view blob_key, std::string_view content_type,
+                     const MediaTokenSigner::Grant& token);
+  // The store's read grant for `blob_key` on behalf of `user_id` until `expires_at` (or the
+  // store's cap).
+  BlobGrant ReadGrant(std::string_view blob_key, std::string_view user_id,
+                      Timestamp expires_at);
 
   Catalog& catalog_;
   BlobStore& blobs_;

@@ -140,13 +140,21 @@ Upload UploadService::FindClaimable(CatalogTransaction& tx, const Principal& cal
     throw Error(ErrorCode::kPermissionDenied, "trackUrl was issued to another account",
                 "trackUrl");
   }
+  const bool direct = blobs_.ServesClientsDirectly();
   std::optional<BlobInfo> stored;
-  if (slot->completed_at && slot->size) stored = blobs_.Stat(key);
+  // A direct store's PUTs never pass through Cadenza, so no slot is ever marked: whatever
+  // the store holds under the key now is the upload.
+  if (direct || (slot->completed_at && slot->size)) stored = blobs_.Stat(key);
   if (!stored) {
     throw Error(ErrorCode::kUnprocessable, "nothing has been uploaded to trackUrl yet",
                 "trackUrl");
   }
-  if (stored->size != *slot->size) {
+  if (direct) {
+    if (stored->size == 0) {
+      throw Error(ErrorCode::kUnprocessable, "the upload at trackUrl is empty", "trackUrl");
+    }
+    slot->size = stored->size;
+  } else if (stored->size != *slot->size) {
     throw Error(ErrorCode::kUnprocessable,
                 "the upload to trackUrl is still being stored; retry once its PUT has answered",
                 "trackUrl");
@@ -164,6 +172,15 @@ Upload UploadService::FindClaimable(CatalogTransaction& tx, const Principal& cal
                 "trackUrl");
   }
   std::int64_t limit = std::min(slot->max_bytes, options_.max_bytes);
+  if (direct && *slot->size > limit) {
+    // The store could not hold the PUT to the limit; the bytes must not stay or count.
+    blobs_.Remove(key);
+    throw Error(ErrorCode::kTooLarge,
+                "the upload at trackUrl is " + std::to_string(*slot->size) +
+                    " bytes, larger than the " + std::to_string(limit) +
+                    " bytes its upload URL allows; it was removed, upload a smaller file",
+                "trackUrl");
+  }
   if (*slot->size > limit) {
     throw Error(ErrorCode::kTooLarge,
                 "the upload at trackUrl is larger than " + std::to_string(limit) + " bytes",

@@ -10,6 +10,10 @@
 // store's again inside its own transaction, so it never takes bytes other than those it sized.
 // A crash between the put and the mark leaves an unmarked blob under the slot's key, which a
 // retried PUT overwrites or the sweep of the expired slot removes.
+//
+// A store that serves clients directly takes the PUT itself (Store is never called): the
+// claim then sizes the blob with Stat, and that size is what the track records and what
+// the storage quota counts.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -82,6 +86,11 @@ class UploadService {
   // the stored bytes are not those the slot was marked with: an upload is still landing), or
   // the slot was issued for the other purpose (or another track); kPermissionDenied when it
   // was issued to another user; kTooLarge when the stored size exceeds the limit.
+  // With a store that serves clients directly (BlobStore::ServesClientsDirectly) no slot is
+  // ever marked: the store is asked (Stat) instead. No blob is "nothing has been uploaded",
+  // an empty one kUnprocessable "the upload at trackUrl is empty", and one above the limit
+  // is removed from the store before kTooLarge (naming both sizes), since the store could
+  // not refuse it. The returned slot's `size` is then the size Stat reports.
   Upload FindClaimable(CatalogTransaction& tx, const Principal& caller, std::string_view key,
                        const std::optional<std::string>& for_track) const;
 

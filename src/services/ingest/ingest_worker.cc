@@ -207,7 +207,7 @@ std::optional<fs::path> IngestWorker::FetchOriginal(IngestAttempt& attempt) {
   attempt.original_key = track->blob_key;
   // FFmpeg reads local files only.
   fs::create_directories(attempt.work / "out");
-  fs::path input = CopyOriginalToLocal(blobs_, track->blob_key, attempt.work);
+  fs::path input = CopyOriginalToLocal(blobs_, track->blob_key, track->blob_size, attempt.work);
   attempt.ThrowIfAbandoned();
   return input;
 }

@@ -4,6 +4,8 @@
 // (tests/unit/blob_store/).
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,10 +22,26 @@
 
 namespace cadenza::test_support {
 
-// Blobs in a map. Grants are "memory://<key>?..." URLs that nothing serves. Thread-safe.
+// How an InMemoryBlobStore hands out URLs.
+enum class GrantStyle {
+  kMemory,  // "memory://<key>?..." URLs that nothing serves; not a direct store
+  // A store that serves clients itself (ServesClientsDirectly): absolute pre-signed URLs
+  // "https://bucket.test/<key>?X-Amz-Expires=<s>&X-Amz-Signature=<hex>" with a deterministic
+  // fake signature, lifetimes capped at kDirectGrantCap as S3 caps them, and write grants
+  // that cannot enforce max_bytes (PutFrom takes any size).
+  kDirect,
+};
+
+// Blobs in a map. Thread-safe.
 class InMemoryBlobStore final : public BlobStore {
  public:
-  explicit InMemoryBlobStore(const Clock& clock) : clock_(clock) {}
+  static constexpr std::string_view kDirectOrigin = "https://bucket.test/";
+  static constexpr Timestamp kDirectGrantCap = 7LL * 24 * 3600 * 1000;  // S3's seven days
+
+  explicit InMemoryBlobStore(const Clock& clock, GrantStyle style = GrantStyle::kMemory)
+      : clock_(clock), style_(style) {}
+
+  bool ServesClientsDirectly() const override { return style_ == GrantStyle::kDirect; }
 
   BlobInfo PutFrom(std::string_view key, BlobSource& source) override {
     CheckKey(key);
@@ -85,10 +103,23 @@ class InMemoryBlobStore final : public BlobStore {
     BlobGrant grant;
     grant.access = request.access;
     grant.method = std::string(GrantMethod(request.access));
-    grant.url = "memory://" + request.key + "?method=" + grant.method +
-                "&exp=" + std::to_string(request.expires_at);
     grant.expires_at = request.expires_at;
     grant.max_bytes = request.access == BlobAccess::kWrite ? request.max_bytes : 0;
+    if (style_ == GrantStyle::kDirect) {
+      const Timestamp now = clock_.Now();
+      grant.expires_at = std::min(request.expires_at, now + kDirectGrantCap);
+      const std::string seconds =
+          std::to_string(std::max<Timestamp>(0, grant.expires_at - now) / 1000);
+      char signature[17];
+      std::snprintf(signature, sizeof signature, "%016zx",
+                    std::hash<std::string>{}(grant.method + "\n" + request.key + "\n" +
+                                             std::to_string(grant.expires_at)));
+      grant.url = std::string(kDirectOrigin) + request.key + "?X-Amz-Expires=" + seconds +
+                  "&X-Amz-Signature=" + signature;
+      return grant;
+    }
+    grant.url = "memory://" + request.key + "?method=" + grant.method +
+                "&exp=" + std::to_string(request.expires_at);
     return grant;
   }
 
@@ -132,6 +163,7 @@ class InMemoryBlobStore final : public BlobStore {
   }
 
   const Clock& clock_;
+  const GrantStyle style_;
   std::mutex mutex_;
   std::map<std::string, Entry> blobs_;  // guarded by mutex_
   std::atomic<std::int64_t> next_version_{0};
@@ -178,6 +210,7 @@ class FaultyBlobStore final : public BlobStore {
     return inner_.Grant(request);
   }
   bool Healthy() override { return fail_ == kNone && inner_.Healthy(); }
+  bool ServesClientsDirectly() const override { return inner_.ServesClientsDirectly(); }
 
  private:
   void Maybe(Operation operation) const {
