@@ -107,6 +107,9 @@ class S3BlobStore final : public BlobStore {
   void RemovePrefix(std::string_view prefix) override;
   BlobGrant Grant(const BlobGrantRequest& request) override;
 
+  // Clients put and get bytes at the bucket itself, through the grants.
+  bool ServesClientsDirectly() const override { return true; }
+
   bool Healthy() override {
     try {
       return HeadBucket(1).status == 200;
