@@ -173,6 +173,7 @@ const std::map<std::string, Setter>& Setters() {
       {"transcode_memory_limit", [](Config& c, const std::string& v) { c.transcode_memory_limit = ParseSize(v); }},
       {"job_lease", [](Config& c, const std::string& v) { c.job_lease = ParseDuration(v); }},
       {"web_dir", [](Config& c, const std::string& v) { c.web_dir = v; }},
+      {"secrets_dir", [](Config& c, const std::string& v) { c.secrets_dir = v; }},
       {"log_level", [](Config& c, const std::string& v) {
          static const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
          if (std::find(levels.begin(), levels.end(), v) == levels.end()) {

@@ -51,6 +51,10 @@ struct Config {
   // The built web app served at / (a folder as `npm --prefix web run build` writes it, with
   // optional .gz/.br siblings); empty = the one embedded in the binary at build time.
   std::filesystem::path web_dir;
+  // Where token.key, url.key and media.key live. Empty: DATA_DIR/secrets, created on first
+  // start. Set, it is a folder `cadenza secrets init` filled and every instance of a cluster
+  // shares; a missing key is then an error, never generated (app/secrets.h).
+  std::filesystem::path secrets_dir;
 
   // Process roles: "api" (account, catalogue, playlist and track routes), "media" (blob and
   // streaming routes), "worker" (the embedded transcoding worker). Setting `roles`, a comma
@@ -80,7 +84,9 @@ struct Config {
 
   std::filesystem::path DatabaseFile() const { return data_dir / "cadenza.db"; }
   std::filesystem::path BlobDirectory() const { return data_dir / "blobs"; }
-  std::filesystem::path SecretsDirectory() const { return data_dir / "secrets"; }
+  std::filesystem::path SecretsDirectory() const {
+    return secrets_dir.empty() ? data_dir / "secrets" : secrets_dir;
+  }
   std::filesystem::path WorkDirectory() const { return work_dir.empty() ? data_dir / "work" : work_dir; }
 };
 

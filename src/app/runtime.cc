@@ -12,7 +12,6 @@
 
 #include "adapters/ffmpeg/ffmpeg_image_processor.h"
 #include "adapters/localfs/local_blob_store.h"
-#include "adapters/localfs/secret_file.h"
 #include "adapters/sodium/argon2id_password_hasher.h"
 #include "adapters/sqlite/sqlite_catalog.h"
 #include "api/blob_routes.h"
@@ -23,6 +22,7 @@
 #include "api/routes.h"
 #include "api/web_routes.h"
 #include "app/embedded_web_app.h"
+#include "app/secrets.h"
 #include "http/static_assets.h"
 #include "services/account_service.h"
 #include "services/attempt_throttle.h"
@@ -42,10 +42,6 @@
 namespace cadenza::app {
 
 namespace {
-
-// 64 random bytes per secret: twice HMAC-SHA256's block-size-halved minimum, so brute force
-// is out of reach and rotation is a file swap.
-constexpr std::size_t kSecretBytes = 64;
 
 // Names this process in job leases (the worker adds a per-attempt suffix).
 std::string WorkerId() {
@@ -145,16 +141,15 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
                              ec.message());
   }
   WarnIfOthersCanRead(config_.data_dir);
+  // Secrets live in files (secrets_dir, shared by a cluster), never in the database: a leaked
+  // database dump must not let anyone forge tokens or URLs. Read first, so that an instance
+  // missing the cluster's keys stops before it touches the database.
+  Secrets secrets = LoadSecrets(config_);
   catalog_ = OpenSqliteCatalog(config_.DatabaseFile());
   int applied = catalog_->Migrate();
   if (applied > 0) spdlog::info("applied {} database migration(s)", applied);
 
-  // Secrets live in files beside the data, never in the database: a leaked database dump
-  // must not let anyone forge tokens or URLs.
-  std::string token_secret = LoadOrCreateSecret(config_.SecretsDirectory() / "token.key", kSecretBytes);
-  std::string url_secret = LoadOrCreateSecret(config_.SecretsDirectory() / "url.key", kSecretBytes);
-  std::string media_secret = LoadOrCreateSecret(config_.SecretsDirectory() / "media.key", kSecretBytes);
-  url_signer_ = std::make_unique<UrlSigner>(url_secret, clock_);
+  url_signer_ = std::make_unique<UrlSigner>(secrets.url, clock_);
 
   // The local store's grants are /blobs URLs signed with url.key; local_blob_endpoint_ (below)
   // serves them with the same signer.
@@ -168,7 +163,7 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   ids_ = std::make_unique<IdGenerator>(clock_);
   TokenOptions token_options;
   token_options.ttl = config_.token_ttl;
-  tokens_ = std::make_unique<TokenService>(token_secret, token_options, clock_);
+  tokens_ = std::make_unique<TokenService>(secrets.token, token_options, clock_);
 
   // In memory, per process: enough for one server; several behind a balancer each count
   // their own share.
@@ -198,7 +193,7 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   tracks_ = std::make_unique<TrackService>(*catalog_, *blob_store_, *ids_, clock_, track_options);
   local_blob_endpoint_ = std::make_unique<LocalBlobEndpoint>(tracks_->uploads(), *blob_store_,
                                                              *url_signer_, clock_);
-  media_signer_ = std::make_unique<MediaTokenSigner>(media_secret, clock_);
+  media_signer_ = std::make_unique<MediaTokenSigner>(secrets.media, clock_);
   MediaDeliveryOptions media_options;
   media_options.token_ttl = config_.stream_url_ttl;
   media_ = std::make_unique<MediaDelivery>(*catalog_, *blob_store_, *media_signer_, clock_, media_options);

@@ -176,6 +176,7 @@ int RunRoutes(const Config& config) {
   } remove_on_exit{scratch};
   Config throwaway = config;
   throwaway.data_dir = scratch;
+  throwaway.secrets_dir.clear();
   Runtime runtime(throwaway);
   std::shared_ptr<const http::Router> router = runtime.BuildRouter();
   for (const auto& route : router->routes()) {
