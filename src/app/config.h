@@ -56,11 +56,17 @@ struct Config {
   // shares; a missing key is then an error, never generated (app/secrets.h).
   std::filesystem::path secrets_dir;
 
-  // Process roles: "api" (account, catalogue, playlist and track routes), "media" (blob and
-  // streaming routes), "worker" (the embedded transcoding worker). Setting `roles`, a comma
-  // list; default all three.
-  bool role_api = true;
-  bool role_media = true;
+  // Process roles (setting `roles`, a comma list; default all): the route groups this
+  // process serves, "users" (sign-up, login, accounts), "catalog" (artists, albums, track
+  // metadata), "playlists", "uploads" (upload URLs, creating and replacing tracks' audio, the
+  // local store's /blobs PUT), "stream" (stream URLs, /media, /covers, the local store's
+  // /blobs GET), and "worker" (the embedded transcoding worker). "api" names the five route
+  // groups, "media" is "stream". api/route_groups.h maps each route to its group.
+  bool role_users = true;
+  bool role_catalog = true;
+  bool role_playlists = true;
+  bool role_uploads = true;
+  bool role_stream = true;
   bool role_worker = true;
   int workers = 1;                 // transcode jobs run at once by this process
   int worker_threads_per_job = 0;  // encoder threads per job; 0 = the machine's cores
@@ -94,6 +100,10 @@ struct Config {
 const std::vector<std::string>& SettingNames();
 // Settings that work like the others but are left out of --help (operational knobs).
 bool IsHiddenSetting(const std::string& name);
+
+// The roles `config` serves, in the order users, catalog, playlists, uploads, stream, worker
+// ("api" and "media" spelled out).
+std::vector<std::string> ServedRoles(const Config& config);
 
 // Raw settings gathered from one source: name -> text value.
 using Settings = std::map<std::string, std::string>;

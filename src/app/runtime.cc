@@ -19,6 +19,7 @@
 #include "api/cover_routes.h"
 #include "api/media_routes.h"
 #include "api/public_base.h"
+#include "api/route_groups.h"
 #include "api/routes.h"
 #include "api/web_routes.h"
 #include "app/embedded_web_app.h"
@@ -211,25 +212,36 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
 Runtime::~Runtime() = default;
 
 std::shared_ptr<const http::Router> Runtime::BuildRouter() {
-  // Routes that need an account learn who calls them from the bearer token, before the body.
-  auto router = std::make_shared<http::Router>(api::BearerAuthenticator(*accounts_));
-  api::RegisterSystemRoutes(*router, {[this] { return catalog_->Healthy(); },
-                                      [this] { return blob_store_->Healthy(); }});
-  if (config_.role_api) {
-    api::RegisterAccountRoutes(*router, *accounts_);
-    api::RegisterCatalogRoutes(*router, *catalog_service_, image_pool_.get());
-    api::RegisterPlaylistRoutes(*router, *playlists_);
-    api::RegisterWebRoutes(*router, LoadWebApp(config_));  // the app is this API's client
-    api::RegisterTrackRoutes(*router, *tracks_, *media_, *public_base_);
-  }
+  // Every route of the binary goes on `all`; `router` takes those of this process's groups
+  // and a 421 for each of the others (api/route_groups.h).
+  http::Router all(api::BearerAuthenticator(*accounts_));
+  api::RegisterSystemRoutes(all, {[this] { return catalog_->Healthy(); },
+                                  [this] { return blob_store_->Healthy(); },
+                                  ServedRoles(config_)});
+  api::RegisterAccountRoutes(all, *accounts_);
+  api::RegisterCatalogRoutes(all, *catalog_service_, image_pool_.get());
+  api::RegisterPlaylistRoutes(all, *playlists_);
+  api::RegisterTrackRoutes(all, *tracks_, *media_, *public_base_);
   // The local store's grants point here; a remote store's would point at the store itself.
-  if (local_blobs_ != nullptr && (config_.role_api || config_.role_media)) {
-    api::RegisterBlobRoutes(*router, *local_blob_endpoint_, *public_base_,
+  if (local_blobs_ != nullptr) {
+    api::RegisterBlobRoutes(all, *local_blob_endpoint_, *public_base_,
                             local_blobs_->SpoolDirectory());
   }
-  if (config_.role_media) {
-    api::RegisterMediaRoutes(*router, *media_);
-    api::RegisterCoverRoutes(*router, *catalog_service_);
+  api::RegisterMediaRoutes(all, *media_);
+  api::RegisterCoverRoutes(all, *catalog_service_);
+
+  api::ServedGroups groups;
+  groups.users = config_.role_users;
+  groups.catalog = config_.role_catalog;
+  groups.playlists = config_.role_playlists;
+  groups.uploads = config_.role_uploads;
+  groups.stream = config_.role_stream;
+  auto router = std::make_shared<http::Router>(api::BearerAuthenticator(*accounts_));
+  api::MountServedRoutes(all, groups, *router);
+  if (groups.Serves(api::RouteGroup::kWebApp)) {
+    api::RegisterWebRoutes(*router, LoadWebApp(config_));  // the app is this API's client
+  } else {
+    api::RefuseWebRoutes(*router);
   }
   return router;
 }
