@@ -88,7 +88,8 @@ void AddSecretsCommands(CLI::App& cli, Commands& commands) {
   secrets->require_subcommand(1);
   commands.secrets_init = secrets->add_subcommand(
       "init", "Write new signing keys into a folder that every instance shares (secrets_dir)");
-  commands.secrets_init->add_option("--dir", commands.secrets_dir, "folder for the keys")->required();
+  commands.secrets_init->add_option("--dir", commands.secrets_dir, "folder for the keys")
+      ->required();
   commands.secrets_init->add_flag("--force", commands.secrets_force,
                                   "replace existing keys (signs everyone out)");
 }
@@ -147,7 +148,9 @@ int Dispatch(const Commands& commands, const Config& config) {
   if (commands.user_disable->parsed()) return RunUserSetDisabled(config, commands.target_user, true);
   if (commands.user_enable->parsed()) return RunUserSetDisabled(config, commands.target_user, false);
   if (commands.user_role->parsed()) return RunUserSetRole(config, commands.target_user, commands.target_role);
-  if (commands.secrets_init->parsed()) return RunSecretsInit(commands.secrets_dir, commands.secrets_force);
+  if (commands.secrets_init->parsed()) {
+    return RunSecretsInit(commands.secrets_dir, commands.secrets_force);
+  }
   return 0;
 }
 

@@ -68,11 +68,16 @@ std::vector<fs::path> InitSecrets(const fs::path& dir, bool force) {
 }
 
 int RunSecretsInit(const std::string& dir, bool force) {
+  bool replacing = false;
+  for (std::string_view name : kSecretFiles) {
+    std::error_code ec;
+    replacing |= fs::symlink_status(fs::path(dir) / name, ec).type() != fs::file_type::not_found;
+  }
   const std::vector<fs::path> files = InitSecrets(dir, force);
   for (const fs::path& file : files) {
     std::printf("wrote %s (%zu random bytes, mode 0600)\n", file.string().c_str(), kSecretBytes);
   }
-  if (force) {
+  if (replacing) {
     std::printf("the keys were replaced: every access token, upload URL and stream URL issued "
                 "before is now invalid, so everyone is signed out; restart every instance\n");
   }

@@ -64,6 +64,7 @@ test('secrets init writes three private 64-byte keys and replaces them only with
   const first = await initKeys(dir);
   assert.equal(first.code, 0, first.stderr);
   assert.equal((await fs.stat(dir)).mode & 0o777, 0o700);
+  assert.doesNotMatch(first.stdout, /signed out/, 'new keys sign no one out');
   for (const name of kKeyFiles) {
     const file = path.join(dir, name);
     assert.ok(first.stdout.includes(`wrote ${file}`), first.stdout);
