@@ -1,9 +1,12 @@
 #pragma once
-// Route groups of /api/v1. Each group lives in its own file and can be
-// mounted separately, which is how `--roles` splits the seed's services across processes.
+// The routes of /api/v1, by service, each in its own file. Which route belongs to which
+// `roles` group, and how an instance refuses the groups it does not serve, is in
+// api/route_groups.h.
 // Every route declares its http::Access; routes that need an account are mounted on a router
 // built with BearerAuthenticator (api/common.h) and receive the caller from it.
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "http/router.h"
 
@@ -41,10 +44,12 @@ void RegisterPlaylistRoutes(http::Router& router, PlaylistService& playlists);
 void RegisterTrackRoutes(http::Router& router, TrackService& tracks, MediaDelivery& media,
                          const PublicBase& base);
 
-// GET /healthz, GET /readyz, GET /api/v1/openapi.json, GET /api/v1 (all public).
+// GET /healthz, GET /readyz, GET /api/v1/openapi.json, GET /api/v1 (all public). /readyz
+// also lists `roles`, the roles this process serves, so a gateway's mistake is easy to spot.
 struct ReadinessChecks {
   std::function<bool()> database;
   std::function<bool()> blob_store;
+  std::vector<std::string> roles;
 };
 void RegisterSystemRoutes(http::Router& router, const ReadinessChecks& checks);
 

@@ -1,3 +1,4 @@
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 
@@ -19,6 +20,9 @@ void RegisterSystemRoutes(http::Router& router, const ReadinessChecks& checks) {
     bool blob_store = checks.blob_store();
     boost::json::object body{{"database", database ? "ok" : "unavailable"},
                              {"blobStore", blob_store ? "ok" : "unavailable"}};
+    boost::json::array roles;
+    for (const std::string& role : checks.roles) roles.emplace_back(role);
+    body["roles"] = std::move(roles);
     if (database && blob_store) {
       body["status"] = "ok";
       return http::Response::Json(200, body);

@@ -25,13 +25,6 @@ std::string_view LastSegment(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
-bool IsServerPath(std::string_view path) {
-  for (std::string_view prefix : kServerPrefixes) {
-    if (FirstSegment(path) == prefix) return true;
-  }
-  return false;
-}
-
 // "/assets/app.js" -> "assets/app.js", the app's own name for the file.
 std::string_view FileName(std::string_view path) {
   return path.starts_with('/') ? path.substr(1) : path;
@@ -45,6 +38,13 @@ http::Response NoWebApp() {
 }
 
 }  // namespace
+
+bool IsServerPath(std::string_view path) {
+  for (std::string_view prefix : kServerPrefixes) {
+    if (FirstSegment(path) == prefix) return true;
+  }
+  return false;
+}
 
 bool IsClientRoute(std::string_view path) {
   return !IsServerPath(path) && LastSegment(path).find('.') == std::string_view::npos;

@@ -21,6 +21,10 @@ inline constexpr std::string_view kWebContentSecurityPolicy =
 // without the web app) makes GET / a 404 that says so, and mounts no fallback.
 void RegisterWebRoutes(http::Router& router, const std::shared_ptr<const http::StaticAssets>& app);
 
+// Whether `path` (decoded) is under one of the server's own first segments (api, media,
+// blobs, covers, healthz, readyz): never the web app's, even when no route matches.
+bool IsServerPath(std::string_view path);
+
 // Whether `path` (decoded, "/albums/x") is left to the app's client-side router: not under
 // the server's own prefixes (/api, /media, /blobs, /covers, /healthz, /readyz) and with no
 // '.' in its last segment (so a missing script is a 404, never an HTML page).

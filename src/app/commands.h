@@ -29,6 +29,11 @@ int RunUserSetDisabled(const Config& config, const std::string& email_or_id, boo
 // Changes an account's role; the tokens it was issued before stop working.
 int RunUserSetRole(const Config& config, const std::string& email_or_id, const std::string& role);
 
+// `cadenza secrets init`: writes the three signing keys into `dir` for every instance of a
+// cluster to share (app/secrets.h InitSecrets) and prints what it wrote; with `force` it
+// replaces existing keys and says that this signs everyone out.
+int RunSecretsInit(const std::string& dir, bool force);
+
 // Runs the ingest pipeline on a local file into `out_dir` without a server or database: for
 // operators checking a file, and for the ingest benchmark. Prints the probe, loudness and the
 // renditions; exit 1 with the reason when the file is refused.

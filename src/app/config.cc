@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 #include <stdexcept>
@@ -35,29 +36,53 @@ void SetPublicUrl(Config& c, const std::string& text) {
   c.public_url = url;
 }
 
+// The names `roles` accepts and the flags each sets. "search" is reserved for a later
+// version, so it is refused like any other unknown name.
+struct RoleName {
+  std::string_view name;
+  std::vector<bool Config::*> flags;
+};
+
+const std::vector<RoleName>& RoleNames() {
+  static const std::vector<RoleName> names = {
+      {"users", {&Config::role_users}},
+      {"catalog", {&Config::role_catalog}},
+      {"playlists", {&Config::role_playlists}},
+      {"uploads", {&Config::role_uploads}},
+      {"stream", {&Config::role_stream}},
+      {"worker", {&Config::role_worker}},
+      {"api", {&Config::role_users, &Config::role_catalog, &Config::role_playlists,
+               &Config::role_uploads, &Config::role_stream}},
+      {"media", {&Config::role_stream}},
+  };
+  return names;
+}
+
 void SetRoles(Config& c, const std::string& text) {
-  bool api = false, media = false, worker = false;
+  std::vector<bool Config::*> chosen;
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t comma = text.find(',', start);
     if (comma == std::string::npos) comma = text.size();
     std::string role = text.substr(start, comma - start);
-    while (!role.empty() && role.front() == ' ') role.erase(role.begin());
-    while (!role.empty() && role.back() == ' ') role.pop_back();
-    if (role == "api") {
-      api = true;
-    } else if (role == "media") {
-      media = true;
-    } else if (role == "worker") {
-      worker = true;
-    } else {
-      throw std::invalid_argument("expected a comma list of api, media, worker, got "" + text + """);
+    role.erase(0, role.find_first_not_of(' '));
+    role.erase(role.find_last_not_of(' ') + 1);
+    auto known = std::find_if(RoleNames().begin(), RoleNames().end(),
+                              [&role](const RoleName& r) { return r.name == role; });
+    if (known == RoleNames().end()) {
+      throw std::invalid_argument(fmt::format(
+          "expected a comma list of users, catalog, playlists, uploads, stream, worker, api "
+          "(users, catalog, playlists, uploads and stream) or media (stream); \"{}\" is not a "
+          "role (in \"{}\")",
+          role, text));
     }
+    chosen.insert(chosen.end(), known->flags.begin(), known->flags.end());
     start = comma + 1;
   }
-  c.role_api = api;
-  c.role_media = media;
-  c.role_worker = worker;
+  for (const RoleName& role : RoleNames()) {
+    for (bool Config::*flag : role.flags) c.*flag = false;
+  }
+  for (bool Config::*flag : chosen) c.*flag = true;
 }
 
 // A comma list of host names, host:port or .domain entries; empty clears it.
@@ -127,6 +152,7 @@ const SetterTable& Setters() {
       {"transcode_memory_limit", [](Config& c, const std::string& v) { c.transcode_memory_limit = ParseSize(v); }},
       {"job_lease", [](Config& c, const std::string& v) { c.job_lease = ParseDuration(v); }},
       {"web_dir", [](Config& c, const std::string& v) { c.web_dir = v; }},
+      {"secrets_dir", [](Config& c, const std::string& v) { c.secrets_dir = v; }},
       {"log_level", [](Config& c, const std::string& v) {
          static const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
          if (std::find(levels.begin(), levels.end(), v) == levels.end()) {
@@ -156,6 +182,16 @@ const std::vector<std::string>& SettingNames() {
     return out;
   }();
   return names;
+}
+
+std::vector<std::string> ServedRoles(const Config& config) {
+  std::vector<std::string> roles;
+  for (const RoleName& role : RoleNames()) {
+    // Single-flag names are the roles themselves; "api" and "media" are shorthands.
+    bool shorthand = role.name == "api" || role.name == "media";
+    if (!shorthand && config.*role.flags.front()) roles.emplace_back(role.name);
+  }
+  return roles;
 }
 
 bool IsHiddenSetting(const std::string& name) { return name == "job_lease"; }

@@ -51,12 +51,22 @@ struct Config {
   // The built web app served at / (a folder as `npm --prefix web run build` writes it, with
   // optional .gz/.br siblings); empty = the one embedded in the binary at build time.
   std::filesystem::path web_dir;
+  // Where token.key, url.key and media.key live. Empty: DATA_DIR/secrets, created on first
+  // start. Set, it is a folder `cadenza secrets init` filled and every instance of a cluster
+  // shares; a missing key is then an error, never generated (app/secrets.h).
+  std::filesystem::path secrets_dir;
 
-  // Process roles: "api" (account, catalogue, playlist and track routes), "media" (blob and
-  // streaming routes), "worker" (the embedded transcoding worker). Setting `roles`, a comma
-  // list; default all three.
-  bool role_api = true;
-  bool role_media = true;
+  // Process roles (setting `roles`, a comma list; default all): the route groups this
+  // process serves, "users" (sign-up, login, accounts), "catalog" (artists, albums, track
+  // metadata), "playlists", "uploads" (upload URLs, creating and replacing tracks' audio, the
+  // local store's /blobs PUT), "stream" (stream URLs, /media, /covers, the local store's
+  // /blobs GET), and "worker" (the embedded transcoding worker). "api" names the five route
+  // groups, "media" is "stream". api/route_groups.h maps each route to its group.
+  bool role_users = true;
+  bool role_catalog = true;
+  bool role_playlists = true;
+  bool role_uploads = true;
+  bool role_stream = true;
   bool role_worker = true;
   int workers = 1;                 // transcode jobs run at once by this process
   int worker_threads_per_job = 0;  // encoder threads per job; 0 = the machine's cores
@@ -100,7 +110,9 @@ struct Config {
 
   std::filesystem::path DatabaseFile() const { return data_dir / "cadenza.db"; }
   std::filesystem::path BlobDirectory() const { return data_dir / "blobs"; }
-  std::filesystem::path SecretsDirectory() const { return data_dir / "secrets"; }
+  std::filesystem::path SecretsDirectory() const {
+    return secrets_dir.empty() ? data_dir / "secrets" : secrets_dir;
+  }
   std::filesystem::path WorkDirectory() const { return work_dir.empty() ? data_dir / "work" : work_dir; }
 };
 
@@ -108,6 +120,10 @@ struct Config {
 const std::vector<std::string>& SettingNames();
 // Settings that work like the others but are left out of --help (operational knobs).
 bool IsHiddenSetting(const std::string& name);
+
+// The roles `config` serves, in the order users, catalog, playlists, uploads, stream, worker
+// ("api" and "media" spelled out).
+std::vector<std::string> ServedRoles(const Config& config);
 
 // Raw settings gathered from one source: name -> text value.
 using Settings = std::map<std::string, std::string>;

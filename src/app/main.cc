@@ -45,6 +45,9 @@ struct Commands {
   CLI::App* user_disable = nullptr;
   CLI::App* user_enable = nullptr;
   CLI::App* user_role = nullptr;
+  CLI::App* secrets_init = nullptr;
+  std::string secrets_dir;
+  bool secrets_force = false;
   std::string target_role;
   UserCreateArgs create_args;
   std::string target_user;
@@ -81,11 +84,23 @@ void AddUserCommands(CLI::App& cli, Commands& commands) {
   commands.user_role->add_option("role", commands.target_role, "listener, artist or admin")->required();
 }
 
+void AddSecretsCommands(CLI::App& cli, Commands& commands) {
+  auto* secrets = cli.add_subcommand("secrets", "Manage the signing keys");
+  secrets->require_subcommand(1);
+  commands.secrets_init = secrets->add_subcommand(
+      "init", "Write new signing keys into a folder that every instance shares (secrets_dir)");
+  commands.secrets_init->add_option("--dir", commands.secrets_dir, "folder for the keys")
+      ->required();
+  commands.secrets_init->add_flag("--force", commands.secrets_force,
+                                  "replace existing keys (signs everyone out)");
+}
+
 void AddCommands(CLI::App& cli, Commands& commands) {
   commands.serve = cli.add_subcommand("serve", "Run the HTTP server in the foreground");
   commands.worker = cli.add_subcommand("worker", "Run transcoding workers only (no HTTP listener)");
   commands.migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
   AddUserCommands(cli, commands);
+  AddSecretsCommands(cli, commands);
   TranscodeArgs& transcode = commands.transcode_args;
   commands.transcode = cli.add_subcommand("transcode", "Transcode a local audio file into all renditions (no server)");
   commands.transcode->add_option("input", transcode.input, "audio file")->required();
@@ -135,6 +150,9 @@ int Dispatch(const Commands& commands, const Config& config) {
   if (commands.user_disable->parsed()) return RunUserSetDisabled(config, commands.target_user, true);
   if (commands.user_enable->parsed()) return RunUserSetDisabled(config, commands.target_user, false);
   if (commands.user_role->parsed()) return RunUserSetRole(config, commands.target_user, commands.target_role);
+  if (commands.secrets_init->parsed()) {
+    return RunSecretsInit(commands.secrets_dir, commands.secrets_force);
+  }
   return 0;
 }
 

@@ -12,16 +12,17 @@
 
 #include "adapters/ffmpeg/ffmpeg_image_processor.h"
 #include "adapters/localfs/local_blob_store.h"
-#include "adapters/localfs/secret_file.h"
 #include "adapters/sodium/argon2id_password_hasher.h"
 #include "api/blob_routes.h"
 #include "api/common.h"
 #include "api/cover_routes.h"
 #include "api/media_routes.h"
 #include "api/public_base.h"
+#include "api/route_groups.h"
 #include "api/routes.h"
 #include "api/web_routes.h"
 #include "app/embedded_web_app.h"
+#include "app/secrets.h"
 #include "app/storage.h"
 #include "http/static_assets.h"
 #include "services/account_service.h"
@@ -42,10 +43,6 @@
 namespace cadenza::app {
 
 namespace {
-
-// 64 random bytes per secret: twice HMAC-SHA256's block-size-halved minimum, so brute force
-// is out of reach and rotation is a file swap.
-constexpr std::size_t kSecretBytes = 64;
 
 // Names this process in job leases (the worker adds a per-attempt suffix).
 std::string WorkerId() {
@@ -145,16 +142,15 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
                              ec.message());
   }
   WarnIfOthersCanRead(config_.data_dir);
+  // Secrets live in files (secrets_dir, shared by a cluster), never in the database: a leaked
+  // database dump must not let anyone forge tokens or URLs. Read first, so that an instance
+  // missing the cluster's keys stops before it touches the database.
+  Secrets secrets = LoadSecrets(config_);
   catalog_ = OpenCatalog(config_);
   int applied = catalog_->Migrate();
   if (applied > 0) spdlog::info("applied {} database migration(s)", applied);
 
-  // Secrets live in files beside the data, never in the database: a leaked database dump
-  // must not let anyone forge tokens or URLs.
-  std::string token_secret = LoadOrCreateSecret(config_.SecretsDirectory() / "token.key", kSecretBytes);
-  std::string url_secret = LoadOrCreateSecret(config_.SecretsDirectory() / "url.key", kSecretBytes);
-  std::string media_secret = LoadOrCreateSecret(config_.SecretsDirectory() / "media.key", kSecretBytes);
-  url_signer_ = std::make_unique<UrlSigner>(url_secret, clock_);
+  url_signer_ = std::make_unique<UrlSigner>(secrets.url, clock_);
 
   // The local store's grants are /blobs URLs signed with url.key; local_blob_endpoint_ (below)
   // serves them with the same signer. An S3 store signs its own URLs.
@@ -166,7 +162,7 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   ids_ = std::make_unique<IdGenerator>(clock_);
   TokenOptions token_options;
   token_options.ttl = config_.token_ttl;
-  tokens_ = std::make_unique<TokenService>(token_secret, token_options, clock_);
+  tokens_ = std::make_unique<TokenService>(secrets.token, token_options, clock_);
 
   // In memory, per process: enough for one server; several behind a balancer each count
   // their own share.
@@ -196,7 +192,7 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   tracks_ = std::make_unique<TrackService>(*catalog_, *blob_store_, *ids_, clock_, track_options);
   local_blob_endpoint_ = std::make_unique<LocalBlobEndpoint>(tracks_->uploads(), *blob_store_,
                                                              *url_signer_, clock_);
-  media_signer_ = std::make_unique<MediaTokenSigner>(media_secret, clock_);
+  media_signer_ = std::make_unique<MediaTokenSigner>(secrets.media, clock_);
   MediaDeliveryOptions media_options;
   media_options.token_ttl = config_.stream_url_ttl;
   media_ = std::make_unique<MediaDelivery>(*catalog_, *blob_store_, *media_signer_, clock_, media_options);
@@ -214,25 +210,36 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
 Runtime::~Runtime() = default;
 
 std::shared_ptr<const http::Router> Runtime::BuildRouter() {
-  // Routes that need an account learn who calls them from the bearer token, before the body.
-  auto router = std::make_shared<http::Router>(api::BearerAuthenticator(*accounts_));
-  api::RegisterSystemRoutes(*router, {[this] { return catalog_->Healthy(); },
-                                      [this] { return blob_store_->Healthy(); }});
-  if (config_.role_api) {
-    api::RegisterAccountRoutes(*router, *accounts_);
-    api::RegisterCatalogRoutes(*router, *catalog_service_, image_pool_.get());
-    api::RegisterPlaylistRoutes(*router, *playlists_);
-    api::RegisterWebRoutes(*router, LoadWebApp(config_));  // the app is this API's client
-    api::RegisterTrackRoutes(*router, *tracks_, *media_, *public_base_);
-  }
+  // Every route of the binary goes on `all`; `router` takes those of this process's groups
+  // and a 421 for each of the others (api/route_groups.h).
+  http::Router all(api::BearerAuthenticator(*accounts_));
+  api::RegisterSystemRoutes(all, {[this] { return catalog_->Healthy(); },
+                                  [this] { return blob_store_->Healthy(); },
+                                  ServedRoles(config_)});
+  api::RegisterAccountRoutes(all, *accounts_);
+  api::RegisterCatalogRoutes(all, *catalog_service_, image_pool_.get());
+  api::RegisterPlaylistRoutes(all, *playlists_);
+  api::RegisterTrackRoutes(all, *tracks_, *media_, *public_base_);
   // The local store's grants point here; a remote store's would point at the store itself.
-  if (local_blobs_ != nullptr && (config_.role_api || config_.role_media)) {
-    api::RegisterBlobRoutes(*router, *local_blob_endpoint_, *public_base_,
+  if (local_blobs_ != nullptr) {
+    api::RegisterBlobRoutes(all, *local_blob_endpoint_, *public_base_,
                             local_blobs_->SpoolDirectory());
   }
-  if (config_.role_media) {
-    api::RegisterMediaRoutes(*router, *media_);
-    api::RegisterCoverRoutes(*router, *catalog_service_);
+  api::RegisterMediaRoutes(all, *media_);
+  api::RegisterCoverRoutes(all, *catalog_service_);
+
+  api::ServedGroups groups;
+  groups.users = config_.role_users;
+  groups.catalog = config_.role_catalog;
+  groups.playlists = config_.role_playlists;
+  groups.uploads = config_.role_uploads;
+  groups.stream = config_.role_stream;
+  auto router = std::make_shared<http::Router>(api::BearerAuthenticator(*accounts_));
+  api::MountServedRoutes(all, groups, *router);
+  if (groups.Serves(api::RouteGroup::kWebApp)) {
+    api::RegisterWebRoutes(*router, LoadWebApp(config_));  // the app is this API's client
+  } else {
+    api::RefuseWebRoutes(*router);
   }
   return router;
 }

@@ -58,10 +58,11 @@ class Runtime {
   // the roles include "worker").
   IngestWorker& worker() { return *worker_; }
 
-  // The routes of this process's roles: the system routes always; "api" adds the account,
-  // catalogue, playlist and track routes and the web app (from web_dir, else embedded; throws
-  // std::runtime_error for a web_dir that is not a built web app); "media" adds the media and
-  // cover routes; either adds the local blob store's /blobs routes.
+  // Every route of the binary (api/route_groups.h lists them by group): those of the groups
+  // this process's roles serve answer, the others answer 421 Misdirected Request. The web app
+  // (from web_dir, else embedded; throws std::runtime_error for a web_dir that is not a built
+  // web app) is served with users or catalog; the system routes always. Throws
+  // std::logic_error for a route without a group.
   std::shared_ptr<const http::Router> BuildRouter();
 
  private:

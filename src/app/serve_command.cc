@@ -134,8 +134,8 @@ int RunServe(const Config& config) {
 int RunWorker(const Config& config) {
   sigset_t signals = BlockShutdownSignals();
   Config worker_config = config;
-  worker_config.role_api = false;
-  worker_config.role_media = false;
+  worker_config.role_users = worker_config.role_catalog = worker_config.role_playlists = false;
+  worker_config.role_uploads = worker_config.role_stream = false;
   worker_config.role_worker = true;
   Runtime runtime(worker_config);
   spdlog::info("cadenza worker running, data in {}", config.data_dir.string());
@@ -174,8 +174,12 @@ int RunRoutes(const Config& config) {
       std::filesystem::remove_all(path, ignored);
     }
   } remove_on_exit{scratch};
+  // Every route of the binary, whatever this process's roles, keys or data folder.
   Config throwaway = config;
   throwaway.data_dir = scratch;
+  throwaway.secrets_dir.clear();
+  throwaway.role_users = throwaway.role_catalog = throwaway.role_playlists = true;
+  throwaway.role_uploads = throwaway.role_stream = true;
   Runtime runtime(throwaway);
   std::shared_ptr<const http::Router> router = runtime.BuildRouter();
   for (const auto& route : router->routes()) {

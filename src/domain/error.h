@@ -15,6 +15,7 @@ enum class ErrorCode {
   kPermissionDenied,  // 403: authenticated but not allowed (wrong role, not the owner, bad signature)
   kNotFound,          // 404
   kConflict,          // 409: state conflict (duplicate email, already claimed upload, ...)
+  kMisdirected,       // 421: a route this process does not serve (see `roles`)
   kTooLarge,          // 413
   kUnsupportedMedia,  // 415
   kUnprocessable,     // 422: well-formed but semantically unusable

@@ -35,7 +35,10 @@ test('system endpoints: /healthz, /readyz, /api/v1 and HEAD', async () => {
   await assertHealthy();
   const ready = await server.api('GET', '/readyz');
   assert.equal(ready.status, 200, ready.text);
-  assert.deepEqual(ready.json, { status: 'ok', database: 'ok', blobStore: 'ok' });
+  assert.deepEqual(ready.json, {
+    status: 'ok', database: 'ok', blobStore: 'ok',
+    roles: ['users', 'catalog', 'playlists', 'uploads', 'stream', 'worker'],
+  });
   const index = await server.api('GET', '/api/v1');
   assert.equal(index.status, 200, index.text);
   assert.deepEqual(index.json, { name: 'Cadenza', api: '/api/v1', openapi: '/api/v1/openapi.json' });

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "app/config.h"
 #include "app/runtime.h"
@@ -22,9 +23,8 @@ std::string ErrorOf(Settings settings) {
 
 TEST(RolesConfigTest, DefaultsRunEveryRoleWithOneWorkerUnderTheDataDir) {
   Config c = BuildConfig({{"flags", {{"data_dir", "/srv/cadenza"}}}});
-  EXPECT_TRUE(c.role_api);
-  EXPECT_TRUE(c.role_media);
-  EXPECT_TRUE(c.role_worker);
+  EXPECT_EQ(ServedRoles(c),
+            (std::vector<std::string>{"users", "catalog", "playlists", "uploads", "stream", "worker"}));
   EXPECT_EQ(c.workers, 1);
   EXPECT_EQ(c.worker_threads_per_job, 0);
   EXPECT_EQ(c.WorkDirectory(), "/srv/cadenza/work");
@@ -36,13 +36,44 @@ TEST(RolesConfigTest, DefaultsRunEveryRoleWithOneWorkerUnderTheDataDir) {
 
 TEST(RolesConfigTest, RolesAreACommaList) {
   Config worker_only = BuildConfig({{"flags", {{"roles", "worker"}}}});
-  EXPECT_FALSE(worker_only.role_api);
-  EXPECT_FALSE(worker_only.role_media);
-  EXPECT_TRUE(worker_only.role_worker);
-  Config no_worker = BuildConfig({{"flags", {{"roles", "api, media"}}}});
-  EXPECT_TRUE(no_worker.role_api);
-  EXPECT_TRUE(no_worker.role_media);
-  EXPECT_FALSE(no_worker.role_worker);
+  EXPECT_EQ(ServedRoles(worker_only), std::vector<std::string>{"worker"});
+  Config two = BuildConfig({{"flags", {{"roles", "users, catalog"}}}});
+  EXPECT_TRUE(two.role_users);
+  EXPECT_TRUE(two.role_catalog);
+  EXPECT_FALSE(two.role_playlists);
+  EXPECT_FALSE(two.role_uploads);
+  EXPECT_FALSE(two.role_stream);
+  EXPECT_FALSE(two.role_worker);
+  EXPECT_EQ(ServedRoles(BuildConfig({{"flags", {{"roles", "stream,uploads,playlists"}}}})),
+            (std::vector<std::string>{"playlists", "uploads", "stream"}));
+  // Naming a role twice, or inside a shorthand too, is harmless.
+  EXPECT_EQ(ServedRoles(BuildConfig({{"flags", {{"roles", "stream,stream,media"}}}})),
+            std::vector<std::string>{"stream"});
+}
+
+TEST(RolesConfigTest, ApiNamesEveryRouteGroupAndMediaIsStream) {
+  EXPECT_EQ(ServedRoles(BuildConfig({{"flags", {{"roles", "api"}}}})),
+            (std::vector<std::string>{"users", "catalog", "playlists", "uploads", "stream"}));
+  // The spellings of existing configurations keep their meaning.
+  Config old_split = BuildConfig({{"flags", {{"roles", "api, media"}}}});
+  EXPECT_EQ(ServedRoles(old_split),
+            (std::vector<std::string>{"users", "catalog", "playlists", "uploads", "stream"}));
+  Config media = BuildConfig({{"flags", {{"roles", "media,worker"}}}});
+  EXPECT_EQ(ServedRoles(media), (std::vector<std::string>{"stream", "worker"}));
+  // A later source replaces the list rather than adding to it.
+  Config later = BuildConfig({{"file", {{"roles", "api,worker"}}}, {"flags", {{"roles", "users"}}}});
+  EXPECT_EQ(ServedRoles(later), std::vector<std::string>{"users"});
+}
+
+TEST(RolesConfigTest, UnknownRolesAreRefusedWithTheValidOnes) {
+  for (const char* bad : {"search", "api,transcoder", "Users", "stream,", "users;catalog"}) {
+    const std::string message = ErrorOf({{"roles", bad}});
+    EXPECT_NE(message.find("roles expected a comma list of users, catalog, playlists, uploads, "
+                           "stream, worker, api"),
+              std::string::npos)
+        << bad << ": " << message;
+  }
+  EXPECT_NE(ErrorOf({{"roles", "search"}}).find("\"search\" is not a role"), std::string::npos);
 }
 
 TEST(RolesConfigTest, PipelineSettingsParseWithUnits) {

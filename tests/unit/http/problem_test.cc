@@ -23,6 +23,7 @@ TEST(ProblemTest, StatusForEveryCode) {
   EXPECT_EQ(StatusFor(ErrorCode::kPermissionDenied), 403);
   EXPECT_EQ(StatusFor(ErrorCode::kNotFound), 404);
   EXPECT_EQ(StatusFor(ErrorCode::kConflict), 409);
+  EXPECT_EQ(StatusFor(ErrorCode::kMisdirected), 421);
   EXPECT_EQ(StatusFor(ErrorCode::kTooLarge), 413);
   EXPECT_EQ(StatusFor(ErrorCode::kUnsupportedMedia), 415);
   EXPECT_EQ(StatusFor(ErrorCode::kUnprocessable), 422);

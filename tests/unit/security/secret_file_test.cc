@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -120,6 +122,83 @@ TEST(SecretFileTest, ConcurrentCreatorsAgreeOnOneSecret) {
     EXPECT_EQ(std::distance(fs::directory_iterator(file.parent_path()), fs::directory_iterator()),
               1);
   }
+}
+
+TEST(SecretFileTest, RefusesAnyPermissionBitForGroupOrOthers) {
+  TempDir temp;
+  const fs::path file = temp.path() / "exec.key";
+  for (mode_t mode : {0610, 0601, 0700 | 0010}) {
+    WriteFile(file, std::string(32, 'k'), mode);
+    std::string message = ThrownMessage(file, 32);
+    EXPECT_NE(message.find("group or others"), std::string::npos) << std::oct << mode << message;
+    EXPECT_NE(message.find("chmod 600 " + file.string()), std::string::npos) << message;
+  }
+  WriteFile(file, std::string(32, 'k'), 0700);  // the owner's own execute bit harms no one
+  EXPECT_EQ(LoadOrCreateSecret(file, 32), std::string(32, 'k'));
+}
+
+TEST(SecretFileTest, RefusesAFifoWithoutWaitingForAWriter) {
+  TempDir temp;
+  const fs::path file = temp.path() / "fifo.key";
+  ASSERT_EQ(::mkfifo(file.c_str(), 0600), 0);
+  EXPECT_NE(ThrownMessage(file, 32).find("not a regular file"), std::string::npos);
+}
+
+TEST(SecretFileTest, RefusesAFileOwnedByAnotherUser) {
+  TempDir temp;
+  const fs::path file = temp.path() / "theirs.key";
+  WriteFile(file, std::string(32, 'k'), 0600);
+  if (::geteuid() != 0) GTEST_SKIP() << "only root can give a file to another user";
+  ASSERT_EQ(::chown(file.c_str(), 65534, 65534), 0);
+  std::string message = ThrownMessage(file, 32);
+  EXPECT_NE(message.find(file.string() + " is owned by user 65534"), std::string::npos) << message;
+  EXPECT_NE(message.find("chown"), std::string::npos) << message;
+}
+
+TEST(SecretFileTest, FollowsALinkToAGoodFileAndChecksThatFile) {
+  TempDir temp;
+  const fs::path target = temp.path() / "data" / "token.key";
+  fs::create_directory(temp.path() / "data");
+  WriteFile(target, std::string(32, 'k'), 0600);
+  const fs::path link = temp.path() / "token.key";
+  fs::create_symlink(target, link);
+  EXPECT_EQ(LoadOrCreateSecret(link, 32), std::string(32, 'k'));
+  ::chmod(target.c_str(), 0644);
+  EXPECT_NE(ThrownMessage(link, 32).find("chmod 600"), std::string::npos);
+}
+
+TEST(SecretFileTest, LoadSecretNeverCreatesAFile) {
+  TempDir temp;
+  const fs::path file = temp.path() / "shared" / "token.key";
+  EXPECT_EQ(LoadSecret(file, 64), std::nullopt);
+  EXPECT_FALSE(fs::exists(file.parent_path()));
+  WriteFile(temp.path() / "url.key", std::string(64, 'u'), 0600);
+  EXPECT_EQ(LoadSecret(temp.path() / "url.key", 64), std::string(64, 'u'));
+  EXPECT_THROW(LoadSecret(file, 0), std::invalid_argument);
+}
+
+TEST(SecretFileTest, WriteSecretCreatesPrivateFilesAndReplacesOnlyWhenAsked) {
+  TempDir temp;
+  const fs::path file = temp.path() / "keys" / "media.key";
+  WriteSecret(file, std::string(64, 'a'), false);
+  EXPECT_EQ(ModeOf(file), 0600);
+  EXPECT_EQ(ModeOf(file.parent_path()), 0700);
+  EXPECT_EQ(LoadSecret(file, 64), std::string(64, 'a'));
+
+  try {
+    WriteSecret(file, std::string(64, 'b'), false);
+    ADD_FAILURE() << "an existing secret was overwritten";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("already exists"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(LoadSecret(file, 64), std::string(64, 'a'));
+
+  WriteSecret(file, std::string(64, 'c'), true);
+  EXPECT_EQ(LoadSecret(file, 64), std::string(64, 'c'));
+  EXPECT_EQ(ModeOf(file), 0600);
+  // No temp file left beside it.
+  EXPECT_EQ(std::distance(fs::directory_iterator(file.parent_path()), fs::directory_iterator()), 1);
+  EXPECT_THROW(WriteSecret(file, "", true), std::invalid_argument);
 }
 
 }  // namespace
