@@ -205,6 +205,7 @@ std::vector<Track> PgTrackRepository::ListByAlbum(std::string_view album_id) {
                             "WHERE album_id = $1 ORDER BY track_number ASC NULLS LAST, id",
                         Params().Text(album_id));
   std::vector<Track> tracks;
+  tracks.reserve(static_cast<std::size_t>(r.Rows()));
   for (int row = 0; row < r.Rows(); ++row) tracks.push_back(ReadTrack(r, row));
   return tracks;
 }

@@ -106,6 +106,7 @@ std::vector<PlaylistEntry> PgPlaylistRepository::ListEntries(std::string_view pl
       "SELECT track_id, added_at FROM playlist_entries WHERE playlist_id = $1 ORDER BY position",
       Params().Text(playlist_id));
   std::vector<PlaylistEntry> entries;
+  entries.reserve(static_cast<std::size_t>(r.Rows()));
   for (int row = 0; row < r.Rows(); ++row) {
     PlaylistEntry entry;
     entry.position = row;
@@ -183,6 +184,7 @@ std::vector<Upload> PgUploadRepository::ListExpired(Timestamp now, int limit) {
       std::string(kUploadSelect) + "WHERE expires_at < $1 ORDER BY expires_at, id LIMIT $2",
       Params().Int(now).Int(limit));
   std::vector<Upload> uploads;
+  uploads.reserve(static_cast<std::size_t>(r.Rows()));
   for (int row = 0; row < r.Rows(); ++row) uploads.push_back(ReadUpload(r, row));
   return uploads;
 }
@@ -216,6 +218,7 @@ std::vector<std::string> PgBlobDeletionQueue::Peek(int limit) {
   Result r = conn_.Exec("SELECT blob_key FROM blob_deletions ORDER BY queued_at, blob_key LIMIT $1",
                         Params().Int(limit));
   std::vector<std::string> keys;
+  keys.reserve(static_cast<std::size_t>(r.Rows()));
   for (int row = 0; row < r.Rows(); ++row) keys.push_back(r.Text(row, 0));
   return keys;
 }

@@ -36,7 +36,7 @@ class Pool {
 
   // Waits up to the timeout for an idle connection or room for a new one, then throws
   // Error(kUnavailable, "database busy: ..."). Connecting throws Error(kUnavailable) too.
-  Lease Acquire();
+  Lease Acquire() EXCLUDES(mutex_);
 
  private:
   void Return(std::unique_ptr<Connection> connection) EXCLUDES(mutex_);

@@ -97,12 +97,13 @@ void PgRenditionRepository::ReplaceForTrack(std::string_view track_id,
 }
 
 std::vector<Rendition> PgRenditionRepository::ListForTrack(std::string_view track_id) {
-  std::vector<Rendition> renditions;
   Result rows = conn_.Exec(
       "SELECT track_id, codec, bitrate_kbps, packaging, codecs, sample_rate, channels, "
       "timescale, duration, blob_key, size_bytes, average_bitrate, peak_bitrate "
       "FROM renditions WHERE track_id = $1",
       Params().Text(track_id));
+  std::vector<Rendition> renditions;
+  renditions.reserve(static_cast<std::size_t>(rows.Rows()));
   for (int row = 0; row < rows.Rows(); ++row) renditions.push_back(ReadRendition(rows, row));
   std::sort(renditions.begin(), renditions.end(), PlaysBefore);
   Result segments = conn_.Exec(

@@ -47,12 +47,4 @@ std::string NewMigratedDatabase() {
   return name;
 }
 
-void DropDatabase(const std::string& database) noexcept {
-  try {
-    SideConnection("postgres").Script("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-  } catch (const std::exception&) {
-    // The server and its folder go at exit anyway.
-  }
-}
-
 }  // namespace cadenza::testing

@@ -12,7 +12,5 @@ pg::Connection SideConnection(const std::string& database);
 std::string NewMigratedDatabase();
 // A new database without any schema.
 std::string NewEmptyDatabase();
-// Drops `database`, ending its sessions; never throws.
-void DropDatabase(const std::string& database) noexcept;
 
 }  // namespace cadenza::testing
