@@ -85,7 +85,7 @@ void Backoff(int attempt) {
 class PostgresCatalog final : public Catalog {
  public:
   explicit PostgresCatalog(const PostgresOptions& options)
-      : pool_(options.url, options.pool_size, options.timeout) {
+      : pool_(options.url, options.pool_size, options.timeout), pool_size_(options.pool_size) {
     // Fails here, not at the first request, when the server is unreachable or refuses us.
     pool_.Acquire();
   }
@@ -142,7 +142,8 @@ class PostgresCatalog final : public Catalog {
         conn->Script(begin);
         conn->TakeRetryNeeded();
       } catch (const Error&) {
-        if (conn->broken() && tries < 2) continue;
+        // Every pooled connection may have died with a server restart: try each once.
+        if (conn->broken() && tries < pool_size_) continue;
         throw;
       }
       try {
@@ -161,6 +162,7 @@ class PostgresCatalog final : public Catalog {
   }
 
   Pool pool_;
+  const int pool_size_;
 };
 
 }  // namespace
