@@ -56,7 +56,7 @@ TEST(PostgresPoolTest, AFullPoolAnswersBusyAfterTheTimeout) {
   std::string database = NewMigratedDatabase();
   PostgresOptions options{.url = test_support::SharedPostgresServer().Url(database),
                           .pool_size = 1,
-                          .timeout = std::chrono::milliseconds(200)};
+                          .timeout = std::chrono::milliseconds(1000)};
   auto catalog = OpenPostgresCatalog(options);
   std::string message;
   catalog->Write([&](CatalogTransaction&) {
