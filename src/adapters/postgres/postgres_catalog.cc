@@ -1,5 +1,6 @@
 #include "adapters/postgres/postgres_catalog.h"
 
+#include <chrono>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -16,7 +17,9 @@ namespace {
 using pg::Connection;
 using pg::Pool;
 
-constexpr int kMaxAttempts = 30;
+// A conflicting Write is run again while its first attempt began less than the timeout ago,
+// and at least this many times.
+constexpr int kMinAttempts = 3;
 
 class PgTransaction final : public CatalogTransaction {
  public:
@@ -85,19 +88,22 @@ void Backoff(int attempt) {
 class PostgresCatalog final : public Catalog {
  public:
   explicit PostgresCatalog(const PostgresOptions& options)
-      : pool_(options.url, options.pool_size, options.timeout), pool_size_(options.pool_size) {
+      : pool_(options.url, options.pool_size, options.timeout),
+        pool_size_(options.pool_size),
+        timeout_(options.timeout) {
     // Fails here, not at the first request, when the server is unreachable or refuses us.
     pool_.Acquire();
   }
 
   void Write(const std::function<void(CatalogTransaction&)>& fn) override {
     WriteScope scope(this);
+    auto deadline = std::chrono::steady_clock::now() + timeout_;
     for (int attempt = 1;; ++attempt) {
       try {
         Run("BEGIN ISOLATION LEVEL SERIALIZABLE", fn);
         return;
       } catch (const pg::RetryTransaction& e) {
-        if (attempt >= kMaxAttempts) {
+        if (attempt >= kMinAttempts && std::chrono::steady_clock::now() >= deadline) {
           throw Error(ErrorCode::kUnavailable,
                       std::string("database busy: too many conflicting writers (") + e.what() +
                           ")");
@@ -163,6 +169,7 @@ class PostgresCatalog final : public Catalog {
 
   Pool pool_;
   const int pool_size_;
+  const std::chrono::milliseconds timeout_;
 };
 
 }  // namespace

@@ -25,8 +25,9 @@ struct PostgresOptions {
 //   rules out lost updates and write skew (two uploads passing one per-account count check,
 //   two ReplaceEntries interleaving positions): when PostgreSQL aborts a transaction for a
 //   serialization failure (40001) or a deadlock (40P01), the adapter rolls back and runs the
-//   whole callback again, at most 30 times with a short random backoff, then throws
-//   Error(kUnavailable, "database busy: ..."). The callback may therefore run more than once:
+//   whole callback again after a short random backoff, while the first attempt began less
+//   than `timeout` ago (and at least 3 times), then throws Error(kUnavailable,
+//   "database busy: ..."). The callback may therefore run more than once:
 //   anything it does besides the database must be safe to repeat (signing a grant, a Stat).
 //   Not reentrant: a Write or Migrate inside a Write on the same thread throws
 //   std::logic_error. Read() inside Write() is allowed and sees the last committed state.

@@ -133,6 +133,25 @@ TEST_F(PostgresRaceTest, ACountCheckedInsideWriteHoldsUnderConcurrentInserts) {
   EXPECT_EQ(under_test_->QueryInt("SELECT count(*) FROM uploads"), kLimit);
 }
 
+TEST_F(PostgresRaceTest, ReadModifyWriteUpdatesAreNeverLost) {
+  constexpr int kWriters = 6;
+  constexpr int kBumps = 10;
+  Write([](CatalogTransaction& tx) { tx.users().Insert(MakeUser("u1", "a@example.com")); });
+  auto pool = Open(kWriters);
+  RunTogether(kWriters, [&](int) {
+    for (int i = 0; i < kBumps; ++i) {
+      // What AccountService does to revoke tokens: read the account, bump, write it back.
+      pool->Write([](CatalogTransaction& tx) {
+        User user = *tx.users().FindById("u1");
+        ++user.token_version;
+        tx.users().Update(user);
+      });
+    }
+  });
+  auto user = catalog_->ReadValue([](CatalogTransaction& tx) { return tx.users().FindById("u1"); });
+  EXPECT_EQ(user->token_version, kWriters * kBumps);
+}
+
 TEST(PostgresMigrationRaceTest, CatalogsMigratingAtOnceRunEachMigrationOnce) {
   constexpr int kCatalogs = 4;
   std::string database = NewEmptyDatabase();
