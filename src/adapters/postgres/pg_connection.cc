@@ -110,8 +110,13 @@ Connection::Connection(const std::string& url, std::chrono::milliseconds timeout
   }
   // Server notices ("relation already exists, skipping") are not errors: keep them off stderr.
   PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
-  // Every statement is bounded, so a stuck lock or a lost server cannot hold a thread forever.
-  Script("SET statement_timeout = " + std::to_string(timeout.count()));
+  try {
+    // Every statement is bounded, so a stuck lock or a lost server cannot hold a thread forever.
+    Script("SET statement_timeout = " + std::to_string(timeout.count()));
+  } catch (...) {
+    PQfinish(conn_);  // the destructor does not run for a constructor that throws
+    throw;
+  }
 }
 
 Connection::~Connection() { PQfinish(conn_); }

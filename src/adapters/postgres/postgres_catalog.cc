@@ -62,11 +62,10 @@ thread_local const void* active_write = nullptr;
 
 class WriteScope {
  public:
-  explicit WriteScope(const void* catalog) : catalog_(catalog) {
-    if (active_write == catalog) {
+  explicit WriteScope(const void* catalog) : previous_(active_write) {
+    if (previous_ == catalog) {
       throw std::logic_error("Catalog::Write and Migrate cannot be nested in a Write");
     }
-    previous_ = active_write;
     active_write = catalog;
   }
   ~WriteScope() { active_write = previous_; }
@@ -74,8 +73,7 @@ class WriteScope {
   WriteScope& operator=(const WriteScope&) = delete;
 
  private:
-  const void* catalog_;
-  const void* previous_ = nullptr;
+  const void* previous_;
 };
 
 void Backoff(int attempt) {
