@@ -8,14 +8,14 @@ cd "$(dirname "$0")/.."
 build_packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev libsodium-dev libssl-dev libcurl4-openssl-dev libseccomp-dev
+  libsqlite3-dev libpq-dev libsodium-dev libssl-dev libcurl4-openssl-dev libseccomp-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libavformat-dev libavcodec-dev libswresample-dev libswscale-dev libavutil-dev libebur128-dev
   nodejs brotli
 )
 test_packages=(
   libgtest-dev libgmock-dev curl clang clang-tidy
-  ffmpeg singularity-music
+  ffmpeg singularity-music postgresql
   chromium fonts-dejavu-core debootstrap
 )
 bench_packages=(

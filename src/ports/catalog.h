@@ -1,6 +1,7 @@
 #pragma once
 // The metadata database behind one port: repositories handed out inside a transaction.
-// Adapters: adapters/sqlite (embedded default); PostgreSQL later, without touching services.
+// Adapters: adapters/sqlite (embedded default) and adapters/postgres; both pass the conformance
+// suite in tests/unit/catalog/.
 //
 // Conventions for every repository:
 // - Find* return std::nullopt when nothing matches; they never throw for "not found".

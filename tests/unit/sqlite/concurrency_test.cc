@@ -31,49 +31,6 @@ std::set<std::string> AllUserIds(Catalog& catalog) {
   return ids;
 }
 
-TEST_F(ConcurrencyTest, WritersFromFourThreadsAllLandWhileReadersRead) {
-  constexpr int kThreads = 4;
-  constexpr int kPerThread = 200;
-  std::atomic<bool> writing{true};
-  std::atomic<int> read_failures{0};
-  std::thread reader([&] {
-    while (writing.load()) {
-      try {
-        Read([](CatalogTransaction& tx) { tx.users().List(PageRequest{.limit = 10}); });
-      } catch (...) {
-        read_failures.fetch_add(1);
-      }
-    }
-  });
-  std::vector<std::thread> writers;
-  std::atomic<int> write_failures{0};
-  for (int t = 0; t < kThreads; ++t) {
-    writers.emplace_back([&, t] {
-      for (int i = 0; i < kPerThread; ++i) {
-        try {
-          Write([&](CatalogTransaction& tx) {
-            std::string id = UserId(t, i);
-            tx.users().Insert(MakeUser(id, id + "@example.com"));
-          });
-        } catch (...) {
-          write_failures.fetch_add(1);
-        }
-      }
-    });
-  }
-  for (auto& w : writers) w.join();
-  writing.store(false);
-  reader.join();
-
-  EXPECT_EQ(write_failures.load(), 0);
-  EXPECT_EQ(read_failures.load(), 0);
-  auto ids = AllUserIds(*catalog_);
-  EXPECT_EQ(ids.size(), static_cast<std::size_t>(kThreads * kPerThread));
-  for (int t = 0; t < kThreads; ++t) {
-    for (int i = 0; i < kPerThread; ++i) EXPECT_TRUE(ids.count(UserId(t, i))) << UserId(t, i);
-  }
-}
-
 TEST_F(ConcurrencyTest, TwoCatalogsOnOneFileWaitForEachOther) {
   // Two catalogs stand for two processes: the in-process mutex does not cover them, SQLite's
   // file lock with the busy timeout does.

@@ -241,7 +241,7 @@ TEST_F(JobQueueTest, ConcurrentWorkersNeverLeaseTheSameJob) {
     }
   });
   // Two catalogs on one file stand for two processes; two threads lease through each.
-  auto other = Open(SqliteOptions{.read_connections = 1, .busy_timeout = std::chrono::seconds(30)});
+  auto other = Open(2);
   std::mutex mutex;
   std::map<std::string, std::vector<std::string>> leased_by;  // job id -> workers
   std::atomic<int> failures{0};

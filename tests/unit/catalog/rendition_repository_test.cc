@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "adapters/sqlite/connection.h"
 #include "catalog_fixture.h"
 
 namespace cadenza::testing {
@@ -112,11 +111,7 @@ class RenditionRepositoryTest : public CatalogTest {
     return catalog_->ReadValue(
         [&](CatalogTransaction& tx) { return tx.renditions().ListForTrack(track_id); });
   }
-  std::int64_t Count(const std::string& sql) {
-    sqlite::Connection side(db_path(), {});
-    auto query = side.Prepare(sql);
-    return query->Step() ? query->ColumnInt(0) : -1;
-  }
+  std::int64_t Count(const std::string& sql) { return under_test_->QueryInt(sql); }
 };
 
 TEST_F(RenditionRepositoryTest, ListsInStandardOrderWithSegmentsInIndexOrder) {

@@ -95,7 +95,7 @@ TEST_F(TransactionTest, ReadSeesOneSnapshot) {
 }
 
 TEST_F(TransactionTest, ReadRethrowsAndReleasesItsConnection) {
-  auto catalog = Open(SqliteOptions{.read_connections = 1});
+  auto catalog = Open(1);
   for (int i = 0; i < 3; ++i) {
     EXPECT_THROW(catalog->Read([](CatalogTransaction&) { throw std::out_of_range("x"); }),
                  std::out_of_range);

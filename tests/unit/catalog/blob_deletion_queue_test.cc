@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "adapters/sqlite/connection.h"
 #include "catalog_fixture.h"
 
 namespace cadenza::testing {
@@ -36,8 +35,7 @@ TEST_F(BlobDeletionQueueTest, EnqueuePeekRemove) {
 TEST_F(BlobDeletionQueueTest, PeekReturnsOldestFirst) {
   {
     // Explicit queue times through a side connection: the queue stamps keys with the clock.
-    sqlite::Connection side(db_path(), {});
-    side.Exec(
+    under_test_->Exec(
         "INSERT INTO blob_deletions (blob_key, queued_at) VALUES "
         "('k/late', 3000), ('k/early', 1000), ('k/middle-b', 2000), ('k/middle-a', 2000)");
   }

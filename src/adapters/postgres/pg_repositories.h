@@ -1,0 +1,144 @@
+#pragma once
+// The Catalog port's repositories over one PostgreSQL connection, valid for one transaction.
+// Parameterised SQL only; writes run in a savepoint (Connection::ExecGuarded) so that a
+// refused statement leaves the transaction usable. Behaviour: see postgres_catalog.h.
+#include "adapters/postgres/pg_connection.h"
+#include "ports/catalog.h"
+
+namespace cadenza::pg {
+
+class PgUserRepository final : public UserRepository {
+ public:
+  explicit PgUserRepository(Connection& conn) : conn_(conn) {}
+  void Insert(const User& user) override;
+  std::optional<User> FindById(std::string_view id) override;
+  std::optional<User> FindByEmail(std::string_view email) override;
+  void Update(const User& user) override;
+  void Delete(std::string_view id) override;
+  Page<User> List(const PageRequest& page) override;
+
+ private:
+  Connection& conn_;
+};
+
+class PgArtistRepository final : public ArtistRepository {
+ public:
+  explicit PgArtistRepository(Connection& conn) : conn_(conn) {}
+  void Insert(const Artist& artist) override;
+  std::optional<Artist> FindById(std::string_view id) override;
+  void Update(const Artist& artist) override;
+  void Delete(std::string_view id) override;
+  Page<Artist> List(const PageRequest& page) override;
+  Page<Artist> ListByOwner(std::string_view owner_user_id, const PageRequest& page) override;
+
+ private:
+  Connection& conn_;
+};
+
+class PgAlbumRepository final : public AlbumRepository {
+ public:
+  explicit PgAlbumRepository(Connection& conn) : conn_(conn) {}
+  void Insert(const Album& album) override;
+  std::optional<Album> FindById(std::string_view id) override;
+  void Update(const Album& album) override;
+  void Delete(std::string_view id) override;
+  Page<Album> List(const PageRequest& page) override;
+  Page<Album> ListByArtist(std::string_view artist_id, const PageRequest& page) override;
+
+ private:
+  Connection& conn_;
+};
+
+class PgTrackRepository final : public TrackRepository {
+ public:
+  explicit PgTrackRepository(Connection& conn) : conn_(conn) {}
+  void Insert(const Track& track) override;
+  std::optional<Track> FindById(std::string_view id) override;
+  void Update(const Track& track) override;
+  void Delete(std::string_view id) override;
+  Page<Track> List(const PageRequest& page) override;
+  std::vector<Track> ListByAlbum(std::string_view album_id) override;
+  std::int64_t StoredBytesOfOwner(std::string_view owner_user_id) override;
+
+ private:
+  Connection& conn_;
+};
+
+class PgPlaylistRepository final : public PlaylistRepository {
+ public:
+  explicit PgPlaylistRepository(Connection& conn) : conn_(conn) {}
+  void Insert(const Playlist& playlist) override;
+  std::optional<Playlist> FindById(std::string_view id) override;
+  void Update(const Playlist& playlist) override;
+  void Delete(std::string_view id) override;
+  Page<Playlist> ListVisibleTo(std::string_view user_id, bool include_public,
+                               const PageRequest& page) override;
+  // Positions renumbered 0..n-1 in stored order (a deleted track leaves a hole behind).
+  std::vector<PlaylistEntry> ListEntries(std::string_view playlist_id) override;
+  // kNotFound without the playlist; kConflict naming the first missing track.
+  void ReplaceEntries(std::string_view playlist_id,
+                      const std::vector<PlaylistEntry>& entries) override;
+
+ private:
+  Connection& conn_;
+};
+
+class PgUploadRepository final : public UploadRepository {
+ public:
+  explicit PgUploadRepository(Connection& conn) : conn_(conn) {}
+  void Insert(const Upload& upload) override;
+  std::optional<Upload> FindById(std::string_view id) override;
+  std::optional<Upload> FindByBlobKey(std::string_view blob_key) override;
+  void MarkCompleted(std::string_view id, std::int64_t size, Timestamp at) override;
+  void Delete(std::string_view id) override;
+  std::vector<Upload> ListExpired(Timestamp now, int limit) override;
+  OpenSlots CountOpen(std::string_view user_id, Timestamp now) override;
+  std::int64_t CompletedBytes(std::string_view user_id) override;
+
+ private:
+  Connection& conn_;
+};
+
+class PgBlobDeletionQueue final : public BlobDeletionQueue {
+ public:
+  explicit PgBlobDeletionQueue(Connection& conn) : conn_(conn) {}
+  void Enqueue(std::string_view blob_key) override;   // queuing a queued key is a no-op
+  std::vector<std::string> Peek(int limit) override;  // oldest first
+  void Remove(std::string_view blob_key) override;    // removing an absent key is a no-op
+
+ private:
+  Connection& conn_;
+};
+
+// Same contract as SqliteJobQueue (adapters/sqlite/repositories.h); Lease skips jobs that
+// another open transaction has locked (FOR UPDATE SKIP LOCKED).
+class PgJobQueue final : public JobQueue {
+ public:
+  explicit PgJobQueue(Connection& conn) : conn_(conn) {}
+  void Enqueue(const Job& job) override;
+  std::optional<Job> Lease(std::string_view kind, std::string_view worker_id, Timestamp now,
+                           Timestamp lease_until) override;
+  bool Renew(std::string_view job_id, std::string_view worker_id, Timestamp lease_until) override;
+  bool Complete(std::string_view job_id, std::string_view worker_id) override;
+  bool Retry(std::string_view job_id, std::string_view worker_id, Timestamp run_after,
+             std::string_view error) override;
+  std::optional<Job> FindBySubject(std::string_view kind, std::string_view subject_id) override;
+  std::int64_t CountActive(std::string_view owner_id) override;
+
+ private:
+  Connection& conn_;
+};
+
+// Same contract as SqliteRenditionRepository (adapters/sqlite/repositories.h).
+class PgRenditionRepository final : public RenditionRepository {
+ public:
+  explicit PgRenditionRepository(Connection& conn) : conn_(conn) {}
+  void ReplaceForTrack(std::string_view track_id,
+                       const std::vector<Rendition>& renditions) override;
+  std::vector<Rendition> ListForTrack(std::string_view track_id) override;
+
+ private:
+  Connection& conn_;
+};
+
+}  // namespace cadenza::pg
