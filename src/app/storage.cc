@@ -6,6 +6,7 @@
 #include <string>
 
 #include "adapters/localfs/local_blob_store.h"
+#include "adapters/postgres/postgres_catalog.h"
 #include "adapters/s3/s3_blob_store.h"
 #include "adapters/sqlite/sqlite_catalog.h"
 #include "api/blob_routes.h"
@@ -15,6 +16,21 @@
 namespace cadenza::app {
 
 namespace {
+
+std::unique_ptr<Catalog> OpenPostgres(const Config& config) {
+  PostgresOptions options;
+  options.url = config.database_url;
+  options.pool_size = config.database_pool_size;
+  options.timeout = config.database_timeout;
+  try {
+    auto catalog = OpenPostgresCatalog(options);
+    spdlog::info("database: PostgreSQL at {}", RedactedDatabaseUrl(config.database_url));
+    return catalog;
+  } catch (const Error& e) {
+    throw std::runtime_error("cannot open the database " + RedactedDatabaseUrl(config.database_url) +
+                             ": " + e.what());
+  }
+}
 
 S3Options S3OptionsFrom(const Config& config) {
   S3Location location = ParseS3Url(config.blob_store_url);
@@ -33,9 +49,7 @@ S3Options S3OptionsFrom(const Config& config) {
 }  // namespace
 
 std::unique_ptr<Catalog> OpenCatalog(const Config& config) {
-  if (!config.database_url.empty()) {
-    throw std::runtime_error("database_url: PostgreSQL is not available in this build yet");
-  }
+  if (!config.database_url.empty()) return OpenPostgres(config);
   return OpenSqliteCatalog(config.DatabaseFile());
 }
 
