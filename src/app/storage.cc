@@ -22,9 +22,21 @@ std::unique_ptr<Catalog> OpenPostgres(const Config& config) {
   options.url = config.database_url;
   options.pool_size = config.database_pool_size;
   options.timeout = config.database_timeout;
+  options.replica_urls = config.database_replica_urls;
+  options.replica_max_lag = config.replica_max_lag;
+  options.on_replica_change = [](const Catalog::ReplicaStatus& replica) {
+    if (replica.usable) {
+      spdlog::info("database replica {} serves reads again", replica.server);
+    } else {
+      spdlog::warn("database replica {} no longer serves reads (unreachable, failing or more "
+                   "than replica_max_lag behind)",
+                   replica.server);
+    }
+  };
   try {
     auto catalog = OpenPostgresCatalog(options);
-    spdlog::info("database: PostgreSQL at {}", RedactedDatabaseUrl(config.database_url));
+    spdlog::info("database: PostgreSQL at {}, {} read replica(s)",
+                 RedactedDatabaseUrl(config.database_url), config.database_replica_urls.size());
     return catalog;
   } catch (const Error& e) {
     throw std::runtime_error("cannot open the database " + RedactedDatabaseUrl(config.database_url) +

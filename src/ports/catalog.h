@@ -11,7 +11,9 @@
 // - List* return items ordered by id (creation order) unless stated otherwise.
 // - Deleting a row deletes what it owns (ON DELETE CASCADE); deleting or replacing a track's
 //   blob_key queues the old key in the blob-deletion queue in the same transaction.
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -190,7 +192,8 @@ class Catalog {
   // when it throws. Writers are serialized by the engine; busy engines are waited on (bounded).
   virtual void Write(const std::function<void(CatalogTransaction&)>& fn) = 0;
 
-  // Runs `fn` in a read-only snapshot (may be served by a replica later). Writes inside fail.
+  // Runs `fn` in a read-only snapshot, possibly served by a replica that lags the primary by
+  // a bounded time (see FenceReads for read-your-writes). Writes inside fail.
   virtual void Read(const std::function<void(CatalogTransaction&)>& fn) = 0;
 
   // Applies pending schema migrations; returns how many ran. Idempotent.
@@ -199,11 +202,48 @@ class Catalog {
   // True when a trivial query succeeds now (for /readyz).
   virtual bool Healthy() = 0;
 
+  // Read-your-writes where reads may be served by copies that lag the primary (read
+  // replicas). An adapter with one copy keeps every default: no positions, no fences, and
+  // ReadLatest is Read.
+
+  // Like Read, but never served by a copy that may lag: for state that must take effect at
+  // once everywhere (a disabled account, a revoked token version).
+  virtual void ReadLatest(const std::function<void(CatalogTransaction&)>& fn) { Read(fn); }
+
+  // An opaque commit position of the last Write committed on the calling thread (since the
+  // innermost live ReadFence of this thread began, when there is one); "" when there is none
+  // or when reads never lag. Reads under FenceReads(position) see that Write.
+  virtual std::string LastWritePosition() { return {}; }
+
+  // While it lives, every Read on the calling thread sees at least the commit `position`
+  // (from LastWritePosition, possibly of another process), and the thread's record of its
+  // last Write starts empty. An invalid position is ignored. Destroy it on the thread that
+  // made it. nullptr when reads never lag (nothing to fence).
+  class ReadFence {
+   public:
+    virtual ~ReadFence() = default;
+  };
+  virtual std::unique_ptr<ReadFence> FenceReads(std::string_view /*position*/) { return nullptr; }
+
+  // The copies that serve reads besides the primary (for /readyz); empty when there are none.
+  struct ReplicaStatus {
+    std::string server;                 // host:port/database, no credentials
+    bool usable = false;                // reachable and within the allowed lag
+    std::optional<std::int64_t> lag_ms; // an upper bound of its staleness; nullopt when unknown
+  };
+  virtual std::vector<ReplicaStatus> Replicas() { return {}; }
+
   // Convenience for callers that return a value: `auto a = catalog.ReadValue([&](auto& tx) {...});`
   template <class Fn>
   auto ReadValue(Fn&& fn) -> decltype(fn(std::declval<CatalogTransaction&>())) {
     std::optional<decltype(fn(std::declval<CatalogTransaction&>()))> out;
     Read([&](CatalogTransaction& tx) { out.emplace(fn(tx)); });
+    return std::move(*out);
+  }
+  template <class Fn>
+  auto ReadLatestValue(Fn&& fn) -> decltype(fn(std::declval<CatalogTransaction&>())) {
+    std::optional<decltype(fn(std::declval<CatalogTransaction&>()))> out;
+    ReadLatest([&](CatalogTransaction& tx) { out.emplace(fn(tx)); });
     return std::move(*out);
   }
   template <class Fn>

@@ -200,9 +200,9 @@ AuthResult AccountService::Login(std::string_view email, std::string_view passwo
 
 Principal AccountService::Authenticate(std::string_view bearer_token) {
   TokenService::Verified claimed = tokens_.VerifyClaims(bearer_token);
-  // A primary-key read in a snapshot: cheap enough for every request, and it sees a
-  // revocation made by any process at once.
-  std::optional<User> user = catalog_.ReadValue(
+  // A primary-key read on the primary copy (never a lagging replica): cheap enough for every
+  // request, and it sees a revocation made by any process at once.
+  std::optional<User> user = catalog_.ReadLatestValue(
       [&](CatalogTransaction& tx) { return tx.users().FindById(claimed.principal.user_id); });
   if (!user) throw Unauthenticated("this account no longer exists");
   if (user->disabled_at) throw Unauthenticated(std::string(kDisabled));

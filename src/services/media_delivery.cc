@@ -49,9 +49,9 @@ struct TrackMedia {
 };
 
 // A media token stops working once its account is gone, disabled, or has revoked its tokens
-// (password or role change): checked on every request, by primary key in the snapshot the
-// request reads anyway, so a revocation is seen at once by every process without a cache to
-// invalidate.
+// (password or role change): checked on every request, by primary key on the primary copy
+// (ReadLatest, never a lagging replica), so a revocation is seen at once by every process
+// without a cache to invalidate.
 std::int64_t CheckHolder(CatalogTransaction& tx, std::string_view user_id,
                          const MediaTokenSigner::Grant* grant) {
   std::optional<User> user = tx.users().FindById(user_id);
@@ -73,8 +73,9 @@ std::int64_t CheckHolder(CatalogTransaction& tx, std::string_view user_id,
 // against its account first.
 TrackMedia LoadMedia(Catalog& catalog, RenditionCache& cache, std::string_view track_id,
                      std::string_view user_id, const MediaTokenSigner::Grant* grant) {
+  const std::int64_t version = catalog.ReadLatestValue(
+      [&](CatalogTransaction& tx) { return CheckHolder(tx, user_id, grant); });
   return catalog.ReadValue([&](CatalogTransaction& tx) {
-    const std::int64_t version = CheckHolder(tx, user_id, grant);
     Track track = FindTrack(tx, track_id);
     RenditionCache::Renditions renditions;
     if (track.status == TrackStatus::kReady) {

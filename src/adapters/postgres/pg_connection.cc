@@ -51,6 +51,27 @@ std::string PasswordOf(const std::string& url) {
 
 }  // namespace
 
+std::string ServerName(const std::string& url) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (options == nullptr) {
+    PQfreemem(error);
+    return "unparsable URL";
+  }
+  std::string host = "localhost";
+  std::string port = "5432";
+  std::string database;
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr || o->val[0] == '\0') continue;
+    std::string_view key(o->keyword);
+    if (key == "host") host = o->val;
+    if (key == "port") port = o->val;
+    if (key == "dbname") database = o->val;
+  }
+  PQconninfoFree(options);
+  return host + ":" + port + "/" + database;
+}
+
 Params& Params::Double(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.17g", value);

@@ -81,6 +81,10 @@ class Result {
   std::unique_ptr<PGresult, Clear> result_;
 };
 
+// "host:port/database" of a libpq URL or conninfo, without user or password (for logs and
+// /readyz); "unparsable URL" when libpq cannot parse it.
+std::string ServerName(const std::string& url);
+
 // Not thread-safe: one thread at a time (the pool lends connections exclusively).
 class Connection {
  public:

@@ -1,8 +1,10 @@
 #pragma once
 // The Catalog on PostgreSQL (libpq): for several Cadenza processes sharing one database.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ports/catalog.h"
 
@@ -12,6 +14,13 @@ struct PostgresOptions {
   std::string url;                         // libpq URI or conninfo (postgresql://user:pass@host:port/db?sslmode=...)
   int pool_size = 10;                      // connections at most
   std::chrono::milliseconds timeout{5000}; // connect timeout, wait for a pooled connection, statement_timeout
+  // Streaming replicas of `url` that serve reads, each with a pool of its own (pool_size,
+  // timeout), used while at most replica_max_lag behind the primary.
+  std::vector<std::string> replica_urls;
+  std::chrono::milliseconds replica_max_lag{5000};
+  // Called (from the adapter's monitor thread or a reading thread) when a replica leaves or
+  // rejoins the set that serves reads, for the application to log.
+  std::function<void(const Catalog::ReplicaStatus&)> on_replica_change;
 };
 
 // Connects once to check that the server is reachable and keeps that connection in the pool.
@@ -49,6 +58,18 @@ struct PostgresOptions {
 // - JobQueue::Lease ranks jobs as SQLite does (fair across owners, expired leases taken over)
 //   and takes the best-ranked job that no other open transaction has locked
 //   (FOR UPDATE SKIP LOCKED).
+// - Read replicas (replica_urls): Write, Migrate and ReadLatest run on the primary; Read runs
+//   on a usable replica, taking turns, or on the primary when none is usable. A monitor
+//   thread samples the primary's pg_current_wal_lsn() every 250 ms into a short history and
+//   each replica's pg_last_wal_replay_lsn(); a replica's lag is 0 when it has replayed the
+//   newest primary sample, else the age of the newest sample it has reached (an upper bound
+//   of its staleness). Usable: reachable and lag <= replica_max_lag. A Read that fails on a
+//   replica (connection lost, recovery conflict, any Error(kUnavailable)) runs again on the
+//   primary, and the replica is unusable until the monitor sees it healthy again.
+//   Read-your-writes: after a Write commits, its pg_current_wal_insert_lsn() is the thread's
+//   LastWritePosition(); a Read on a thread that committed a Write, or under FenceReads(p),
+//   goes only to a replica whose sampled replay position is past it, so it sees the Write.
+//   A Read inside a Write runs on the primary. Without replicas none of this runs.
 // - Errors: uniqueness and foreign-key violations are Error(kConflict) with SQLite's messages,
 //   a lost server Error(kUnavailable), anything unexpected Error(kInternal).
 std::unique_ptr<Catalog> OpenPostgresCatalog(const PostgresOptions& options);

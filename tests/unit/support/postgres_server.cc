@@ -43,29 +43,62 @@ std::string Tail(const std::string& file) {
 }  // namespace
 
 PostgresServer::PostgresServer() {
+  OwnFolder();
+  std::string root = dir_.path().string();
+  // initdb's pg_hba.conf trusts replication connections from 127.0.0.1 too (-A trust), and
+  // PostgreSQL 15 defaults to wal_level=replica with 10 WAL senders: replicas need no more.
+  Run(std::string(kBin) + "initdb --no-sync -A trust -U postgres -E UTF8 --locale=C.UTF-8 -D '" +
+      root + "/data' > '" + root + "/initdb.log' 2>&1");
+  Launch();
+}
+
+PostgresServer::PostgresServer(ReplicaOf replica_of) {
+  const PostgresServer& primary = replica_of.primary;
+  OwnFolder();
+  std::string root = dir_.path().string();
+  Run(std::string(kBin) + "pg_basebackup -h 127.0.0.1 -p " + std::to_string(primary.port()) +
+      " -U postgres -D '" + root + "/data' -R -X stream > '" + root + "/basebackup.log' 2>&1");
+  Launch();
+}
+
+void PostgresServer::OwnFolder() const {
   std::string root = dir_.path().string();
   if (geteuid() == 0) {
     std::string chown = "chown postgres: '" + root + "'";
     if (std::system(chown.c_str()) != 0) throw std::runtime_error("cannot chown " + root);
   }
-  Run(std::string(kBin) + "initdb --no-sync -A trust -U postgres -E UTF8 --locale=C.UTF-8 -D '" +
-      root + "/data' > '" + root + "/initdb.log' 2>&1");
+}
+
+void PostgresServer::Launch() {
   // A port taken between FreePort and the server's bind fails the start: try another.
-  for (int attempt = 0; attempt < 5 && !running_; ++attempt) {
-    port_ = FreePort();
-    std::string options = "-c listen_addresses=127.0.0.1 -p " + std::to_string(port_) +
-                          " -k " + root + " -c fsync=off -c full_page_writes=off" +
-                          " -c synchronous_commit=off -c max_connections=200";
-    std::string start = std::string(kBin) + "pg_ctl -w -t 60 -D '" + root + "/data' -l '" + root +
-                        "/server.log' -o '" + options + "' start > /dev/null 2>&1";
-    try {
-      Run(start);
-      running_ = true;
-    } catch (const std::runtime_error&) {
-      if (attempt == 4) {
-        throw std::runtime_error("PostgreSQL did not start:\n" + Tail(root + "/server.log"));
-      }
-    }
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    if (StartOn(FreePort())) return;
+  }
+  throw std::runtime_error("PostgreSQL did not start:\n" + Tail(dir_.path().string() + "/server.log"));
+}
+
+bool PostgresServer::StartOn(int port) {
+  std::string root = dir_.path().string();
+  port_ = port;
+  std::string options = "-c listen_addresses=127.0.0.1 -p " + std::to_string(port_) + " -k " +
+                        root + " -c fsync=off -c full_page_writes=off" +
+                        " -c synchronous_commit=off -c max_connections=200";
+  std::string start = std::string(kBin) + "pg_ctl -w -t 60 -D '" + root + "/data' -l '" + root +
+                      "/server.log' -o '" + options + "' start > /dev/null 2>&1";
+  try {
+    Run(start);
+    running_ = true;
+    return true;
+  } catch (const std::runtime_error&) {
+    return false;
+  }
+}
+
+void PostgresServer::Start() {
+  if (running_) return;
+  if (!StartOn(port_)) {
+    throw std::runtime_error("PostgreSQL did not start again:\n" +
+                             Tail(dir_.path().string() + "/server.log"));
   }
 }
 

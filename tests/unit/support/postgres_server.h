@@ -14,6 +14,12 @@ class PostgresServer {
   // when it cannot. As root, the folder is handed to the `postgres` user, which runs the
   // server (PostgreSQL refuses to run as root).
   PostgresServer();
+  // A streaming replica of `primary` (pg_basebackup -R -X stream), a hot standby on a free
+  // port of its own. Throws std::runtime_error when it cannot be made or started.
+  struct ReplicaOf {
+    const PostgresServer& primary;
+  };
+  explicit PostgresServer(ReplicaOf replica_of);
   // Stops the server (if running) and removes its folder.
   ~PostgresServer();
   PostgresServer(const PostgresServer&) = delete;
@@ -24,8 +30,13 @@ class PostgresServer {
   int port() const { return port_; }
   // Stops the server now ("fast" shutdown: open sessions are ended).
   void Stop();
+  // Starts a stopped server again on the same port.
+  void Start();
 
  private:
+  void OwnFolder() const;                      // as root, hands the folder to `postgres`
+  void Launch();                               // starts on a free port, tried a few times
+  bool StartOn(int port);                      // pg_ctl start; false when it did not start
   void Run(const std::string& command) const;  // as the server's user; throws on failure
 
   TempDir dir_;
