@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "api/read_after_write.h"
 #include "api/web_routes.h"
 #include "domain/error.h"
 
@@ -114,7 +115,8 @@ std::optional<RouteGroup> GroupOfRoute(std::string_view method, std::string_view
   return std::nullopt;
 }
 
-void MountServedRoutes(const http::Router& all, const ServedGroups& groups, http::Router& served) {
+void MountServedRoutes(const http::Router& all, const ServedGroups& groups, http::Router& served,
+                       const ReadAfterWrite* read_after) {
   for (const http::Route& route : all.routes()) {
     std::optional<RouteGroup> group = GroupOfRoute(route.method, route.pattern);
     if (!group) {
@@ -124,10 +126,13 @@ void MountServedRoutes(const http::Router& all, const ServedGroups& groups, http
     if (!groups.Serves(*group)) {
       AddRefusal(served, route.method, route.pattern, *group);
     } else if (route.access.needs_account()) {
-      served.AddAuthenticated(route.method, route.pattern, route.access,
-                              route.authenticated_handler, route.options);
+      served.AddAuthenticated(
+          route.method, route.pattern, route.access,
+          read_after ? read_after->Wrap(route.authenticated_handler) : route.authenticated_handler,
+          route.options);
     } else {
-      served.AddPublic(route.method, route.pattern, route.handler, route.options);
+      served.AddPublic(route.method, route.pattern,
+                       read_after ? read_after->Wrap(route.handler) : route.handler, route.options);
     }
   }
 }

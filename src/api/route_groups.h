@@ -11,6 +11,8 @@
 
 namespace cadenza::api {
 
+class ReadAfterWrite;
+
 enum class RouteGroup {
   kSystem,     // /healthz, /readyz, /api/v1, /api/v1/openapi.json: every instance
   kWebApp,     // GET / and the app's files: with users or catalog
@@ -52,7 +54,9 @@ std::optional<RouteGroup> GroupOfRoute(std::string_view method, std::string_view
 // does not serve the <group> routes" before authentication and before any body is read.
 // The fallback of `all` is not copied (see ServeOrRefuseWebApp). Throws std::logic_error for a
 // route the table does not list, so a new route without a group cannot be served.
-void MountServedRoutes(const http::Router& all, const ServedGroups& groups, http::Router& served);
+// With `read_after`, every served route's handler runs under it (api/read_after_write.h).
+void MountServedRoutes(const http::Router& all, const ServedGroups& groups, http::Router& served,
+                       const ReadAfterWrite* read_after = nullptr);
 
 // On an instance that does not serve the web app: GET / and every path the app would claim
 // (any GET outside the server's own prefixes) answer 421 naming the web app.

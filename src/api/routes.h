@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "http/router.h"
+#include "ports/catalog.h"
 
 namespace cadenza {
 class AccountService;
@@ -45,11 +46,14 @@ void RegisterTrackRoutes(http::Router& router, TrackService& tracks, MediaDelive
                          const PublicBase& base);
 
 // GET /healthz, GET /readyz, GET /api/v1/openapi.json, GET /api/v1 (all public). /readyz
-// also lists `roles`, the roles this process serves, so a gateway's mistake is easy to spot.
+// also lists `roles`, the roles this process serves, so a gateway's mistake is easy to spot,
+// and, when the database has read replicas, each one's server, whether it serves reads and
+// its lag (replicas never make the instance unready: reads fall back to the primary).
 struct ReadinessChecks {
   std::function<bool()> database;
   std::function<bool()> blob_store;
   std::vector<std::string> roles;
+  std::function<std::vector<Catalog::ReplicaStatus>()> replicas;  // may be unset
 };
 void RegisterSystemRoutes(http::Router& router, const ReadinessChecks& checks);
 

@@ -23,6 +23,16 @@ void RegisterSystemRoutes(http::Router& router, const ReadinessChecks& checks) {
     boost::json::array roles;
     for (const std::string& role : checks.roles) roles.emplace_back(role);
     body["roles"] = std::move(roles);
+    if (auto replicas = checks.replicas ? checks.replicas() : std::vector<Catalog::ReplicaStatus>();
+        !replicas.empty()) {
+      boost::json::array list;
+      for (const Catalog::ReplicaStatus& replica : replicas) {
+        boost::json::object item{{"url", replica.server}, {"usable", replica.usable}};
+        item["lagMs"] = replica.lag_ms ? boost::json::value(*replica.lag_ms) : boost::json::value(nullptr);
+        list.emplace_back(std::move(item));
+      }
+      body["replicas"] = std::move(list);
+    }
     if (database && blob_store) {
       body["status"] = "ok";
       return http::Response::Json(200, body);

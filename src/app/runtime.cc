@@ -18,6 +18,7 @@
 #include "api/cover_routes.h"
 #include "api/media_routes.h"
 #include "api/public_base.h"
+#include "api/read_after_write.h"
 #include "api/route_groups.h"
 #include "api/routes.h"
 #include "api/web_routes.h"
@@ -215,7 +216,8 @@ std::shared_ptr<const http::Router> Runtime::BuildRouter() {
   http::Router all(api::BearerAuthenticator(*accounts_));
   api::RegisterSystemRoutes(all, {[this] { return catalog_->Healthy(); },
                                   [this] { return blob_store_->Healthy(); },
-                                  ServedRoles(config_)});
+                                  ServedRoles(config_),
+                                  [this] { return catalog_->Replicas(); }});
   api::RegisterAccountRoutes(all, *accounts_);
   api::RegisterCatalogRoutes(all, *catalog_service_, image_pool_.get());
   api::RegisterPlaylistRoutes(all, *playlists_);
@@ -235,7 +237,9 @@ std::shared_ptr<const http::Router> Runtime::BuildRouter() {
   groups.uploads = config_.role_uploads;
   groups.stream = config_.role_stream;
   auto router = std::make_shared<http::Router>(api::BearerAuthenticator(*accounts_));
-  api::MountServedRoutes(all, groups, *router);
+  // Clients read their own writes across instances and replicas (api/read_after_write.h).
+  const api::ReadAfterWrite read_after(*catalog_, config_.replica_max_lag);
+  api::MountServedRoutes(all, groups, *router, &read_after);
   if (groups.Serves(api::RouteGroup::kWebApp)) {
     api::RegisterWebRoutes(*router, LoadWebApp(config_));  // the app is this API's client
   } else {
