@@ -176,6 +176,24 @@ TEST_F(PostgresReplicaTest, ReadLatestNeverReadsTheReplica) {
       [](CatalogTransaction& tx) { return tx.users().FindById("u1").has_value(); }));
 }
 
+TEST_F(PostgresReplicaTest, AReadWhoseReplicaConnectionDiesRunsAgainOnThePrimary) {
+  auto catalog = OpenWithReplica(kLargeLag);
+  pair_->PauseReplay();
+  WriteElsewhere(*catalog, "u1");
+  pg::Connection replica = Connect(pair_->replica(), "postgres");
+  const std::string others = "FROM pg_stat_activity WHERE datname = '" + database_ + "'";
+  std::vector<bool> seen;
+  catalog->Read([&](CatalogTransaction& tx) {
+    seen.push_back(tx.users().FindById("u1").has_value());
+    if (seen.size() == 1) {  // end the replica's sessions, this snapshot's included
+      replica.Script("SELECT pg_terminate_backend(pid) " + others);
+      ASSERT_TRUE(Eventually([&] { return replica.Exec("SELECT count(*) " + others).Int(0, 0) == 0; }));
+    }
+    tx.users().FindById("u2");  // fails on the dead replica session, not on the primary
+  });
+  EXPECT_EQ(seen, (std::vector<bool>{false, true}));  // the stale replica, then the primary
+}
+
 TEST_F(PostgresReplicaTest, WithoutReplicasThereAreNoPositionsOrFences) {
   auto catalog = OpenPostgresCatalog(
       PostgresOptions{.url = pair_->primary().Url(database_), .pool_size = 1});
