@@ -26,7 +26,7 @@ std::unique_ptr<Catalog> OpenPostgres(const Config& config) {
   options.replica_max_lag = config.replica_max_lag;
   options.on_replica_change = [](const Catalog::ReplicaStatus& replica) {
     if (replica.usable) {
-      spdlog::info("database replica {} serves reads again", replica.server);
+      spdlog::info("database replica {} serves reads", replica.server);
     } else {
       spdlog::warn("database replica {} no longer serves reads (unreachable, failing or more "
                    "than replica_max_lag behind)",

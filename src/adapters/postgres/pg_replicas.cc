@@ -1,5 +1,6 @@
 #include "adapters/postgres/pg_replicas.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <utility>
@@ -11,6 +12,8 @@ namespace {
 
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
+
+constexpr milliseconds kMinHistory{60000};
 
 // One probe query on a connection of the monitor's own, (re)connecting first when needed.
 // nullopt when the server cannot be reached or the answer is not a position (NULL: not a
@@ -75,8 +78,9 @@ std::optional<milliseconds> PrimaryHistory::LagAt(Lsn replayed, Clock::time_poin
 
 ReplicaSet::ReplicaSet(ReplicaOptions options)
     : options_(std::move(options)),
-      // Long enough that a copy behind every kept sample is surely more than max_lag behind.
-      history_(options_.max_lag + 4 * options_.tick) {
+      // Long enough that a copy behind every kept sample is surely more than max_lag behind,
+      // and that a lag past it is still reported in numbers for a while (/readyz).
+      history_(std::max<milliseconds>(options_.max_lag + 4 * options_.tick, kMinHistory)) {
   for (const std::string& url : options_.urls) {
     servers_.push_back(ServerName(url));
     pools_.push_back(std::make_unique<Pool>(url, options_.pool_size, options_.timeout));
