@@ -1,6 +1,7 @@
 #include "api/web_routes.h"
 
 #include <array>
+#include <memory>
 #include <string>
 
 #include "http/response.h"
@@ -50,35 +51,47 @@ bool IsClientRoute(std::string_view path) {
   return !IsServerPath(path) && LastSegment(path).find('.') == std::string_view::npos;
 }
 
-http::StaticServeOptions WebServeOptions(const http::StaticFile& file) {
+std::string WebContentSecurityPolicy(std::string_view store_origin) {
+  std::string policy(kWebContentSecurityPolicy);
+  if (store_origin.empty()) return policy;
+  for (std::string_view directive : {"img-src 'self'", "media-src 'self'", "connect-src 'self'"}) {
+    const std::size_t at = policy.find(directive);
+    policy.insert(at + directive.size(), " " + std::string(store_origin));
+  }
+  return policy;
+}
+
+http::StaticServeOptions WebServeOptions(const http::StaticFile& file, std::string_view policy) {
   http::StaticServeOptions options;
   // Vite puts every content-hashed file under assets/: its URL changes whenever its bytes do.
   options.cache_control =
       file.path.starts_with("assets/") ? "public, max-age=31536000, immutable" : "no-cache";
   if (file.content_type.starts_with("text/html")) {
-    options.headers.emplace_back("Content-Security-Policy", std::string(kWebContentSecurityPolicy));
+    options.headers.emplace_back("Content-Security-Policy", std::string(policy));
     options.headers.emplace_back("Referrer-Policy", "same-origin");
   }
   return options;
 }
 
-void RegisterWebRoutes(http::Router& router, const std::shared_ptr<const http::StaticAssets>& app) {
+void RegisterWebRoutes(http::Router& router, const std::shared_ptr<const http::StaticAssets>& app,
+                       std::string_view store_origin) {
   const http::StaticFile* index = app->Find(kIndex);
   if (index == nullptr) {
     router.AddPublic("GET", "/", [](http::Request&) { return NoWebApp(); });
     return;
   }
-  router.AddPublic("GET", "/", [app, index](http::Request& request) {
-    return app->Serve(*index, request, WebServeOptions(*index));
+  auto policy = std::make_shared<const std::string>(WebContentSecurityPolicy(store_origin));
+  router.AddPublic("GET", "/", [app, index, policy](http::Request& request) {
+    return app->Serve(*index, request, WebServeOptions(*index, *policy));
   });
   router.SetFallback(
       [app](std::string_view path) {
         return !IsServerPath(path) && (IsClientRoute(path) || app->Find(FileName(path)) != nullptr);
       },
-      [app, index](http::Request& request) {
+      [app, index, policy](http::Request& request) {
         const http::StaticFile* file = app->Find(FileName(request.path));
         if (file == nullptr) file = index;  // a client-side route
-        return app->Serve(*file, request, WebServeOptions(*file));
+        return app->Serve(*file, request, WebServeOptions(*file, *policy));
       });
 }
 

@@ -123,6 +123,19 @@ ImageWorkOptions ImageWorkOptionsFrom(const Config& config) {
   return options;
 }
 
+// The origin ("https://host:port") of the URLs a store that serves clients itself hands out,
+// which the web app's pages must be allowed to reach; empty for a store Cadenza fronts.
+std::string StoreOrigin(BlobStore& store) {
+  if (!store.ServesClientsDirectly()) return {};
+  BlobGrantRequest probe;
+  probe.key = "covers/origin";
+  probe.expires_at = SystemClock().Now() + 60'000;
+  const std::string url = store.Grant(probe).url;
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return {};
+  return url.substr(0, url.find('/', scheme_end + 3));
+}
+
 }  // namespace
 
 MediaLimits MediaLimitsFrom(const Config& config) {
@@ -241,7 +254,8 @@ std::shared_ptr<const http::Router> Runtime::BuildRouter() {
   const api::ReadAfterWrite read_after(*catalog_, config_.replica_max_lag);
   api::MountServedRoutes(all, groups, *router, &read_after);
   if (groups.Serves(api::RouteGroup::kWebApp)) {
-    api::RegisterWebRoutes(*router, LoadWebApp(config_));  // the app is this API's client
+    // The app is this API's client.
+    api::RegisterWebRoutes(*router, LoadWebApp(config_), StoreOrigin(*blob_store_));
   } else {
     api::RefuseWebRoutes(*router);
   }

@@ -49,6 +49,8 @@ function run(file, args, { asUser } = {}) {
 }
 
 const cleanups = [];
+// A test runner that times a file out sends SIGTERM: stop the servers on the way out.
+for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => process.exit(1));
 process.on('exit', () => {
   for (const cleanup of cleanups.reverse()) {
     try { cleanup(); } catch { /* best effort at exit */ }
@@ -120,6 +122,8 @@ export class S3Server {
       });
       proc.on('exit', (code) => reject(new Error(`s3rver exited (${code}): ${stderr}`)));
     });
+    // The test process may end while the server runs: its exit handler stops it.
+    for (const handle of [proc, proc.stdin, proc.stdout, proc.stderr]) handle.unref();
     const server = new S3Server(dir, port, proc);
     cleanups.push(() => server.stopSync());
     return server;
@@ -160,13 +164,15 @@ export async function engineEnvironment() {
   const engines = testEngines();
   const env = {};
   if (engines.postgres) {
-    pgCluster ??= await PostgresCluster.start();
-    env.CADENZA_DATABASE_URL = await pgCluster.createDatabase();
+    // One cluster per process, even when servers start side by side.
+    pgCluster ??= PostgresCluster.start();
+    env.CADENZA_DATABASE_URL = await (await pgCluster).createDatabase();
   }
   if (engines.s3) {
-    s3Server ??= await S3Server.start();
-    env.CADENZA_BLOB_STORE_URL = `s3://${await s3Server.createBucket()}`;
-    env.CADENZA_S3_ENDPOINT = s3Server.endpoint;
+    s3Server ??= S3Server.start();
+    const s3 = await s3Server;
+    env.CADENZA_BLOB_STORE_URL = `s3://${await s3.createBucket()}`;
+    env.CADENZA_S3_ENDPOINT = s3.endpoint;
     env.CADENZA_S3_PATH_STYLE = 'true';
     env.CADENZA_S3_ACCESS_KEY_ID = kS3Credentials.accessKeyId;
     env.CADENZA_S3_SECRET_ACCESS_KEY = kS3Credentials.secretAccessKey;

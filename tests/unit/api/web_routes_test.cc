@@ -109,6 +109,15 @@ TEST_F(WebRoutesTest, RootIsIndexHtmlWithItsPolicy) {
   EXPECT_EQ(kWebContentSecurityPolicy, kCsp);
 }
 
+TEST(WebContentSecurityPolicyTest, AStoreServingClientsIsAllowedForImagesMediaAndFetches) {
+  EXPECT_EQ(WebContentSecurityPolicy(""), kWebContentSecurityPolicy);
+  const std::string policy = WebContentSecurityPolicy("https://media.s3.example.org:9000");
+  EXPECT_NE(policy.find("img-src 'self' https://media.s3.example.org:9000 data: blob:;"), std::string::npos) << policy;
+  EXPECT_NE(policy.find("media-src 'self' https://media.s3.example.org:9000 blob:;"), std::string::npos) << policy;
+  EXPECT_NE(policy.find("connect-src 'self' https://media.s3.example.org:9000;"), std::string::npos) << policy;
+  EXPECT_NE(policy.find("script-src 'self';"), std::string::npos) << "scripts stay same-origin: " << policy;
+}
+
 TEST_F(WebRoutesTest, ClientRoutesFallBackToIndexHtml) {
   for (const char* path : {"/albums/123", "/studio/albums/9", "/login", "/assets/sub", "/x/"}) {
     http::Response page = Answer(router_, "GET", path);
