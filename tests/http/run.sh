@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the black-box suite with node's test runner: every file, or the files named. Two files
-# at a time where this node
-# supports choosing (20.10+); older ones (Debian 12's 18.x) run them one after another.
+# at a time where this node supports choosing (20.10+); older ones (Debian 12's 18.x) run them
+# one after another.
 set -euo pipefail
 cd "$(dirname "$0")"
 flags=()
