@@ -16,6 +16,7 @@
 #include "app/periodic_task.h"
 #include "app/process_setup.h"
 #include "app/runtime.h"
+#include "app/storage_config.h"
 #include "http/server.h"
 #include "services/blob_janitor.h"
 #include "services/ingest/ingest_worker.h"
@@ -156,7 +157,9 @@ int RunWorker(const Config& config) {
 
 int RunMigrate(const Config& config) {
   Runtime runtime(config);  // opening the runtime applies pending migrations
-  spdlog::info("database {} is up to date", config.DatabaseFile().string());
+  spdlog::info("database {} is up to date", config.database_url.empty()
+                                                ? config.DatabaseFile().string()
+                                                : RedactedDatabaseUrl(config.database_url));
   return 0;
 }
 
