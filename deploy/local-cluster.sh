@@ -14,6 +14,8 @@
 #   CLUSTER_DIR   where everything lives (default ./cluster); `down` removes it
 #   CADENZA_BIN   the binary (default build/cadenza)
 #   EDGE_PORT     the edge's HTTPS port (default 8443); every other port is picked free
+#   EDGE_CERT, EDGE_KEY  the edge's TLS certificate and key (default: a self-signed pair for
+#                 localhost, made at start)
 # Works as root: PostgreSQL then runs as the `postgres` user, on a folder that user owns.
 set -euo pipefail
 umask 077
@@ -174,9 +176,14 @@ start_nginx() {
   say "nginx edge on https://localhost:$(port edge)"
   local prefix="$dir/nginx"
   mkdir -p "$prefix"
-  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=localhost \
-    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-    -keyout "$prefix/key.pem" -out "$prefix/cert.pem" 2>/dev/null
+  if [ -n "${EDGE_CERT:-}" ]; then
+    cp "$EDGE_CERT" "$prefix/cert.pem"
+    cp "${EDGE_KEY:?EDGE_KEY must name the key of EDGE_CERT}" "$prefix/key.pem"
+  else
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=localhost \
+      -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+      -keyout "$prefix/key.pem" -out "$prefix/cert.pem" 2>/dev/null
+  fi
   sed -e "s|@PREFIX@|$prefix|g" -e "s|@LISTEN@|127.0.0.1:$(port edge)|" \
       -e "s|@CERT@|$prefix/cert.pem|" -e "s|@KEY@|$prefix/key.pem|" \
       -e "s|@API@|127.0.0.1:$(port haproxy_api)|" -e "s|@STREAM@|127.0.0.1:$(port haproxy_stream)|" \
@@ -281,5 +288,5 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  *) say "usage: $0 up|down|status   (CLUSTER_DIR, CADENZA_BIN, EDGE_PORT)"; exit 2 ;;
+  *) say "usage: $0 up|down|status   (CLUSTER_DIR, CADENZA_BIN, EDGE_PORT, EDGE_CERT, EDGE_KEY)"; exit 2 ;;
 esac

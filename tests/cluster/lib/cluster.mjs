@@ -1,0 +1,185 @@
+// The scaled-out topology for a test: deploy/local-cluster.sh run in a folder of its own on
+// free ports (PostgreSQL primary and replica, s3rver, 2 API and 2 stream instances, a worker,
+// HAProxy and the nginx edge), reached through the edge like any client would, and removed
+// when the test process ends.
+//
+// tests/cluster/run.sh makes the edge's certificate and hands it to this process
+// (EDGE_CERT, EDGE_KEY, NODE_EXTRA_CA_CERTS), so fetch() trusts https://localhost:<edge>.
+import { execFile, execFileSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import fsSync from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { Client } from '../../http/lib/client.mjs';
+import { cadenzaBin, freePort } from '../../http/lib/server.mjs';
+
+const kRepoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const kClusterScript = path.join(kRepoRoot, 'deploy', 'local-cluster.sh');
+const kUpTimeoutMs = 300_000;
+const kLogTailBytes = 6000;
+
+// The instances local-cluster.sh starts, by role.
+export const kApiInstances = ['api1', 'api2'];
+export const kStreamInstances = ['stream1', 'stream2'];
+
+function runScript(command, env, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    execFile('bash', [kClusterScript, ...command], { env, timeout: timeoutMs, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`local-cluster.sh ${command.join(' ')} failed: ${error.message}\n${stderr}`));
+        else resolve({ stdout, stderr });
+      });
+  });
+}
+
+function readPorts(dir) {
+  const ports = new Map();
+  for (const line of fsSync.readFileSync(path.join(dir, 'ports'), 'utf8').split('\n')) {
+    const match = /^([a-z0-9_]+)=(\d+)$/.exec(line.trim());
+    if (match) ports.set(match[1], Number(match[2]));
+  }
+  return ports;
+}
+
+// One line of HAProxy's `show stat` CSV as an object keyed by its header's names.
+function parseStatCsv(text) {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const header = lines.shift().replace(/^# /, '').split(',');
+  return lines.map((line) => {
+    const cells = line.split(',');
+    return Object.fromEntries(header.map((name, i) => [name, cells[i]]));
+  });
+}
+
+const liveClusters = new Set();
+// The test runner times a file out with SIGTERM: take the cluster down on the way out.
+for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => process.exit(1));
+process.on('exit', () => {
+  for (const cluster of liveClusters) cluster.stopSync();
+});
+
+export class Cluster extends Client {
+  constructor(dir, env) {
+    const ports = readPorts(dir);
+    super(`https://localhost:${ports.get('edge')}`);
+    Object.assign(this, { dir, env, ports });
+  }
+
+  port(name) {
+    const port = this.ports.get(name);
+    if (!port) throw new Error(`the cluster has no port named ${name}`);
+    return port;
+  }
+
+  configFile(name) {
+    return path.join(this.dir, 'etc', `${name}.toml`);
+  }
+
+  pid(name) {
+    return Number(fsSync.readFileSync(path.join(this.dir, 'run', `${name}.pid`), 'utf8').trim());
+  }
+
+  // Runs local-cluster.sh with this cluster's folder (e.g. `status`).
+  script(...command) {
+    return runScript(command, this.env, kUpTimeoutMs);
+  }
+
+  // The end of a log file under the cluster's logs/ folder, for failure messages.
+  logTail(name) {
+    try {
+      const text = fsSync.readFileSync(path.join(this.dir, 'logs', `${name}.log`), 'utf8');
+      return text.slice(-kLogTailBytes);
+    } catch {
+      return '';
+    }
+  }
+
+  // A command on HAProxy's admin socket (e.g. "show stat"); resolves its whole answer.
+  haproxy(command) {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(path.join(this.dir, 'run', 'haproxy.sock'));
+      let answer = '';
+      socket.setEncoding('utf8');
+      socket.on('connect', () => socket.end(`${command}\n`));
+      socket.on('data', (chunk) => { answer += chunk; });
+      socket.on('end', () => resolve(answer));
+      socket.on('error', reject);
+    });
+  }
+
+  // HAProxy's view of each instance: {api1: {status, sessions, responses2xx, ...}, ...}.
+  async instanceStats() {
+    const rows = parseStatCsv(await this.haproxy('show stat'));
+    const stats = {};
+    for (const row of rows) {
+      if (row.svname === 'FRONTEND' || row.svname === 'BACKEND') continue;
+      stats[row.svname] = {
+        backend: row.pxname,
+        status: row.status,
+        sessions: Number(row.stot),
+        responses2xx: Number(row.hrsp_2xx),
+        responses3xx: Number(row.hrsp_3xx),
+        responses4xx: Number(row.hrsp_4xx),
+        responses5xx: Number(row.hrsp_5xx),
+      };
+    }
+    return stats;
+  }
+
+  // Creates an account with the CLI (on the cluster's shared database) and logs in through
+  // the edge. Returns {user, token, email, password}.
+  async createUser(role = 'admin') {
+    const email = `${role}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const password = `pass-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+    const passwordFile = path.join(this.dir, `${email}.pw`);
+    await fs.writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+    execFileSync(cadenzaBin(), ['user', 'create', '--config', this.configFile('api1'), '--email', email,
+      '--password-file', passwordFile, '--role', role], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 30_000 });
+    await fs.rm(passwordFile);
+    const login = await this.api('POST', '/api/v1/auth/login', { json: { email, password } });
+    if (login.status !== 200) throw new Error(`login through the edge failed: ${login.status} ${login.text}`);
+    return { user: login.json.user, token: login.json.accessToken, email, password };
+  }
+
+  async stop() {
+    if (!liveClusters.has(this)) return;
+    liveClusters.delete(this);
+    await runScript(['down'], this.env, kUpTimeoutMs);
+    await fs.rm(path.dirname(this.dir), { recursive: true, force: true });
+  }
+
+  stopSync() {
+    liveClusters.delete(this);
+    try {
+      execFileSync('bash', [kClusterScript, 'down'], { env: this.env, stdio: 'ignore', timeout: 120_000 });
+    } catch { /* best effort at exit */ }
+    fsSync.rmSync(path.dirname(this.dir), { recursive: true, force: true });
+  }
+}
+
+// Starts the whole topology; resolves a Cluster whose Client methods go through the edge.
+export async function startCluster() {
+  const parent = await fs.mkdtemp(path.join(os.tmpdir(), 'cadenza-cluster-'));
+  const dir = path.join(parent, 'cluster');
+  const env = {
+    ...process.env,
+    CLUSTER_DIR: dir,
+    CADENZA_BIN: cadenzaBin(),
+    EDGE_PORT: String(await freePort()),
+  };
+  try {
+    await runScript(['up'], env, kUpTimeoutMs);
+  } catch (error) {
+    const logs = fsSync.existsSync(path.join(dir, 'logs')) ? fsSync.readdirSync(path.join(dir, 'logs')) : [];
+    const tails = logs.map((f) => `--- ${f} ---\n${fsSync.readFileSync(path.join(dir, 'logs', f), 'utf8').slice(-kLogTailBytes)}`);
+    try { execFileSync('bash', [kClusterScript, 'down'], { env, stdio: 'ignore', timeout: 120_000 }); } catch { /* already down */ }
+    await fs.rm(parent, { recursive: true, force: true });
+    throw new Error(`${error.message}\n${tails.join('\n')}`);
+  }
+  const cluster = new Cluster(dir, env);
+  liveClusters.add(cluster);
+  return cluster;
+}
