@@ -11,6 +11,12 @@
 #   S3-compatible server (s3rver), all sharing one secrets folder.
 #
 # Usage: deploy/local-cluster.sh up|down|status
+#        deploy/local-cluster.sh stop|start|restart|kill NAME
+#   NAME is one of api1 api2 stream1 stream2 worker s3 pg_primary pg_replica: `stop` ends it
+#   gracefully (SIGTERM; PostgreSQL with pg_ctl stop -m fast), `kill` with SIGKILL (PostgreSQL:
+#   its postmaster), `start` starts it again on its port and config (a Cadenza instance is
+#   waited for until /healthz answers; HAProxy sees it back once /readyz passes its checks),
+#   `restart` is stop then start. For rehearsing faults on one part while the rest runs.
 #   CLUSTER_DIR   where everything lives (default ./cluster); `down` removes it
 #   CADENZA_BIN   the binary (default build/cadenza)
 #   EDGE_PORT     the edge's HTTPS port (default 8443); every other port is picked free
@@ -96,7 +102,7 @@ EOF
   as_pg "$pg_bin/pg_ctl" -D "$primary" -l "$root/primary.log" -w start >/dev/null
   as_pg "$pg_bin/psql" -h 127.0.0.1 -p "$(port pg_primary)" -U postgres -q -v ON_ERROR_STOP=1 \
     -c "CREATE ROLE cadenza LOGIN" -c "CREATE DATABASE cadenza OWNER cadenza" >/dev/null
-  as_pg "$pg_bin/pg_basebackup" -h 127.0.0.1 -p "$(port pg_primary)" -U postgres -D "$replica" -R -X stream
+  as_pg "$pg_bin/pg_basebackup" -h 127.0.0.1 -p "$(port pg_primary)" -U postgres -D "$replica" -R -X stream -c fast
   as_pg sed -i "s/^port = .*/port = $(port pg_replica)/" "$replica/postgresql.conf"
   as_pg "$pg_bin/pg_ctl" -D "$replica" -l "$root/replica.log" -w start >/dev/null
 }
@@ -108,7 +114,7 @@ start_s3() {
   fi
   mkdir -p "$dir/s3"
   nohup node "$repo/tests/s3/s3rver.mjs" --port="$(port s3)" --until-signal "$dir/s3" "$bucket" \
-    >"$dir/logs/s3.log" 2>&1 &
+    >>"$dir/logs/s3.log" 2>&1 &
   echo $! >"$dir/run/s3.pid"
   wait_listening "$(port s3)" "the S3 server"
 }
@@ -145,17 +151,19 @@ start_cadenza() {
   write_instance_config stream2 stream
   write_instance_config worker worker
   "$bin" migrate --config "$dir/etc/api1.toml"
-  local name command
-  for name in "${instances[@]}"; do
-    command=serve
-    [ "$name" = worker ] && command=worker
-    say "cadenza $command ($name)"
-    nohup "$bin" "$command" --config "$dir/etc/$name.toml" >"$dir/logs/$name.log" 2>&1 &
-    echo $! >"$dir/run/$name.pid"
-  done
+  local name
+  for name in "${instances[@]}"; do launch_instance "$name"; done
   for name in api1 api2 stream1 stream2; do
     wait_http "http://127.0.0.1:$(port "$name")/readyz" "cadenza $name"
   done
+}
+
+launch_instance() {
+  local name=$1 command=serve
+  [ "$name" = worker ] && command=worker
+  say "cadenza $command ($name)"
+  nohup "$bin" "$command" --config "$dir/etc/$name.toml" >>"$dir/logs/$name.log" 2>&1 &
+  echo $! >"$dir/run/$name.pid"
 }
 
 haproxy_env() {
@@ -284,9 +292,78 @@ status() {
   return "$failed"
 }
 
+# --- One part at a time ---------------------------------------------------------------------
+
+components=(api1 api2 stream1 stream2 worker s3 pg_primary pg_replica)
+
+pg_data() { echo "$(pg_root)/${1#pg_}"; }
+
+running() {
+  case $1 in
+    pg_*) as_pg "$pg_bin/pg_ctl" -D "$(pg_data "$1")" status >/dev/null 2>&1 ;;
+    *) [ -f "$dir/run/$1.pid" ] && kill -0 "$(cat "$dir/run/$1.pid")" 2>/dev/null ;;
+  esac
+}
+
+component_stop() {
+  local name=$1
+  case $name in
+    pg_*) running "$name" && as_pg "$pg_bin/pg_ctl" -D "$(pg_data "$name")" -m fast -w stop >/dev/null ;;
+    *) stop_pid "$dir/run/$name.pid" ;;
+  esac
+  say "$name stopped"
+}
+
+component_kill() {
+  local name=$1 pid
+  running "$name" || die "$name is not running"
+  case $name in
+    pg_*) pid=$(head -1 "$(pg_data "$name")/postmaster.pid") ;;
+    *) pid=$(cat "$dir/run/$name.pid") ;;
+  esac
+  kill -KILL "$pid"
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  [ "${name#pg_}" = "$name" ] && rm -f "$dir/run/$name.pid"
+  say "$name (pid $pid) killed"
+}
+
+component_start() {
+  local name=$1
+  running "$name" && die "$name is already running"
+  case $name in
+    pg_*)
+      # After a kill the stale postmaster.pid names a dead process: pg_ctl starts anyway.
+      as_pg "$pg_bin/pg_ctl" -D "$(pg_data "$name")" -l "$(pg_root)/${name#pg_}.log" -w start >/dev/null ;;
+    s3) start_s3 ;;
+    worker)
+      launch_instance worker
+      sleep 0.5
+      running worker || die "the worker stopped at once (logs in $dir/logs/worker.log)" ;;
+    *)
+      launch_instance "$name"
+      wait_http "http://127.0.0.1:$(port "$name")/healthz" "cadenza $name" ;;
+  esac
+  say "$name started"
+}
+
+component() {
+  local verb=$1 name=${2:-}
+  [ -f "$dir/ports" ] || die "no cluster in $dir"
+  [[ " ${components[*]} " == *" $name "* ]] || die "$verb what? one of: ${components[*]}"
+  case $verb in
+    stop) component_stop "$name" ;;
+    kill) component_kill "$name" ;;
+    start) component_start "$name" ;;
+    restart) component_stop "$name"; component_start "$name" ;;
+  esac
+}
+
 case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  *) say "usage: $0 up|down|status   (CLUSTER_DIR, CADENZA_BIN, EDGE_PORT, EDGE_CERT, EDGE_KEY)"; exit 2 ;;
+  stop|start|restart|kill) component "$@" ;;
+  *) say "usage: $0 up|down|status|stop NAME|start NAME|restart NAME|kill NAME"
+     say "  NAME: ${components[*]}   (env: CLUSTER_DIR, CADENZA_BIN, EDGE_PORT, EDGE_CERT, EDGE_KEY)"
+     exit 2 ;;
 esac

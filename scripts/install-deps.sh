@@ -15,11 +15,11 @@ build_packages=(
 )
 test_packages=(
   libgtest-dev libgmock-dev curl clang clang-tidy
-  ffmpeg singularity-music postgresql
+  ffmpeg singularity-music postgresql haproxy nginx-light
   chromium fonts-dejavu-core debootstrap
 )
 bench_packages=(
-  wrk nginx-light jq hyperfine
+  wrk jq hyperfine
 )
 
 want=("${build_packages[@]}")

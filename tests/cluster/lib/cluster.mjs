@@ -144,6 +144,34 @@ export class Cluster extends Client {
     return { user: login.json.user, token: login.json.accessToken, email, password };
   }
 
+  // One part of the cluster (api1 api2 stream1 stream2 worker s3 pg_primary pg_replica):
+  // verb is stop, start, restart or kill (SIGKILL), as `local-cluster.sh VERB NAME` does it.
+  part(verb, name) {
+    return this.script(verb, name);
+  }
+
+  // One SQL statement on the primary as the postgres user; resolves its rows, each an array of
+  // the columns' text (psql's unaligned output).
+  psql(sql) {
+    const root = fsSync.readFileSync(path.join(this.dir, 'pg.path'), 'utf8').trim();
+    const args = ['-h', '127.0.0.1', '-p', String(this.port('pg_primary')), '-U', 'postgres', '-d', 'cadenza',
+      '-X', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-c', sql];
+    const psql = path.join(this.env.PG_BIN ?? '/usr/lib/postgresql/15/bin', 'psql');
+    const [file, argv] = process.getuid() === 0 ? ['runuser', ['-u', 'postgres', '--', psql, ...args]] : [psql, args];
+    return new Promise((resolve, reject) => {
+      execFile(file, argv, { cwd: root, timeout: 30_000, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+        if (error) reject(new Error(`psql ${sql}: ${error.message}\n${stderr}`));
+        else resolve(stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t')));
+      });
+    });
+  }
+
+  // A Cadenza instance's /readyz, asked directly (not through HAProxy): {status, json}.
+  async readyz(name) {
+    const res = await fetch(`http://127.0.0.1:${this.port(name)}/readyz`, { signal: AbortSignal.timeout(5000) });
+    return { status: res.status, json: await res.json() };
+  }
+
   async stop() {
     if (!liveClusters.has(this)) return;
     liveClusters.delete(this);
