@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 
 import { findOggFile, uniqueStereoWav } from '../http/lib/audio.mjs';
+import { solidPng } from '../http/lib/hostile_images.mjs';
 import { parseMasterPlaylist, parseMediaPlaylist } from '../http/lib/media.mjs';
 import { sleep, waitFor, waitForStatus } from '../http/lib/server.mjs';
 import { startCluster } from './lib/cluster.mjs';
@@ -21,9 +22,7 @@ let album;
 let track;  // a ready track: the reads' target and the cached segment's source
 
 function report(t, what, figures) {
-  const line = `${what}: ${JSON.stringify(figures)}`;
-  console.log(line);
-  t.diagnostic(line);
+  t.diagnostic(`${what}: ${JSON.stringify(figures)}`);
 }
 
 // Cadenza's problem+json (src/http/problem.cc), not HAProxy's or nginx's HTML error page.
@@ -61,6 +60,10 @@ before(async () => {
   album = await cluster.createAlbum(artist.token, (await cluster.createArtist(artist.token)).id);
   const uploaded = await cluster.uploadTrack(artist.token, album.id, uniqueStereoWav({ seconds: 12, sampleRate: 44100 }));
   track = await waitForStatus(cluster, artist.token, uploaded.track.id, 'ready', 180_000);
+  const cover = await cluster.api('PUT', `/api/v1/albums/${album.id}/cover`, {
+    token: artist.token, body: solidPng(400, 8), headers: { 'content-type': 'image/png' },
+  });
+  assert.equal(cover.status, 200, cover.text);
 });
 
 after(async () => {
@@ -211,6 +214,13 @@ test('the object store stopped: uploads get 503 problems, cached segments still 
   await cluster.part('stop', 's3');
   try {
     const during = {};
+    // /readyz fails on every instance now: HAProxy marks them all DOWN and still sends them
+    // the requests (its fallback servers), so what follows is answered by Cadenza.
+    const allDown = await waitFor(async () => {
+      const stats = await cluster.instanceStats();
+      return ['api1', 'api2', 'stream1', 'stream2'].every((name) => stats[name].status === 'DOWN');
+    }, { timeoutMs: 15_000, intervalMs: 100 });
+    assert.ok(allDown, `HAProxy sees every instance unready: ${JSON.stringify(await cluster.instanceStats())}`);
     // An upload: the bucket is reached through the edge, which says the store is unavailable.
     const put = await timedRequest(slotBefore.json.uploadUrl, { method: 'PUT', timeoutMs: kProbeTimeoutMs });
     during.put = { status: put.status, body: put.text?.slice(0, 200) };
@@ -239,6 +249,12 @@ test('the object store stopped: uploads get 503 problems, cached segments still 
     assert.equal(read.status, 200, read.text);
     const stream = await cluster.api('GET', `/api/v1/tracks/${track.id}/stream`, { token: artist.token });
     during.newStream = { status: stream.status, detail: stream.json?.detail };
+    // A stream's URLs are signed without the store and its playlists come from the database:
+    // a player gets them, and the edge serves whatever segments it holds.
+    assert.equal(stream.status, 200, stream.text);
+    const master = await cluster.api('GET', new URL(stream.json.hls, cluster.url).href);
+    during.masterPlaylist = master.status;
+    assert.equal(master.status, 200, master.text);
     report(t, 'object store down', during);
   } finally {
     await cluster.part('start', 's3');
@@ -255,7 +271,13 @@ test('the object store stopped: uploads get 503 problems, cached segments still 
     const res = await s3('HEAD', key.split('/').map(encodeURIComponent).join('/'));
     if (res.status !== 200) missingKeys.push(`${key}: ${res.status}`);
   }
+  for (const prefix of covers) {
+    const res = await s3('GET', `?list-type=2&prefix=${encodeURIComponent(prefix)}`);
+    const listed = [...(await res.text()).matchAll(/<Key>([^<]+)<\/Key>/g)];
+    if (res.status !== 200 || listed.length === 0) missingKeys.push(`${prefix}*: ${res.status}, ${listed.length} objects`);
+  }
   report(t, 'blob keys after the outage', { keys: keys.length, covers: covers.length, missing: missingKeys.length });
+  assert.equal(covers.length, 1);
   assert.deepEqual(missingKeys, []);
   const replay = await cluster.api('GET', uncached);
   assert.equal(replay.status, 200, 'the store serves again');
