@@ -15,6 +15,9 @@ import { closedLoop, openLoop, summarize, timedRequest } from './lib/load.mjs';
 
 const kProbeTimeoutMs = 5_000;
 const kLeaseSeconds = 5;
+// How long the primary stays down: HAProxy needs 2 failed checks (fall 2, 250 ms apart once
+// failing) to find the instances unready, so the fail-open path is taken too.
+const kPrimaryDownMs = 3_000;
 
 let cluster;
 let artist;
@@ -50,8 +53,35 @@ async function mediaPlaylist(trackId) {
   return { playlist: parseMediaPlaylist(media.text), text: media.text, url };
 }
 
+// A track just created is read from the replica, which may not have replayed the insert yet
+// (a client that wants its own write sends Cadenza-Read-After back): wait until it shows.
+async function waitVisible(trackId) {
+  const seen = await waitFor(async () => (await cluster.api('GET', `/api/v1/tracks/${trackId}`, { token: artist.token })).status === 200,
+    { timeoutMs: 30_000, intervalMs: 100 });
+  assert.ok(seen, `track ${trackId} shows on the replica`);
+}
+
 async function haproxyStatus(name) {
   return (await cluster.instanceStats())[name]?.status;
+}
+
+// A backend's retries and redispatches so far, from HAProxy's `show stat` (its BACKEND row).
+async function backendRetries(backend) {
+  const lines = (await cluster.haproxy('show stat')).split('\n');
+  const header = lines[0].replace(/^# /, '').split(',');
+  const row = lines.map((l) => l.split(',')).find((cells) => cells[0] === backend && cells[1] === 'BACKEND');
+  const cell = (name) => Number(row?.[header.indexOf(name)] ?? NaN);
+  return { retries: cell('wretr'), redispatches: cell('wredis') };
+}
+
+// Whether a process is alive (signal 0 checks without sending anything).
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 before(async () => {
@@ -59,6 +89,7 @@ before(async () => {
   artist = await cluster.createUser('artist');
   album = await cluster.createAlbum(artist.token, (await cluster.createArtist(artist.token)).id);
   const uploaded = await cluster.uploadTrack(artist.token, album.id, uniqueStereoWav({ seconds: 12, sampleRate: 44100 }));
+  await waitVisible(uploaded.track.id);
   track = await waitForStatus(cluster, artist.token, uploaded.track.id, 'ready', 180_000);
   const cover = await cluster.api('PUT', `/api/v1/albums/${album.id}/cover`, {
     token: artist.token, body: solidPng(400, 8), headers: { 'content-type': 'image/png' },
@@ -75,9 +106,15 @@ test('kill -9 of an API instance under load: HAProxy retries on the other one', 
   const load = closedLoop({ clients: 24, durationMs: 12_000, nextUrl: () => url, token: artist.token, timeoutMs: 10_000 });
   await sleep(4_000);
   const killed = cluster.pid('api1');
+  const retriesBefore = await backendRetries('api');
   await cluster.part('kill', 'api1');
   const summary = summarize(await load);
-  report(t, 'api1 killed under load', { killedPid: killed, ...summary });
+  const retriesAfter = await backendRetries('api');
+  report(t, 'api1 killed under load', {
+    killedPid: killed, ...summary, failedPercent: Number((100 * summary.failed / summary.total).toFixed(3)),
+    haproxyRetries: retriesAfter.retries - retriesBefore.retries,
+    haproxyRedispatches: retriesAfter.redispatches - retriesBefore.redispatches,
+  });
   assert.ok(summary.total > 500, `the load ran: ${summary.total} requests`);
   assert.equal(summary.timedOut, 0, JSON.stringify(summary));
   assert.ok(summary.failed / summary.total < 0.001, JSON.stringify(summary));
@@ -101,6 +138,7 @@ test('kill -9 of the worker mid-transcode: another worker run takes the job afte
   await cluster.part('restart', 'worker');
 
   const { track: created } = await cluster.uploadTrack(artist.token, album.id, fs.readFileSync(file), { title: 'Killed mid-transcode' });
+  await waitVisible(created.id);
   const started = await waitFor(async () => {
     const res = await cluster.api('GET', `/api/v1/tracks/${created.id}`, { token: artist.token });
     assert.equal(res.status, 200, res.text);
@@ -108,15 +146,29 @@ test('kill -9 of the worker mid-transcode: another worker run takes the job afte
     return res.json.progress > 0 && res.json;
   }, { timeoutMs: 120_000, intervalMs: 100 });
   assert.ok(started, 'the worker reports progress on the track');
+  const job = async () => {
+    const rows = await cluster.psql(`SELECT attempts, lease_owner FROM jobs WHERE subject_id = '${created.id}'`);
+    return rows[0] && { attempts: Number(rows[0][0]), owner: rows[0][1] };
+  };
+  const leased = await job();
+  assert.equal(leased.attempts, 1, JSON.stringify(leased));
   await cluster.part('kill', 'worker');
   const killedAt = performance.now();
   await cluster.part('start', 'worker');
+  const again = await waitFor(async () => {
+    const now = await job();
+    return now && now.attempts > leased.attempts && now;
+  }, { timeoutMs: 120_000, intervalMs: 200 });
+  assert.ok(again, 'the job is leased again');
+  const releasedSeconds = (performance.now() - killedAt) / 1000;
   const ready = await waitForStatus(cluster, artist.token, created.id, 'ready', 300_000);
   const seconds = (performance.now() - killedAt) / 1000;
   report(t, 'worker killed mid-transcode', {
-    progressWhenKilled: started.progress, leaseSeconds: kLeaseSeconds, readyAfterKillSeconds: Number(seconds.toFixed(1)),
+    progressWhenKilled: started.progress, leaseSeconds: kLeaseSeconds,
+    leasedAgainAfterKillSeconds: Number(releasedSeconds.toFixed(1)), readyAfterKillSeconds: Number(seconds.toFixed(1)),
     durationMs: ready.durationMs,
   });
+  assert.match(cluster.logTail('worker'), new RegExp(`track ${created.id} is ready \\(job [^,]+, attempt 2\\)`));
   assert.ok(Math.abs(ready.durationMs - 327_272) < 1_000, `the whole track: ${ready.durationMs} ms`);
 
   const { playlist, text } = await mediaPlaylist(created.id);
@@ -164,25 +216,45 @@ test('the read replica stopped and started: reads go on without an error', async
   assert.equal(summary.failed, 0, JSON.stringify(summary));
 });
 
-test('the primary restarted: every probe is answered, failures are Cadenza 503 problems, service resumes', async (t) => {
+test('the primary restarted (down 3 s): every probe is answered, failures are Cadenza 503 problems, service resumes', async (t) => {
   const url = `${cluster.url}/api/v1/tracks/${track.id}`;
+  const instances = ['api1', 'api2'].map((name) => ({ name, pid: cluster.pid(name) }));
   const probe = openLoop({ intervalMs: 50, nextUrl: () => url, token: artist.token, timeoutMs: kProbeTimeoutMs });
   await sleep(2_000);
-  const restartStarted = performance.now();
-  await cluster.part('restart', 'pg_primary');
-  const restartMs = performance.now() - restartStarted;
+  // Stopped, held down long enough for HAProxy to find every instance unready, then started:
+  // a restart with an outage long enough that probes are sure to land in it.
+  const stopStarted = performance.now();
+  await cluster.part('stop', 'pg_primary');
+  const downFrom = performance.now() - stopStarted;
+  await sleep(kPrimaryDownMs);
+  const startFrom = performance.now() - stopStarted;
+  await cluster.part('start', 'pg_primary');
+  const startedMs = performance.now() - stopStarted;
   const resumed = await waitFor(async () => (await timedRequest(url, { token: artist.token })).status === 200,
     { timeoutMs: 60_000, intervalMs: 100 });
+  const resumedMs = performance.now() - stopStarted;
   await sleep(2_000);
   const results = await probe.stop();
   const summary = summarize(results);
-  report(t, 'primary restarted', { ...summary, restartMs: Math.round(restartMs) });
+  const unavailable = results.filter((r) => r.status === 503);
+  report(t, 'primary stopped and started', {
+    total: summary.total, failed: summary.failed, timedOut: summary.timedOut, byStatus: summary.byStatus,
+    downForMs: Math.round(startFrom - downFrom), answered200AgainAfterStopMs: Math.round(resumedMs),
+    startTookMs: Math.round(startedMs - startFrom), max503Ms: Math.round(Math.max(...unavailable.map((r) => r.ms))),
+    maxMs: summary.maxMs, detail: unavailable[0]?.json?.detail,
+  });
   assert.ok(resumed, 'a request succeeds after the restart without anyone stepping in');
   assert.equal(summary.timedOut, 0, `no probe hung past ${kProbeTimeoutMs} ms: ${JSON.stringify(summary)}`);
+  assert.ok(unavailable.length > 0, `probes landed in the outage: ${JSON.stringify(summary.byStatus)}`);
   for (const r of results) {
     if (r.status !== 200) assertCadenzaProblem(r, 503, `probe at ${r.at} ms`);
   }
+  assert.match(unavailable[0].json.detail, /database/);
   assert.equal(results.at(-1).status, 200, 'the last probes succeed again');
+  for (const { name, pid } of instances) {
+    assert.equal(cluster.pid(name), pid, `${name} was not restarted`);
+    assert.ok(alive(pid), `${name} (pid ${pid}) is still running`);
+  }
 });
 
 // The bucket's objects, asked of s3rver directly (it checks the key id, not signatures).
@@ -210,6 +282,9 @@ test('the object store stopped: uploads get 503 problems, cached segments still 
   const uncached = playlist.segments.at(-1).uri;
   const slotBefore = await cluster.api('GET', '/api/v1/tracks/upload-url', { token: artist.token });
   assert.equal(slotBefore.status, 200, slotBefore.text);
+  const coverKey = async () => (await cluster.psql(`SELECT cover_key FROM albums WHERE id = '${album.id}'`))[0]?.[0];
+  const coverBefore = await coverKey();
+  assert.ok(coverBefore, 'the album has a cover');
 
   await cluster.part('stop', 's3');
   try {
@@ -233,6 +308,13 @@ test('the object store stopped: uploads get 503 problems, cached segments still 
     });
     const claimProblem = assertCadenzaProblem({ ...claim, contentType: claim.headers.get('content-type') ?? '' }, 503, 'claim');
     during.claim = { status: claim.status, detail: claimProblem.detail };
+    // A cover comes through an instance, which cannot store it: a problem, and the album
+    // keeps its cover (checked below).
+    const cover = await cluster.api('PUT', `/api/v1/albums/${album.id}/cover`, {
+      token: artist.token, body: solidPng(300, 8), headers: { 'content-type': 'image/png' }, timeoutMs: 30_000,
+    });
+    const coverProblem = assertCadenzaProblem({ ...cover, contentType: cover.headers.get('content-type') ?? '' }, 503, 'cover');
+    during.cover = { status: cover.status, detail: coverProblem.detail };
     const slot = await cluster.api('GET', '/api/v1/tracks/upload-url', { token: artist.token });
     during.uploadUrl = { status: slot.status, detail: slot.json?.detail };
     // A segment nobody fetched before cannot be had; the one fetched before is served by the edge.
@@ -278,6 +360,7 @@ test('the object store stopped: uploads get 503 problems, cached segments still 
   }
   report(t, 'blob keys after the outage', { keys: keys.length, covers: covers.length, missing: missingKeys.length });
   assert.equal(covers.length, 1);
+  assert.equal(await coverKey(), coverBefore, 'the failed cover upload left the cover as it was');
   assert.deepEqual(missingKeys, []);
   const replay = await cluster.api('GET', uncached);
   assert.equal(replay.status, 200, 'the store serves again');
