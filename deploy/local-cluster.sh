@@ -96,7 +96,7 @@ EOF
   as_pg "$pg_bin/pg_ctl" -D "$primary" -l "$root/primary.log" -w start >/dev/null
   as_pg "$pg_bin/psql" -h 127.0.0.1 -p "$(port pg_primary)" -U postgres -q -v ON_ERROR_STOP=1 \
     -c "CREATE ROLE cadenza LOGIN" -c "CREATE DATABASE cadenza OWNER cadenza" >/dev/null
-  as_pg "$pg_bin/pg_basebackup" -h 127.0.0.1 -p "$(port pg_primary)" -U postgres -D "$replica" -R -X stream
+  as_pg "$pg_bin/pg_basebackup" -h 127.0.0.1 -p "$(port pg_primary)" -U postgres -D "$replica" -R -X stream -c fast
   as_pg sed -i "s/^port = .*/port = $(port pg_replica)/" "$replica/postgresql.conf"
   as_pg "$pg_bin/pg_ctl" -D "$replica" -l "$root/replica.log" -w start >/dev/null
 }
