@@ -1,6 +1,8 @@
 #pragma once
-// A real service stack for the account, catalogue and playlist tests: SQLite in a temporary
-// folder, Argon2id at its minimum cost, the real TokenService and IdGenerator.
+// A real service stack for the account, catalogue and playlist tests: the catalogue and blob
+// store of the build's engines (unit/support/test_engines.h: SQLite and a folder, or
+// PostgreSQL and S3 in the engines build), Argon2id at its minimum cost, the real
+// TokenService and IdGenerator.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,7 +11,6 @@
 
 #include "adapters/sodium/argon2id_password_hasher.h"
 #include "adapters/localfs/local_blob_store.h"
-#include "adapters/sqlite/sqlite_catalog.h"
 #include "domain/error.h"
 #include "ports/clock.h"
 #include "adapters/ffmpeg/ffmpeg_image_processor.h"
@@ -20,6 +21,7 @@
 #include "services/token_service.h"
 #include "unit/support/test_fixtures.h"
 #include "unit/support/error_from.h"
+#include "unit/support/test_engines.h"
 
 namespace cadenza::test_env {
 
@@ -30,9 +32,9 @@ class ServiceTestEnv : public ::testing::Test {
   static constexpr const char* kPassword = "correct horse battery";
 
   void SetUp() override {
-    catalog_ = OpenSqliteCatalog(dir_ / "catalog.db");
-    catalog_->Migrate();
-    blobs_ = std::make_unique<LocalBlobStore>(dir_ / "blobs");
+    catalog_ = test_support::OpenTestCatalog(dir_);
+    blobs_ = relayed_blobs_ ? std::make_unique<LocalBlobStore>(dir_ / "blobs")
+                            : test_support::OpenTestBlobStore(dir_, clock_);
     accounts_ = std::make_unique<AccountService>(*catalog_, hasher_, tokens_, ids_, clock_);
     catalogue_ = std::make_unique<CatalogService>(*catalog_, *blobs_, images_, ids_, clock_);
     playlists_ = std::make_unique<PlaylistService>(*catalog_, ids_, clock_);
@@ -90,6 +92,10 @@ class ServiceTestEnv : public ::testing::Test {
   std::unique_ptr<CatalogService> catalogue_;
   std::unique_ptr<PlaylistService> playlists_;
   int account_count_ = 0;
+  // Set before SetUp by tests of what Cadenza does with a store it relays blobs from (the
+  // local store in both builds), since a store that serves clients directly is never read
+  // from for them.
+  bool relayed_blobs_ = false;
 };
 
 }  // namespace cadenza::test_env

@@ -149,7 +149,15 @@ std::string ReadAll(BlobReader& reader) {
   return bytes;
 }
 
-TEST_F(AlbumCoverTest, OpensEachStoredSizeOfTheCurrentVersion) {
+// OpenCover on a store Cadenza relays covers from: the local store, in both builds. With a
+// store that serves clients directly, OpenCover reads nothing and hands out the store's grant
+// (direct_media_test.cc).
+class RelayedCoverTest : public AlbumCoverTest {
+ protected:
+  RelayedCoverTest() { relayed_blobs_ = true; }
+};
+
+TEST_F(RelayedCoverTest, OpensEachStoredSizeOfTheCurrentVersion) {
   Principal owner = NewAccount(Role::kArtist);
   Album album = catalogue_->SetAlbumCover(owner, NewAlbum(owner, NewArtist(owner).id).id, Png(700));
   for (int size : {96, 300, 600}) {
@@ -179,7 +187,7 @@ TEST_F(AlbumCoverTest, OpensNoSizeThatWasNotStored) {
   EXPECT_STREQ(error.what(), "cover not found");
 }
 
-TEST_F(AlbumCoverTest, OpensOnlyTheCurrentVersionOfAnExistingAlbum) {
+TEST_F(RelayedCoverTest, OpensOnlyTheCurrentVersionOfAnExistingAlbum) {
   Principal owner = NewAccount(Role::kArtist);
   Album bare = NewAlbum(owner, NewArtist(owner).id);
   Album first = catalogue_->SetAlbumCover(owner, bare.id, Png(300));
@@ -201,7 +209,7 @@ TEST_F(AlbumCoverTest, OpensOnlyTheCurrentVersionOfAnExistingAlbum) {
   EXPECT_STREQ(unknown.what(), "album not found");
 }
 
-TEST_F(AlbumCoverTest, ReportsABlobMissingFromTheStore) {
+TEST_F(RelayedCoverTest, ReportsABlobMissingFromTheStore) {
   Principal owner = NewAccount(Role::kArtist);
   Album album = catalogue_->SetAlbumCover(owner, NewAlbum(owner, NewArtist(owner).id).id, Png(300));
   blobs_->Remove(CoverKey(*album.cover_key, 300));

@@ -164,5 +164,46 @@ TEST_F(BlobJanitorTest, AFailingPrefixRemovalStaysQueued) {
   EXPECT_TRUE(QueuedDeletions().empty());
 }
 
+// The queued deletions drained from the blob store of the build's engines (S3 in the engines
+// build; the tests above keep the local store their uploads go through).
+class JanitorOnTestStoreTest : public ::testing::Test {
+ protected:
+  TempDir dir_;
+  ManualClock clock_{kStart};
+  std::unique_ptr<Catalog> catalog_ = test_support::OpenTestCatalog(dir_.path());
+  std::unique_ptr<BlobStore> blobs_ = test_support::OpenTestBlobStore(dir_.path(), clock_);
+  BlobJanitor janitor_{*catalog_, *blobs_, clock_, JanitorOptions{kGrace, 2}};
+
+  void Enqueue(const std::string& key_or_prefix) {
+    catalog_->Write(
+        [&](CatalogTransaction& tx) { tx.blob_deletions().Enqueue(key_or_prefix); });
+  }
+  std::vector<std::string> QueuedDeletions() {
+    return catalog_->ReadValue(
+        [](CatalogTransaction& tx) { return tx.blob_deletions().Peek(1000); });
+  }
+};
+
+TEST_F(JanitorOnTestStoreTest, QueuedKeysAndPrefixesAreRemovedAndNothingElse) {
+  blobs_->Put("originals/gone", "a deleted master");
+  blobs_->Put("originals/gone-too", "a key the first one prefixes");
+  blobs_->Put("renditions/t1/job-1/aac_96/init.mp4", "init");
+  blobs_->Put("renditions/t1/job-1/mp3_96.mp3", "mp3");
+  blobs_->Put("renditions/t1/job-10/mp3_96.mp3", "a sibling whose name extends the prefix");
+  Enqueue("originals/gone");
+  Enqueue("renditions/t1/job-1/");
+  Enqueue("originals/never-stored");
+
+  EXPECT_EQ(janitor_.DrainBlobDeletions(), 3);  // more than one batch of 2
+
+  EXPECT_FALSE(blobs_->Stat("originals/gone"));
+  EXPECT_FALSE(blobs_->Stat("renditions/t1/job-1/aac_96/init.mp4"));
+  EXPECT_FALSE(blobs_->Stat("renditions/t1/job-1/mp3_96.mp3"));
+  EXPECT_TRUE(blobs_->List("renditions/t1/job-1/", "", 10).blobs.empty());
+  EXPECT_TRUE(blobs_->Stat("originals/gone-too"));
+  EXPECT_TRUE(blobs_->Stat("renditions/t1/job-10/mp3_96.mp3"));
+  EXPECT_TRUE(QueuedDeletions().empty());
+}
+
 }  // namespace
 }  // namespace cadenza::track_testing

@@ -58,7 +58,7 @@ TEST_F(DirectMediaTest, ProgressiveFilesAreGrantedAsStoreUrlsExpiringWithTheToke
     const Rendition& mp3 = Find(renditions, grant.progressive[i].first);
     EXPECT_EQ(grant.progressive_direct[i].url, StoreUrl(mp3.blob_key, grant.expires_at));
     EXPECT_EQ(grant.progressive_direct[i].expires_at, grant.expires_at);
-    EXPECT_TRUE(grant.progressive_direct[i].url.starts_with("https://bucket.test/renditions/"));
+    EXPECT_TRUE(grant.progressive_direct[i].url.starts_with(StoreOrigin() + "renditions/"));
   }
 }
 
@@ -97,13 +97,15 @@ TEST_F(DirectMediaTest, DashManifestListsTheStoreUrlOfEveryFile) {
   ASSERT_EQ(file.kind, MediaFileKind::kManifest);
   EXPECT_EQ(file.body.find("SegmentTemplate"), std::string::npos);
   EXPECT_EQ(file.body.find("seg-$Number"), std::string::npos);
-  EXPECT_EQ(Count(file.body, "<Initialization sourceURL=\"https://bucket.test/"), 6);
-  EXPECT_EQ(Count(file.body, "<SegmentURL media=\"https://bucket.test/"), 18);
+  EXPECT_EQ(Count(file.body, "<Initialization sourceURL=\"" + StoreOrigin()), 6);
+  EXPECT_EQ(Count(file.body, "<SegmentURL media=\"" + StoreOrigin()), 18);
   for (const Rendition& rendition : Renditions()) {
     if (!IsCmaf(rendition)) continue;
     for (const Segment& segment : rendition.segments) {
       std::string url = StoreUrl(segment.blob_key, grant.expires_at);
-      url.replace(url.find('&'), 1, "&amp;");
+      for (std::size_t at = url.find('&'); at != std::string::npos; at = url.find('&', at + 1)) {
+        url.replace(at, 1, "&amp;");
+      }
       EXPECT_NE(file.body.find("media=\"" + url + "\""), std::string::npos) << url;
     }
   }

@@ -1,8 +1,9 @@
 #pragma once
 // Shared set-up for the tests of the flows with a blob store that serves clients itself
-// (BlobStore::ServesClientsDirectly): a real SQLite catalogue, an InMemoryBlobStore handing
-// out "https://bucket.test/..." pre-signed URLs, the services under test, and a ready track
-// whose renditions' blobs are stored.
+// (BlobStore::ServesClientsDirectly): the catalogue of the build's engines, a store handing
+// out pre-signed URLs (unit/support/test_engines.h: an InMemoryBlobStore standing in for a
+// bucket with "https://bucket.test/..." URLs, or a bucket on s3rver in the engines build, with
+// PostgreSQL), the services under test, and a ready track whose renditions' blobs are stored.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -10,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "adapters/sqlite/sqlite_catalog.h"
 #include "domain/entities.h"
 #include "domain/principal.h"
 #include "media/layout.h"
@@ -21,6 +21,7 @@
 #include "unit/support/catalog_seed.h"
 #include "unit/support/error_from.h"
 #include "unit/support/in_memory_blob_store.h"
+#include "unit/support/test_engines.h"
 #include "unit/support/test_fixtures.h"
 
 namespace cadenza::direct_testing {
@@ -39,8 +40,9 @@ class DirectStoreFixture : public ::testing::Test {
  protected:
   explicit DirectStoreFixture(AccountLimits limits = {})
       : clock_(kStart),
-        catalog_(OpenCatalog(dir_.path())),
-        blobs_(clock_, GrantStyle::kDirect),
+        catalog_(test_support::OpenTestCatalog(dir_.path())),
+        direct_(test_support::OpenTestDirectBlobStore(clock_)),
+        blobs_(*direct_.store),
         ids_(clock_),
         tracks_(*catalog_, blobs_, ids_, clock_, Options(limits)),
         media_tokens_(std::string(40, 'm'), clock_),
@@ -48,12 +50,6 @@ class DirectStoreFixture : public ::testing::Test {
     artist_ = test_support::SeedUser(*catalog_, ids_, clock_, Role::kArtist);
     listener_ = test_support::SeedUser(*catalog_, ids_, clock_, Role::kListener);
     album_ = test_support::SeedAlbum(*catalog_, ids_, clock_, artist_);
-  }
-
-  static std::unique_ptr<Catalog> OpenCatalog(const std::filesystem::path& dir) {
-    auto catalog = OpenSqliteCatalog(dir / "cadenza.db");
-    catalog->Migrate();
-    return catalog;
   }
 
   static TrackOptions Options(AccountLimits limits) {
@@ -133,10 +129,14 @@ class DirectStoreFixture : public ::testing::Test {
     return blobs_.Grant(request).url;
   }
 
+  // Where the store's grant URLs point: the key follows.
+  const std::string& StoreOrigin() const { return direct_.grant_origin; }
+
   TempDir dir_;
   ManualClock clock_;
   std::unique_ptr<Catalog> catalog_;
-  InMemoryBlobStore blobs_;
+  test_support::DirectTestStore direct_;
+  BlobStore& blobs_;
   IdGenerator ids_;
   TrackService tracks_;
   MediaTokenSigner media_tokens_;

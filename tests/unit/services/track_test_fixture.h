@@ -1,7 +1,14 @@
 #pragma once
-// Shared set-up for the track, upload and janitor tests: a real SQLite catalogue and a real
+// Shared set-up for the track, upload and janitor tests: the catalogue of the build's engines
+// (unit/support/test_engines.h: SQLite, or PostgreSQL in the engines build), a real
 // LocalBlobStore in a fresh temporary folder, the real UrlSigner and IdGenerator, and a clock
 // the test moves by hand.
+//
+// The store is a LocalBlobStore in both builds: these tests drive the flows of a store whose
+// URLs Cadenza serves itself (LocalBlobEndpoint behind the /blobs route, the spool folder,
+// media relayed from the store), which the composition root mounts only with the local
+// store. The flows of a store that serves clients directly, as S3 does, are the tests on
+// direct_store_fixture.h, which run on S3 in the engines build.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -20,7 +27,6 @@
 #include "unit/support/catalog_seed.h"
 #include "unit/support/test_fixtures.h"
 #include "adapters/localfs/local_blob_store.h"
-#include "adapters/sqlite/sqlite_catalog.h"
 #include "domain/entities.h"
 #include "domain/error.h"
 #include "domain/principal.h"
@@ -31,6 +37,7 @@
 #include "services/track_service.h"
 #include "services/url_signer.h"
 #include "unit/support/error_from.h"
+#include "unit/support/test_engines.h"
 
 namespace cadenza::track_testing {
 
@@ -40,12 +47,6 @@ inline constexpr std::chrono::seconds kStreamTtl{300};
 
 using test_support::ManualClock;
 using test_support::TempDir;
-
-inline std::unique_ptr<Catalog> OpenMigratedCatalog(const std::filesystem::path& dir) {
-  auto catalog = OpenSqliteCatalog(dir / "cadenza.db");
-  catalog->Migrate();
-  return catalog;
-}
 
 // The decoded query parameters of a URL, as the HTTP layer hands them to handlers.
 inline std::multimap<std::string, std::string> QueryOf(std::string_view url) {
@@ -93,7 +94,7 @@ class TrackFixture : public ::testing::Test {
  protected:
   TrackFixture()
       : clock_(kStart),
-        catalog_(OpenMigratedCatalog(dir_.path())),
+        catalog_(test_support::OpenTestCatalog(dir_.path())),
         signer_(std::string(48, 'k'), clock_),
         blobs_(dir_.path() / "blobs", LocalBlobUrls{"/blobs/", &signer_}),
         ids_(clock_),

@@ -13,7 +13,7 @@
 #include "adapters/postgres/pg_migrations.h"
 #include "adapters/postgres/postgres_catalog.h"
 #include "unit/catalog/catalog_fixture.h"
-#include "unit/catalog/postgres/postgres_support.h"
+#include "unit/support/postgres_databases.h"
 #include "unit/support/postgres_server.h"
 
 namespace cadenza::testing {

@@ -1,4 +1,4 @@
-#include "unit/catalog/postgres/postgres_support.h"
+#include "unit/support/postgres_databases.h"
 
 #include <atomic>
 #include <chrono>
