@@ -254,6 +254,15 @@ export class CadenzaServer extends Client {
     return this.blobs_;
   }
 
+  // GET of a media or cover URL as a player makes it. A store that serves clients itself (S3)
+  // has Cadenza answer its files with a 302 to the store: that redirect is followed, once,
+  // with the same headers. On the local store the answer is Cadenza's own, never followed.
+  async getMedia(url, { headers = {} } = {}) {
+    const res = await this.api('GET', url, { headers });
+    if (this.blobs.kind !== 's3' || res.status !== 302) return res;
+    return this.api('GET', res.headers.get('location'), { headers });
+  }
+
   // The local store's file that holds the blob behind a trackUrl/uploadUrl (".../blobs/<key>?...").
   blobFile(anyBlobUrl) {
     const key = decodeURIComponent(new URL(anyBlobUrl).pathname.replace(/^\/blobs\//, ''));
