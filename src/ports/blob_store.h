@@ -94,6 +94,11 @@ struct BlobGrantRequest {
   // On whose behalf. A store that can bind it into the URL does (the local store signs it);
   // others ignore it, so callers still check ownership where it matters.
   std::string user_id;
+  // kRead on a store that serves clients itself: the Content-Type and Cache-Control its
+  // answer carries (S3 signs them into the URL as response-* overrides), since no Cadenza
+  // route is there to set them. Empty: the store's own. Stores Cadenza serves ignore them.
+  std::string content_type;
+  std::string cache_control;
 };
 
 // A time-limited URL for one blob, as the store hands it out.

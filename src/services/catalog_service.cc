@@ -211,6 +211,9 @@ CoverFile CatalogService::OpenCover(std::string_view album_id, std::string_view 
     BlobGrantRequest request;
     request.access = BlobAccess::kRead;
     request.key = blob_key;
+    request.content_type = file.content_type;
+    // As the cover route answers: a new cover is a new version, so these bytes never change.
+    request.cache_control = "public, max-age=31536000, immutable";
     request.expires_at =
         clock_.Now() +
         std::chrono::duration_cast<std::chrono::milliseconds>(kCoverGrantTtl).count();

@@ -18,6 +18,8 @@ constexpr std::string_view kHlsType = "application/vnd.apple.mpegurl";
 constexpr std::string_view kDashType = "application/dash+xml";
 constexpr std::string_view kMp4Type = "audio/mp4";
 constexpr std::string_view kMp3Type = "audio/mpeg";
+// As the media routes answer blob-backed files: a redo writes new keys, so bytes never change.
+constexpr std::string_view kImmutableMediaCache = "private, max-age=31536000, immutable";
 
 std::int64_t Millis(std::chrono::seconds s) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(s).count();
@@ -146,19 +148,22 @@ StreamGrant MediaDelivery::IssueStreamGrant(const Principal& caller, std::string
                                    ProgressiveFileName(rendition.spec));
     if (direct) {
       grant.progressive_direct.push_back(
-          ReadGrant(rendition.blob_key, caller.user_id, grant.expires_at));
+          ReadGrant(rendition.blob_key, ProgressiveType(rendition), caller.user_id,
+                    grant.expires_at));
     }
   }
   return grant;
 }
 
-BlobGrant MediaDelivery::ReadGrant(std::string_view blob_key, std::string_view user_id,
-                                   Timestamp expires_at) {
+BlobGrant MediaDelivery::ReadGrant(std::string_view blob_key, std::string_view content_type,
+                                   std::string_view user_id, Timestamp expires_at) {
   BlobGrantRequest request;
   request.access = BlobAccess::kRead;
   request.key = std::string(blob_key);
   request.expires_at = expires_at;
   request.user_id = std::string(user_id);
+  request.content_type = std::string(content_type);
+  request.cache_control = std::string(kImmutableMediaCache);
   return blobs_.Grant(request);
 }
 
@@ -170,7 +175,7 @@ MediaFile MediaDelivery::OpenFile(std::string_view blob_key, std::string_view co
     file.content_type = std::string(content_type);
     file.immutable = true;
     file.blob_key = std::string(blob_key);
-    file.grant = ReadGrant(blob_key, token.user_id, token.expires_at);
+    file.grant = ReadGrant(blob_key, content_type, token.user_id, token.expires_at);
     return file;
   }
   file.reader = blobs_.Open(blob_key);
@@ -196,7 +201,8 @@ MediaFile MediaDelivery::Serve(std::string_view token, std::string_view track_id
   BlobUrlFor url_for;
   if (blobs_.ServesClientsDirectly()) {
     url_for = [&](std::string_view blob_key) {
-      return ReadGrant(blob_key, grant.user_id, grant.expires_at).url;
+      // Manifests name CMAF init and media segments only.
+      return ReadGrant(blob_key, kMp4Type, grant.user_id, grant.expires_at).url;
     };
   }
 

@@ -113,9 +113,9 @@ class MediaDelivery {
   MediaFile OpenFile(std::string_view blob_key, std::string_view content_type,
                      const MediaTokenSigner::Grant& token);
   // The store's read grant for `blob_key` on behalf of `user_id` until `expires_at` (or the
-  // store's cap).
-  BlobGrant ReadGrant(std::string_view blob_key, std::string_view user_id,
-                      Timestamp expires_at);
+  // store's cap), answered as `content_type` and cacheable for good (the bytes never change).
+  BlobGrant ReadGrant(std::string_view blob_key, std::string_view content_type,
+                      std::string_view user_id, Timestamp expires_at);
 
   Catalog& catalog_;
   BlobStore& blobs_;

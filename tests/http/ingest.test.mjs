@@ -51,6 +51,20 @@ async function waitUntilProcessed(server, token, id, timeoutMs = kReadyTimeoutMs
   return { body, progress };
 }
 
+// The transcode attempts ("<job>-<n>") that have blobs of `trackId`'s renditions, sorted.
+async function attemptsOf(srv, trackId) {
+  const keys = await srv.blobs.list(`renditions/${trackId}/`);
+  return [...new Set(keys.map((key) => key.split('/')[2]))].sort();
+}
+
+// The entries of the local store's folder for `key` ([] when it is gone), or null on S3,
+// which has no folders: the local store removes the folders it empties, too.
+function localFolder(srv, key) {
+  if (srv.blobs.kind !== 'folder') return null;
+  const dir = srv.blobs.file(key);
+  return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+}
+
 // Everything under `dir` (files and folders), relative to it, sorted.
 function tree(dir) {
   if (!fs.existsSync(dir)) return [];
@@ -66,19 +80,24 @@ function tree(dir) {
   return out.sort();
 }
 
-// The blob files of one committed transcode attempt: every CMAF rendition's init segment and
+// The blobs of one committed transcode attempt: every CMAF rendition's init segment and
 // contiguous media segments, and the three progressive MP3s, nothing else.
-function assertCompleteAttempt(folder) {
-  const entries = fs.readdirSync(folder).sort();
-  assert.deepEqual(entries, [...kRenditions, ...kProgressive].sort(), `${folder}: ${entries}`);
+async function assertCompleteAttempt(srv, trackId, attempt) {
+  const prefix = `renditions/${trackId}/${attempt}/`;
+  const names = (await srv.blobs.list(prefix)).map((key) => key.slice(prefix.length));
+  const entries = [...new Set(names.map((name) => name.split('/')[0]))].sort();
+  assert.deepEqual(entries, [...kRenditions, ...kProgressive].sort(), `${prefix}: ${names}`);
   for (const name of kRenditions) {
-    const files = fs.readdirSync(path.join(folder, name)).sort();
+    const files = names.filter((n) => n.startsWith(`${name}/`)).map((n) => n.slice(name.length + 1)).sort();
     assert.ok(files.includes('init.mp4'), `${name} has an init segment`);
     const segments = files.filter((f) => f !== 'init.mp4');
     assert.ok(segments.length > 0, `${name} has media segments`);
     segments.forEach((f, i) => assert.equal(f, `seg-${String(i).padStart(5, '0')}.m4s`, `${name}: ${files}`));
   }
-  for (const file of kProgressive) assert.ok(fs.statSync(path.join(folder, file)).size > 0, file);
+  for (const file of kProgressive) {
+    assert.ok(names.includes(file), `${file} is a blob of its own`);
+    assert.ok((await srv.blobs.read(prefix + file)).length > 0, file);
+  }
 }
 
 let server;
@@ -127,9 +146,9 @@ test('an uploaded Ogg Vorbis track becomes ready with its duration, loudness and
   assert.ok(Math.abs(loudness.gainDb - (-14 - loudness.integratedLufs)) < 0.01, JSON.stringify(loudness));
   assert.equal(body.title, 'Awakening', 'the title tag replaces the placeholder');
 
-  const attempts = tree(path.join(server.dataDir, 'blobs', 'renditions', track.id)).filter((e) => /^[^/]+\/$/.test(e));
+  const attempts = await attemptsOf(server, track.id);
   assert.equal(attempts.length, 1, `one attempt's blobs: ${attempts}`);
-  assertCompleteAttempt(path.join(server.dataDir, 'blobs', 'renditions', track.id, attempts[0]));
+  await assertCompleteAttempt(server, track.id, attempts[0]);
 });
 
 test('a text file uploaded as a track fails with a reason a person understands', async () => {
@@ -139,7 +158,8 @@ test('a text file uploaded as a track fails with a reason a person understands',
   assert.equal(body.status, 'failed', JSON.stringify(body));
   assert.equal(body.error, 'not an audio file');
   assert.equal(body.loudness, null);
-  assert.ok(!fs.existsSync(path.join(server.dataDir, 'blobs', 'renditions', track.id)), 'no renditions stored');
+  assert.deepEqual(await server.blobs.list(`renditions/${track.id}/`), [], 'no renditions stored');
+  assert.deepEqual(localFolder(server, `renditions/${track.id}`) ?? [], [], 'no renditions folder');
 });
 
 test('a server killed during a transcode finishes the track once after a restart, without orphans', async () => {
@@ -161,13 +181,12 @@ test('a server killed during a transcode finishes the track once after a restart
     assert.ok(attemptFolder, `the worker started on the job\n${victim.logTail()}`);
     await victim.kill();
     const jobId = attemptFolder.slice(0, -2);
-    const stored = tree(path.join(victim.dataDir, 'blobs', 'renditions'));
+    const stored = await victim.blobs.list('renditions/');
     assert.ok(!stored.some((e) => e.endsWith('.mp3')), `killed before committing: ${stored}`);
 
     // What a worker killed while storing its output leaves behind.
-    const deadPrefix = path.join(victim.dataDir, 'blobs', 'renditions', track.id, `${jobId}-1`);
-    fs.mkdirSync(path.join(deadPrefix, 'aac_96'), { recursive: true });
-    fs.writeFileSync(path.join(deadPrefix, 'aac_96', 'seg-00000.m4s'), 'partial output');
+    await victim.blobs.overwrite(`renditions/${track.id}/${jobId}-1/aac_96/seg-00000.m4s`,
+      Buffer.from('partial output'));
 
     await victim.start();
     const { body } = await waitUntilProcessed(victim, owner.token, track.id);
@@ -176,26 +195,27 @@ test('a server killed during a transcode finishes the track once after a restart
 
     // The janitor (every second in tests) removes the dead attempt's blobs; the scratch folder
     // of the dead attempt is gone too.
-    const renditionsDir = path.join(victim.dataDir, 'blobs', 'renditions', track.id);
-    const settled = await waitFor(() => {
-      const attempts = fs.readdirSync(renditionsDir);
+    const settled = await waitFor(async () => {
+      const attempts = await attemptsOf(victim, track.id);
       return attempts.length === 1 && !attempts.includes(`${jobId}-1`) && tree(workDir).length === 0;
     }, { timeoutMs: 20_000, intervalMs: 200 });
-    assert.ok(settled, `blobs: ${tree(renditionsDir)}\nwork: ${tree(workDir)}`);
-    const [committed] = fs.readdirSync(renditionsDir);
+    assert.ok(settled, `blobs: ${await victim.blobs.list(`renditions/${track.id}/`)}\nwork: ${tree(workDir)}`);
+    const [committed] = await attemptsOf(victim, track.id);
     assert.match(committed, new RegExp(`^${jobId}-[2-9]$`), 'the restarted worker redid the same job');
-    assertCompleteAttempt(path.join(renditionsDir, committed));
+    await assertCompleteAttempt(victim, track.id, committed);
 
-    // Only the original and the committed attempt's files remain in the whole store.
-    const original = path.relative(path.join(victim.dataDir, 'blobs', 'originals'), victim.blobFile(trackUrl));
-    assert.deepEqual(tree(path.join(victim.dataDir, 'blobs', 'originals')), [original]);
-    assert.deepEqual(fs.readdirSync(path.join(victim.dataDir, 'blobs', 'renditions')), [track.id]);
+    // Only the original and the committed attempt's blobs remain in the whole store.
+    const all = await victim.blobs.list();
+    const committedPrefix = `renditions/${track.id}/${committed}/`;
+    assert.deepEqual(all.filter((key) => !key.startsWith(committedPrefix)), [victim.blobs.keyOf(trackUrl)]);
+    assert.deepEqual(localFolder(victim, 'renditions') ?? [track.id], [track.id]);
+    assert.deepEqual(localFolder(victim, `renditions/${track.id}`) ?? [committed], [committed]);
 
     // Ready once: the job is not done again.
     await sleep(4000);
     const again = await victim.api('GET', `/api/v1/tracks/${track.id}`, { token: owner.token });
     assert.equal(again.json.status, 'ready');
-    assert.deepEqual(fs.readdirSync(renditionsDir), [committed]);
+    assert.deepEqual(await attemptsOf(victim, track.id), [committed]);
   } finally {
     await victim.close();
   }

@@ -12,6 +12,7 @@ import { after, before } from 'node:test';
 
 import { findOggFile, kOggFolder, makeWav, uniqueStereoWav } from './lib/audio.mjs';
 import { expectProblem, kRfc3339 } from './lib/client.mjs';
+import { testEngines } from './lib/engines.mjs';
 import {
   decodedSeconds, ffprobe, parseMasterPlaylist, parseMediaPlaylist, probeDurationSeconds, run,
 } from './lib/media.mjs';
@@ -35,6 +36,9 @@ const kCmaf = {
   opus_320: { codec: 'opus', hlsCodec: 'opus', bps: 320_000 },
 };
 const kProgressive = { mp3_96: 96_000, mp3_160: 160_000, mp3_320: 320_000 };
+// On S3 the bucket serves every media byte: manifests name its pre-signed URLs, /stream hands
+// them out for the progressive files, and a media file asked of Cadenza is a redirect there.
+const onS3 = testEngines().s3;
 
 let server;
 let artist;
@@ -69,6 +73,14 @@ function mediaParts(url) {
 
 function mediaUrl(token, trackId, rest) {
   return `${server.url}/media/${token}/${trackId}/${rest}`;
+}
+
+// On S3: `url` is the bucket's pre-signed URL of the track's rendition file `rest`
+// ("renditions/<track>/<attempt>/<rest>").
+function assertBucketMedia(url, trackId, rest) {
+  const { endpoint, bucket } = server.blobs;
+  assert.ok(url.startsWith(`${endpoint}/${bucket}/`), url);
+  assert.match(server.blobs.keyOf(url), new RegExp(`^renditions/${trackId}/[^/]+/${rest.replace('.', '\\.')}$`), url);
 }
 
 before(async () => {
@@ -119,7 +131,8 @@ test('while a track is processing /stream is 409 and its original is already kep
   assert.equal(early.original.json.sizeBytes, source.bytes.length);
   const original = await server.api('GET', early.original.json.url);
   assert.equal(original.status, 200);
-  assert.equal(original.headers.get('content-type'), 'audio/flac');
+  // Cadenza sniffs the type; the bucket answers with the one the upload was sent with.
+  assert.equal(original.headers.get('content-type'), onS3 ? 'application/octet-stream' : 'audio/flac');
   assert.ok(original.bytes.equals(source.bytes), 'the original is kept byte-exact');
 });
 
@@ -176,8 +189,13 @@ test('GET /stream gives the HLS, DASH and progressive URLs under one media token
   assert.equal(trackId, master.track.id);
   assert.equal(stream.hls, mediaUrl(token, trackId, 'master.m3u8'));
   assert.equal(stream.dash, mediaUrl(token, trackId, 'manifest.mpd'));
-  assert.deepEqual(stream.progressive, Object.fromEntries(
-    Object.keys(kProgressive).map((name) => [name, mediaUrl(token, trackId, `${name}.mp3`)])));
+  if (onS3) {
+    assert.deepEqual(Object.keys(stream.progressive).sort(), Object.keys(kProgressive).sort());
+    for (const [name, url] of Object.entries(stream.progressive)) assertBucketMedia(url, trackId, `${name}.mp3`);
+  } else {
+    assert.deepEqual(stream.progressive, Object.fromEntries(
+      Object.keys(kProgressive).map((name) => [name, mediaUrl(token, trackId, `${name}.mp3`)])));
+  }
 });
 
 test('the HLS master lists the six variants with bandwidths and codecs', async () => {
@@ -221,7 +239,12 @@ test('media playlists: VOD, version 7, target duration, init map and exact segme
     assert.equal(p.tags['EXT-X-TARGETDURATION']?.length, 1, where);
     const target = Number(p.tags['EXT-X-TARGETDURATION'][0]);
     assert.ok(Number.isInteger(target) && target >= 1 && target <= 7, `TARGETDURATION ${target}: ${where}`);
-    assert.deepEqual(p.tags['EXT-X-MAP'], ['URI="init.mp4"'], where);
+    if (onS3) {
+      assert.equal(p.tags['EXT-X-MAP']?.length, 1, where);
+      assertBucketMedia(/^URI="([^"]+)"$/.exec(p.tags['EXT-X-MAP'][0])[1], master.track.id, `${name}/init.mp4`);
+    } else {
+      assert.deepEqual(p.tags['EXT-X-MAP'], ['URI="init.mp4"'], where);
+    }
     assert.equal(p.lines[p.lines.length - 1], '#EXT-X-ENDLIST', where);
     assert.ok(p.segments.length >= Math.floor(source.seconds / (kSegmentTargetS + 0.5)), where);
     let total = 0;
@@ -230,7 +253,9 @@ test('media playlists: VOD, version 7, target duration, init map and exact segme
       assert.ok(s.duration > 0, where);
       assert.ok(s.duration <= kSegmentTargetS + 0.5, `segment ${i} lasts ${s.duration} s: ${where}`);
       assert.ok(s.duration <= target + 0.5, `segment ${i} (${s.duration} s) fits TARGETDURATION: ${where}`);
-      assert.equal(s.uri, `seg-${String(i).padStart(5, '0')}.m4s`, where);
+      const segmentName = `seg-${String(i).padStart(5, '0')}.m4s`;
+      if (onS3) assertBucketMedia(s.uri, master.track.id, `${name}/${segmentName}`);
+      else assert.equal(s.uri, segmentName, where);
       total += s.duration;
     });
     near(total, source.seconds, kDurationToleranceS, `${name}: the EXTINFs add up to the source`);
@@ -241,15 +266,25 @@ test('media playlists: VOD, version 7, target duration, init map and exact segme
 test('each CMAF rendition served over HTTP averages its nominal bitrate (within 10%)', async (t) => {
   for (const name of Object.keys(kCmaf)) {
     assert.ok(fetched[name]?.playlist, `${name} playlist was read`);
-    const files = ['init.mp4', ...fetched[name].playlist.segments.map((s) => s.uri)];
+    // Each file by its name under Cadenza's /media/ (on S3 a redirect to the bucket). On S3 the
+    // playlist names the bucket's URLs: a player fetches those, so they are checked too.
+    const { segments } = fetched[name].playlist;
+    const files = ['init.mp4', ...segments.map((s) => s.uri.split('?')[0].split('/').pop())];
     fetched[name].files = [];
     let bytes = 0;
     for (const file of files) {
       const url = new URL(`${name}/${file}`, stream.hls).href;
-      const res = await server.api('GET', url);
+      const res = await server.getMedia(url);
       assert.equal(res.status, 200, `${name}/${file}: ${res.status} ${res.text}`);
       assert.match(res.headers.get('content-type'), /^audio\/mp4/, `${name}/${file}`);
       assert.equal(res.headers.get('cache-control'), kImmutable, `${name}/${file}`);
+      if (onS3 && file !== 'init.mp4') {
+        const listed = await server.api('GET', segments[files.indexOf(file) - 1].uri);
+        assert.equal(listed.status, 200, `${name}/${file} as listed`);
+        assert.match(listed.headers.get('content-type'), /^audio\/mp4/, `${name}/${file} as listed`);
+        assert.equal(listed.headers.get('cache-control'), kImmutable, `${name}/${file} as listed`);
+        assert.ok(listed.bytes.equals(res.bytes), `${name}/${file}: the same bytes either way`);
+      }
       assert.match(res.headers.get('etag') ?? '', /^"[0-9a-f]{32}"$/, `${name}/${file} has an opaque ETag`);
       assert.equal(Number(res.headers.get('content-length')), res.bytes.length);
       assert.ok(res.bytes.length > 0, `${name}/${file} is not empty`);
@@ -284,6 +319,32 @@ test('ffprobe and ffmpeg read the HLS master and every media playlist over HTTP'
   }
 });
 
+// On S3: every representation of `mpd` is its Initialization and SegmentURLs, fetched from the
+// bucket as listed, which together decode to the source's duration in the representation's codec.
+async function assertDashListsPlayableFiles(mpd) {
+  const unescape = (url) => url.replaceAll('&amp;', '&');
+  const representations = mpd.split('<Representation ').slice(1);
+  assert.equal(representations.length, Object.keys(kCmaf).length, mpd);
+  for (const representation of representations) {
+    const id = /^id="([^"]+)"/.exec(representation)[1];
+    const init = /<Initialization sourceURL="([^"]+)"/.exec(representation)?.[1];
+    const media = [...representation.matchAll(/<SegmentURL media="([^"]+)"/g)].map((m) => m[1]);
+    assert.ok(init && media.length > 0, `${id} lists its files: ${representation}`);
+    const parts = [];
+    for (const url of [init, ...media].map(unescape)) {
+      assertBucketMedia(url, master.track.id, `${id}/${url === unescape(init) ? 'init.mp4' : 'seg-\\d{5}.m4s'}`);
+      const res = await server.api('GET', url);
+      assert.equal(res.status, 200, `${id}: ${url}`);
+      parts.push(res.bytes);
+    }
+    const file = path.join(scratch, `dash-${id}.mp4`);
+    fs.writeFileSync(file, Buffer.concat(parts));
+    const streams = (await ffprobe(file, 'stream=codec_name')).streams;
+    assert.deepEqual(streams.map((s) => s.codec_name), [kCmaf[id].codec], `${id} codec`);
+    near(await decodedSeconds(file), source.seconds, kDurationToleranceS, `decoded duration of DASH ${id}`);
+  }
+}
+
 test('ffprobe and ffmpeg read the DASH manifest over HTTP', async () => {
   assert.ok(stream, 'stream URLs were issued');
   const res = await server.api('GET', stream.dash);
@@ -303,10 +364,18 @@ test('ffprobe and ffmpeg read the DASH manifest over HTTP', async () => {
   for (const set of sets) {
     const setIds = [...set.matchAll(/<Representation[^>]*\bid="([^"]+)"/g)].map((m) => m[1]);
     assert.equal(new Set(setIds.map((id) => kCmaf[id].codec)).size, 1, `one codec per adaptation set: ${setIds}`);
-    assert.match(set, /<SegmentTemplate[^>]*>/);
+    // The bucket's URLs are signed one by one: listed, not made from a template.
+    assert.match(set, onS3 ? /<SegmentList[^>]*>/ : /<SegmentTemplate[^>]*>/);
     assert.match(set, /<SegmentTimeline>/);
   }
 
+  if (onS3) {
+    // FFmpeg 5.1's DASH demuxer truncates SegmentList URLs longer than about its manifest
+    // URL ("invalid:truncated"), which the bucket's signed URLs are: each representation is
+    // read the way a DASH player reads it instead, from the URLs listed, and decoded whole.
+    await assertDashListsPlayableFiles(mpd);
+    return;
+  }
   near(await probeDurationSeconds(stream.dash), source.seconds, kDurationToleranceS, 'ffprobe duration of the MPD');
   const probed = await ffprobe(stream.dash, 'stream=index,codec_name:stream_tags=id');
   const byId = Object.fromEntries(probed.streams.map((s, i) => [s.tags?.id, { ...s, audioIndex: i }]));
@@ -339,38 +408,44 @@ test('progressive MP3s: duration within 50 ms and bitrate within 10%', async (t)
 test('segments are immutable: ETag and 304 on If-None-Match; Range gives 206', async () => {
   assert.ok(fetched.aac_160?.files, 'the segments were fetched');
   const segment = fetched.aac_160.files[2];
-  const again = await server.api('GET', segment.url);
+  // On S3 the bucket answers conditional and ranged requests (through Cadenza's redirect).
+  const get = (url, headers) => server.getMedia(url, { headers });
+  const again = await get(segment.url);
   assert.equal(again.headers.get('etag'), segment.etag, 'the ETag is stable');
   assert.ok(again.bytes.equals(segment.bytes), 'the bytes are stable');
 
-  const cached = await server.api('GET', segment.url, { headers: { 'if-none-match': segment.etag } });
+  const cached = await get(segment.url, { 'if-none-match': segment.etag });
   assert.equal(cached.status, 304);
   assert.equal(cached.bytes.length, 0);
-  assert.equal(cached.headers.get('etag'), segment.etag);
-  const listed = await server.api('GET', segment.url, { headers: { 'if-none-match': `"nope", ${segment.etag}` } });
-  assert.equal(listed.status, 304, 'a list of entity tags is matched too');
-  const stale = await server.api('GET', segment.url, { headers: { 'if-none-match': '"some-other-version"' } });
+  if (!onS3) {  // s3rver's 304 carries no ETag and matches one tag only, unlike S3
+    assert.equal(cached.headers.get('etag'), segment.etag);
+    const listed = await get(segment.url, { 'if-none-match': `"nope", ${segment.etag}` });
+    assert.equal(listed.status, 304, 'a list of entity tags is matched too');
+  }
+  const stale = await get(segment.url, { 'if-none-match': '"some-other-version"' });
   assert.equal(stale.status, 200);
   assert.ok(stale.bytes.equals(segment.bytes));
 
   const size = segment.bytes.length;
-  const ranged = await server.api('GET', segment.url, { headers: { range: 'bytes=100-199' } });
+  const ranged = await get(segment.url, { range: 'bytes=100-199' });
   assert.equal(ranged.status, 206);
   assert.equal(ranged.headers.get('content-range'), `bytes 100-199/${size}`);
   assert.ok(ranged.bytes.equals(segment.bytes.subarray(100, 200)));
-  const tail = await server.api('GET', segment.url, { headers: { range: 'bytes=-64' } });
-  assert.equal(tail.status, 206);
-  assert.ok(tail.bytes.equals(segment.bytes.subarray(size - 64)));
+  if (!onS3) {  // s3rver reads "bytes=-N" as the first N + 1 bytes, unlike S3
+    const tail = await get(segment.url, { range: 'bytes=-64' });
+    assert.equal(tail.status, 206);
+    assert.ok(tail.bytes.equals(segment.bytes.subarray(size - 64)));
+  }
   const init = fetched.opus_96.files[0];
-  const initRange = await server.api('GET', init.url, { headers: { range: 'bytes=0-7' } });
+  const initRange = await get(init.url, { range: 'bytes=0-7' });
   assert.equal(initRange.status, 206);
   assert.ok(initRange.bytes.equals(init.bytes.subarray(0, 8)));
-  const mp3 = await server.api('GET', stream.progressive.mp3_96, { headers: { range: 'bytes=1000-' } });
+  const mp3 = await get(stream.progressive.mp3_96, { range: 'bytes=1000-' });
   assert.equal(mp3.status, 206);
   assert.match(mp3.headers.get('content-range') ?? '', /^bytes 1000-\d+\/\d+$/);
-  const unsatisfiable = await server.api('GET', segment.url, { headers: { range: `bytes=${size}-` } });
+  const unsatisfiable = await get(segment.url, { range: `bytes=${size}-` });
   assert.equal(unsatisfiable.status, 416);
-  assert.equal(unsatisfiable.headers.get('content-range'), `bytes */${size}`);
+  if (!onS3) assert.equal(unsatisfiable.headers.get('content-range'), `bytes */${size}`);
 });
 
 test('one media token covers one track: other tracks, tampered tokens and unknown files are refused', async () => {
@@ -380,7 +455,7 @@ test('one media token covers one track: other tracks, tampered tokens and unknow
   const a = mediaParts(stream.hls);
   const b = mediaParts(otherStream.hls);
   assert.notEqual(a.token, b.token);
-  assert.equal((await server.api('GET', mediaUrl(b.token, b.trackId, 'aac_96/seg-00000.m4s'))).status, 200);
+  assert.equal((await server.getMedia(mediaUrl(b.token, b.trackId, 'aac_96/seg-00000.m4s'))).status, 200);
 
   // A's token on B's files and the other way round.
   for (const rest of ['master.m3u8', 'manifest.mpd', 'aac_96/playlist.m3u8', 'aac_96/init.mp4', 'aac_96/seg-00000.m4s', 'mp3_160.mp3']) {
@@ -441,40 +516,31 @@ test('a mono WAV is processed into every rendition like any other input', async 
     'decoded duration of the mono opus_320');
 });
 
-test('deleting a ready track: its media URLs stop working and its renditions leave the disk', async () => {
+test('deleting a ready track: its media URLs stop working and its renditions leave the store', async () => {
   assert.ok(fetched.aac_96?.files, 'the segments were fetched');
-  const folder = path.join(server.dataDir, 'blobs', 'renditions', master.track.id);
-  assert.ok(fs.existsSync(folder) && fs.readdirSync(folder).length > 0, `${folder} holds the renditions`);
-  const originalFile = server.blobFile(master.trackUrl);
-  assert.ok(fs.existsSync(originalFile));
+  const prefix = `renditions/${master.track.id}/`;
+  assert.ok((await server.blobs.list(prefix)).length > 0, `${prefix} holds the renditions`);
+  const originalKey = server.blobs.keyOf(master.trackUrl);
+  assert.ok(await server.blobs.exists(originalKey));
 
   const del = await server.api('DELETE', `/api/v1/tracks/${master.track.id}`, { token: artist.token });
   assert.equal(del.status, 200, del.text);
-  for (const url of [stream.hls, stream.dash, new URL('aac_96/playlist.m3u8', stream.hls).href,
-    fetched.aac_96.files[0].url, fetched.aac_96.files[1].url, stream.progressive.mp3_320]) {
+  // Cadenza's URLs stop at once. On S3 the progressive URL is the bucket's: it stops when the
+  // janitor has removed the file (below).
+  const cadenzaUrls = [stream.hls, stream.dash, new URL('aac_96/playlist.m3u8', stream.hls).href,
+    fetched.aac_96.files[0].url, fetched.aac_96.files[1].url];
+  if (!onS3) cadenzaUrls.push(stream.progressive.mp3_320);
+  for (const url of cadenzaUrls) {
     expectProblem(await server.api('GET', url), [403, 404, 410]);
   }
   expectProblem(await server.api('GET', `/api/v1/tracks/${master.track.id}/stream`, { token: listener.token }), [404, 410]);
 
-  const gone = await waitFor(() => !fs.existsSync(folder) || tree(folder).length === 0, { timeoutMs: 20_000, intervalMs: 200 });
-  assert.ok(gone, `the janitor left ${tree(folder)} under ${folder}`);
-  assert.ok(await waitFor(() => !fs.existsSync(originalFile), { timeoutMs: 20_000, intervalMs: 200 }),
-    'the original leaves the disk too');
+  const gone = await waitFor(async () => (await server.blobs.list(prefix)).length === 0, { timeoutMs: 20_000, intervalMs: 200 });
+  assert.ok(gone, `the janitor left ${await server.blobs.list(prefix)}`);
+  assert.ok(await waitFor(async () => !(await server.blobs.exists(originalKey)), { timeoutMs: 20_000, intervalMs: 200 }),
+    'the original leaves the store too');
+  if (onS3) assert.equal((await server.api('GET', stream.progressive.mp3_320)).status, 404, 'the bucket has no such file');
   // The other track's media is untouched.
   const otherStream = await server.streamUrls(listener.token, other.track.id);
   assert.equal((await server.api('GET', otherStream.progressive.mp3_96)).status, 200);
 });
-
-// The files under `dir`, relative to it.
-function tree(dir) {
-  const out = [];
-  const walk = (d, rel) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(path.join(d, entry.name), r);
-      else out.push(r);
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir, '');
-  return out;
-}

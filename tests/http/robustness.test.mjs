@@ -1,11 +1,11 @@
 // Hostile and careless clients, restarts and signals.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import { after, before } from 'node:test';
 
 import { uniqueStereoWav, uniqueWav } from './lib/audio.mjs';
 import { expectProblem, rawRequest, rawTcp } from './lib/client.mjs';
+import { testEngines } from './lib/engines.mjs';
 import { sleep, startServer, test, waitForStatus } from './lib/server.mjs';
 
 let server;   // never restarted
@@ -198,7 +198,7 @@ test('data survives a SIGTERM restart', async () => {
   // Media URLs issued before the restart still work, and so do new ones.
   const issuedAfter = await durable.streamUrls(token, track.id);
   for (const url of [issuedBefore.hls, issuedAfter.hls, issuedBefore.progressive.mp3_160, new URL('opus_160/init.mp4', issuedAfter.hls).href]) {
-    const res = await durable.api('GET', url);
+    const res = await durable.getMedia(url);
     assert.equal(res.status, 200, `GET ${url} after the restart: ${res.status} ${res.text}`);
     assert.ok(res.bytes.length > 0);
   }
@@ -206,7 +206,11 @@ test('data survives a SIGTERM restart', async () => {
   assert.equal(playlist.json.entries[0].track.id, track.id);
 });
 
-test('SIGTERM during an upload: exit 0, and the upload is either complete or absent', async (t) => {
+// On S3 an upload goes to the bucket, never through Cadenza: no signal to Cadenza can cut one.
+const skipOnS3 = testEngines().s3
+  && 'on S3 uploads go straight to the bucket: a signal to Cadenza cannot interrupt one';
+
+test('SIGTERM during an upload: exit 0, and the upload is either complete or absent', { skip: skipOnS3 }, async (t) => {
   const user = await durable.registerUser('artist');
   const album = await durable.createAlbum(user.token, (await durable.createArtist(user.token)).id);
 
@@ -244,7 +248,7 @@ test('SIGTERM during an upload: exit 0, and the upload is either complete or abs
 
   await durable.start();
   const token = (await durable.login(user.email, user.password)).json.accessToken;
-  const file = durable.blobFile(slowUpload.trackUrl);
+  const stored = await durable.blobs.read(durable.blobs.keyOf(slowUpload.trackUrl));
   if (!res.error && res.status === 200) {
     assert.equal(res.json.sizeBytes, slow.length);
     const created = await durable.api('POST', '/api/v1/tracks', {
@@ -257,8 +261,8 @@ test('SIGTERM during an upload: exit 0, and the upload is either complete or abs
   } else {
     assert.ok(res.error || res.status >= 400,
       `an interrupted upload is reported as a failure: ${res.status} ${res.text}`);
-    if (fs.existsSync(file)) {
-      assert.ok(fs.readFileSync(file).equals(slow), 'no half-written blob is visible');
+    if (stored) {
+      assert.ok(stored.equals(slow), 'no half-written blob is visible');
     } else {
       const created = await durable.api('POST', '/api/v1/tracks', {
         token, json: { albumId: album.id, title: 'slow', trackUrl: slowUpload.trackUrl },

@@ -10,7 +10,14 @@ import { after, before } from 'node:test';
 
 import { findOggFile, kOggFolder, uniqueStereoWav, uniqueWav } from './lib/audio.mjs';
 import { assertSameTrack, expectProblem, kRfc3339, kUuidV7, randomUuidV7, rawRequest } from './lib/client.mjs';
+import { testEngines } from './lib/engines.mjs';
 import { sleep, startServer, test, waitFor, waitForStatus } from './lib/server.mjs';
+
+// On S3 the bucket takes uploads and serves originals through URLs pre-signed with the S3
+// credentials: a PUT there has no size limit and answers no JSON, sizes are judged at the
+// claim, and Cadenza's own /blobs/ endpoint (its signatures, ranges, sniffed types) is not
+// there. Where S3 has an equivalent, the tests assert it instead.
+const onS3 = testEngines().s3;
 
 let server;   // default settings
 let short;    // 1 s URL lifetimes, 1 s claim grace, 1 KiB uploads
@@ -59,9 +66,21 @@ function querySuffix(url) {
   return url.slice(url.indexOf('?'));
 }
 
-async function expectGone(file) {
-  const gone = await waitFor(() => !fs.existsSync(file), { timeoutMs: 10_000, intervalMs: 200 });
-  assert.ok(gone, `${file} should have been removed by the janitor`);
+function storedBlob(srv, url) {
+  return srv.blobs.exists(srv.blobs.keyOf(url));
+}
+
+async function expectGone(srv, url) {
+  const gone = await waitFor(async () => !(await storedBlob(srv, url)), { timeoutMs: 10_000, intervalMs: 200 });
+  assert.ok(gone, `${srv.blobs.keyOf(url)} should have been removed by the janitor`);
+}
+
+// The bucket's pre-signed URL of the same key as `trackUrl`.
+function assertBucketUrl(srv, url, trackUrl) {
+  const { endpoint, bucket } = srv.blobs;
+  assert.ok(url.startsWith(`${endpoint}/${bucket}/originals/`), url);
+  assert.equal(srv.blobs.keyOf(url), srv.blobs.keyOf(trackUrl), `${url} is the blob of ${trackUrl}`);
+  assert.match(url, /[?&]X-Amz-Signature=[0-9a-f]{64}(&|$)/);
 }
 
 test('upload-url returns a signed PUT URL and the trackUrl to claim', async () => {
@@ -74,10 +93,14 @@ test('upload-url returns a signed PUT URL and the trackUrl to claim', async () =
   assert.equal(typeof u.maxBytes, 'number');
   assert.ok(u.maxBytes > 0);
   assert.match(u.trackUrl, new RegExp(`^${server.url}/blobs/originals/[A-Za-z0-9._-]+$`));
-  assert.ok(u.uploadUrl.startsWith(`${u.trackUrl}?`), 'uploadUrl = trackUrl + query');
-  for (const p of ['exp', 'uid', 'max', 'sig']) assert.ok(getParam(u.uploadUrl, p), `uploadUrl has ${p}`);
-  assert.equal(getParam(u.uploadUrl, 'uid'), owner.user.id);
-  assert.equal(Number(getParam(u.uploadUrl, 'max')), u.maxBytes);
+  if (onS3) {
+    assertBucketUrl(server, u.uploadUrl, u.trackUrl);
+  } else {
+    assert.ok(u.uploadUrl.startsWith(`${u.trackUrl}?`), 'uploadUrl = trackUrl + query');
+    for (const p of ['exp', 'uid', 'max', 'sig']) assert.ok(getParam(u.uploadUrl, p), `uploadUrl has ${p}`);
+    assert.equal(getParam(u.uploadUrl, 'uid'), owner.user.id);
+    assert.equal(Number(getParam(u.uploadUrl, 'max')), u.maxBytes);
+  }
   const second = await server.api('GET', '/api/v1/tracks/upload-url', { token: owner.token });
   assert.notEqual(second.json.trackUrl, u.trackUrl, 'each upload gets its own key');
 });
@@ -89,16 +112,23 @@ test('without --public-url, handed-out URLs follow the Host the client used', as
     headers: { host: `localhost:${port}`, authorization: `Bearer ${owner.token}` },
   });
   assert.equal(asked.status, 200, asked.text);
-  assert.ok(asked.json.uploadUrl.startsWith(`http://localhost:${port}/blobs/originals/`), asked.json.uploadUrl);
-  // The trackUrl comes back through the same origin and is claimed as issued.
-  const put = await rawRequest(server.url, {
-    method: 'PUT',
-    path: new URL(asked.json.uploadUrl).pathname + new URL(asked.json.uploadUrl).search,
-    headers: { host: `localhost:${port}` },
-    body: uniqueWav(),
-  });
-  assert.equal(put.status, 200, put.text);
-  assert.equal(put.json.trackUrl, asked.json.trackUrl);
+  // On S3 the upload URL is the bucket's own; the trackUrl still names Cadenza's origin.
+  const issued = onS3 ? asked.json.trackUrl : asked.json.uploadUrl;
+  assert.ok(issued.startsWith(`http://localhost:${port}/blobs/originals/`), issued);
+  if (onS3) {
+    const put = await server.api('PUT', asked.json.uploadUrl, { body: uniqueWav() });
+    assert.equal(put.status, 200, put.text);
+  } else {
+    // The trackUrl comes back through the same origin and is claimed as issued.
+    const put = await rawRequest(server.url, {
+      method: 'PUT',
+      path: new URL(asked.json.uploadUrl).pathname + new URL(asked.json.uploadUrl).search,
+      headers: { host: `localhost:${port}` },
+      body: uniqueWav(),
+    });
+    assert.equal(put.status, 200, put.text);
+    assert.equal(put.json.trackUrl, asked.json.trackUrl);
+  }
   const created = await rawRequest(server.url, {
     method: 'POST',
     path: '/api/v1/tracks',
@@ -112,7 +142,8 @@ test('without --public-url, handed-out URLs follow the Host the client used', as
     headers: { host: 'evil.example/x', authorization: `Bearer ${owner.token}` },
   });
   assert.equal(odd.status, 200, odd.text);
-  assert.ok(odd.json.uploadUrl.startsWith('/blobs/originals/'), odd.json.uploadUrl);
+  assert.ok(odd.json.trackUrl.startsWith('/blobs/originals/'), odd.json.trackUrl);
+  if (!onS3) assert.ok(odd.json.uploadUrl.startsWith('/blobs/originals/'), odd.json.uploadUrl);
 });
 
 test('seed flow: PUT bytes, POST /tracks, GET, original exact bytes, Range and HEAD, then stream', async () => {
@@ -121,9 +152,12 @@ test('seed flow: PUT bytes, POST /tracks, GET, original exact bytes, Range and H
   const upload = urlRes.json;
   const put = await server.api('PUT', upload.uploadUrl, { body: wav, headers: { 'content-type': 'audio/wav' } });
   assert.equal(put.status, 200, put.text);
-  assert.equal(put.json.trackUrl, upload.trackUrl);
-  assert.equal(put.json.sizeBytes, wav.length);
-  assert.ok(server.blobExists(upload.trackUrl), 'the upload is stored under its key');
+  if (!onS3) {  // the bucket's answer is S3's, not Cadenza's
+    assert.equal(put.json.trackUrl, upload.trackUrl);
+    assert.equal(put.json.sizeBytes, wav.length);
+  }
+  const stored = await server.blobs.read(server.blobs.keyOf(upload.trackUrl));
+  assert.ok(stored?.equals(wav), 'the upload is stored under its key');
 
   const created = await server.api('POST', '/api/v1/tracks', {
     token: owner.token, json: { albumId: album.id, title: '  Sine 🎵  ', trackUrl: upload.trackUrl, trackNumber: 7 },
@@ -161,13 +195,18 @@ test('seed flow: PUT bytes, POST /tracks, GET, original exact bytes, Range and H
   assert.match(original.json.expiresAt, kRfc3339);
   assert.ok(Date.parse(original.json.expiresAt) > Date.now() - 5000);
   const signed = original.json.url;
-  assert.ok(signed.startsWith(`${upload.trackUrl}?`), `original URL ${signed}`);
-  for (const p of ['exp', 'uid', 'sig']) assert.ok(getParam(signed, p), `original URL has ${p}`);
-  assert.equal(getParam(signed, 'uid'), owner.user.id);
+  if (onS3) {
+    assertBucketUrl(server, signed, upload.trackUrl);
+  } else {
+    assert.ok(signed.startsWith(`${upload.trackUrl}?`), `original URL ${signed}`);
+    for (const p of ['exp', 'uid', 'sig']) assert.ok(getParam(signed, p), `original URL has ${p}`);
+    assert.equal(getParam(signed, 'uid'), owner.user.id);
+  }
 
   const body = await server.api('GET', signed);
   assert.equal(body.status, 200);
-  assert.match(body.headers.get('content-type'), /^audio\/(wav|x-wav|wave)/);
+  // Cadenza sniffs the type; the bucket answers with the one the uploader sent.
+  assert.match(body.headers.get('content-type'), onS3 ? /^audio\/wav$/ : /^audio\/(wav|x-wav|wave)/);
   assert.equal(body.headers.get('accept-ranges'), 'bytes');
   assert.equal(Number(body.headers.get('content-length')), wav.length);
   assert.ok(body.bytes.equals(wav), 'the original URL serves exactly the uploaded bytes');
@@ -176,10 +215,12 @@ test('seed flow: PUT bytes, POST /tracks, GET, original exact bytes, Range and H
   assert.equal(ranged.status, 206);
   assert.equal(ranged.headers.get('content-range'), `bytes 10-19/${wav.length}`);
   assert.ok(ranged.bytes.equals(wav.subarray(10, 20)));
-  const suffix = await server.api('GET', signed, { headers: { range: 'bytes=-100' } });
-  assert.equal(suffix.status, 206);
-  assert.equal(suffix.headers.get('content-range'), `bytes ${wav.length - 100}-${wav.length - 1}/${wav.length}`);
-  assert.ok(suffix.bytes.equals(wav.subarray(wav.length - 100)));
+  if (!onS3) {  // s3rver reads "bytes=-N" as the first N + 1 bytes; S3 itself is not under test
+    const suffix = await server.api('GET', signed, { headers: { range: 'bytes=-100' } });
+    assert.equal(suffix.status, 206);
+    assert.equal(suffix.headers.get('content-range'), `bytes ${wav.length - 100}-${wav.length - 1}/${wav.length}`);
+    assert.ok(suffix.bytes.equals(wav.subarray(wav.length - 100)));
+  }
   const open = await server.api('GET', signed, { headers: { range: `bytes=${wav.length - 44}-` } });
   assert.equal(open.status, 206);
   assert.ok(open.bytes.equals(wav.subarray(wav.length - 44)));
@@ -192,7 +233,7 @@ test('seed flow: PUT bytes, POST /tracks, GET, original exact bytes, Range and H
   assert.equal(head.status, 200);
   assert.equal(Number(head.headers.get('content-length')), wav.length);
   assert.equal(head.headers.get('accept-ranges'), 'bytes');
-  assert.match(head.headers.get('content-type'), /^audio\/(wav|x-wav|wave)/);
+  assert.match(head.headers.get('content-type'), onS3 ? /^audio\/wav$/ : /^audio\/(wav|x-wav|wave)/);
   assert.equal(head.bytes.length, 0);
 
   // Once processed, every listener streams it; the original stays as uploaded.
@@ -226,8 +267,7 @@ test('PATCH title, then replace the audio with update-url; the old blob is delet
   assert.equal(renamed.json.trackNumber, 2);
   assert.equal(renamed.json.sizeBytes, first.length);
 
-  const oldFile = server.blobFile(oldUrl);
-  assert.ok(fs.existsSync(oldFile));
+  assert.ok(await storedBlob(server, oldUrl));
   const second = uniqueWav({ seconds: 0.25 });
   const { upload } = await server.uploadBytes(owner.token, second, { urlPath: `/api/v1/tracks/update-url/${track.id}` });
   assert.equal(upload.method, 'PUT');
@@ -247,8 +287,8 @@ test('PATCH title, then replace the audio with update-url; the old blob is delet
   const now = await server.fetchOriginal(owner.token, track.id);
   assert.equal(now.status, 200);
   assert.ok(now.bytes.equals(second), 'the original URL serves the new bytes');
-  await expectGone(oldFile);
-  assert.ok(server.blobExists(upload.trackUrl), 'the new blob stays');
+  await expectGone(server, oldUrl);
+  assert.ok(await storedBlob(server, upload.trackUrl), 'the new blob stays');
 
   const reuse = await server.api('PATCH', `/api/v1/tracks/${track.id}`, {
     token: owner.token, json: { trackUrl: upload.trackUrl },
@@ -257,10 +297,9 @@ test('PATCH title, then replace the audio with update-url; the old blob is delet
   assert.ok((await server.fetchOriginal(owner.token, track.id)).bytes.equals(second));
 });
 
-test('DELETE a track: 200 {id}, then 404 and the blob leaves the disk', async () => {
+test('DELETE a track: 200 {id}, then 404 and the blob leaves the store', async () => {
   const { track, trackUrl } = await server.uploadTrack(owner.token, album.id, uniqueWav());
-  const file = server.blobFile(trackUrl);
-  assert.ok(fs.existsSync(file));
+  assert.ok(await storedBlob(server, trackUrl));
   const del = await server.api('DELETE', `/api/v1/tracks/${track.id}`, { token: owner.token });
   assert.equal(del.status, 200, del.text);
   assert.deepEqual(del.json, { id: track.id });
@@ -268,7 +307,7 @@ test('DELETE a track: 200 {id}, then 404 and the blob leaves the disk', async ()
   expectProblem(await server.api('GET', `/api/v1/tracks/${track.id}/stream`, { token: owner.token }), 404);
   expectProblem(await server.api('GET', `/api/v1/tracks/${track.id}/original`, { token: owner.token }), 404);
   expectProblem(await server.api('DELETE', `/api/v1/tracks/${track.id}`, { token: owner.token }), 404);
-  await expectGone(file);
+  await expectGone(server, trackUrl);
 });
 
 test('upload and claim refusals', async () => {
@@ -285,15 +324,21 @@ test('upload and claim refusals', async () => {
   // A key that was never issued at all.
   expectProblem(await post(owner.token, { trackUrl: `${server.url}/blobs/originals/${randomUuidV7()}` }), 422);
 
-  // Empty body, then a repeated PUT replaces the bytes.
+  // Empty body, then a repeated PUT replaces the bytes. The bucket takes an empty object,
+  // which the claim refuses.
   const emptyPut = await server.api('PUT', idle.uploadUrl, { body: Buffer.alloc(0) });
-  expectProblem(emptyPut, 400);
+  if (onS3) {
+    assert.equal(emptyPut.status, 200, emptyPut.text);
+    expectProblem(await post(owner.token, { trackUrl: idle.trackUrl }), 422, { detailIncludes: 'empty' });
+  } else {
+    expectProblem(emptyPut, 400);
+  }
   const a = uniqueWav();
   const b = uniqueWav({ seconds: 0.2 });
   assert.equal((await server.api('PUT', idle.uploadUrl, { body: a })).status, 200);
   const again = await server.api('PUT', idle.uploadUrl, { body: b });
   assert.equal(again.status, 200, again.text);
-  assert.equal(again.json.sizeBytes, b.length);
+  if (!onS3) assert.equal(again.json.sizeBytes, b.length);
 
   expectProblem(await post(other.token, { albumId: otherAlbum.id, trackUrl: idle.trackUrl }), 403);
   expectProblem(await post(owner.token, { albumId: otherAlbum.id, trackUrl: idle.trackUrl }), 403);
@@ -301,6 +346,7 @@ test('upload and claim refusals', async () => {
   expectProblem(await post(owner.token, { trackUrl: 'http://evil.example/x' }), 400, { field: 'trackUrl' });
   expectProblem(await post(owner.token, { trackUrl: 'not a url' }), 400, { field: 'trackUrl' });
   expectProblem(await post(owner.token, { trackUrl: idle.uploadUrl.replace(server.url, 'http://evil.example') }), 400, { field: 'trackUrl' });
+  expectProblem(await post(owner.token, { trackUrl: idle.trackUrl.replace(server.url, 'http://evil.example') }), 400, { field: 'trackUrl' });
   expectProblem(await post(owner.token, { trackUrl: idle.trackUrl, trackNumber: 0 }), 400, { field: 'trackNumber' });
   expectProblem(await post(owner.token, { trackUrl: idle.trackUrl, trackNumber: 1000 }), 400, { field: 'trackNumber' });
   expectProblem(await post(owner.token, { trackUrl: idle.trackUrl, title: '' }), 400, { field: 'title' });
@@ -320,7 +366,9 @@ test('upload and claim refusals', async () => {
   expectProblem(await server.api('GET', `/api/v1/tracks/update-url/${randomUuidV7()}`, { token: owner.token }), 404);
 });
 
-test('signed URL tampering is refused with 403', async () => {
+test('signed URL tampering is refused with 403', {
+  skip: onS3 && 'on S3 the bucket checks its URLs\' signatures (s3rver checks none; tests/s3 cross-checks the signing)',
+}, async () => {
   const wav = uniqueWav();
   const { track, upload } = await server.uploadTrack(owner.token, album.id, wav);
   const otherUpload = (await server.api('GET', '/api/v1/tracks/upload-url', { token: owner.token })).json;
@@ -335,8 +383,8 @@ test('signed URL tampering is refused with 403', async () => {
   expectProblem(await put(`${otherUpload.trackUrl}${querySuffix(fresh.uploadUrl)}`), 403);
   expectProblem(await put(fresh.trackUrl), 403);
   expectProblem(await put(`${fresh.trackUrl}?exp=${getParam(fresh.uploadUrl, 'exp')}&uid=${owner.user.id}`), 403);
-  assert.ok(!server.blobExists(fresh.trackUrl), 'no refused PUT stored anything');
-  assert.ok(!server.blobExists(otherUpload.trackUrl));
+  assert.ok(!(await storedBlob(server, fresh.trackUrl)), 'no refused PUT stored anything');
+  assert.ok(!(await storedBlob(server, otherUpload.trackUrl)));
 
   // Original (signed GET) URLs.
   const signed = (await server.originalUrl(owner.token, track.id)).url;
@@ -358,10 +406,11 @@ test('signed URL tampering is refused with 403', async () => {
 
 // The short server's URLs live 1 s; a URL issued just before a second boundary may already be
 // expired when used, so a fresh one is tried a few times.
-async function putFresh(srv, token, bytes) {
+// `bytesFor(upload)` makes the body when it depends on the slot.
+async function putFresh(srv, token, bytes, bytesFor = () => bytes) {
   for (let attempt = 0; attempt < 3; attempt++) {
     const upload = (await srv.api('GET', '/api/v1/tracks/upload-url', { token })).json;
-    const put = await srv.api('PUT', upload.uploadUrl, { body: bytes });
+    const put = await srv.api('PUT', upload.uploadUrl, { body: bytesFor(upload) });
     if (put.status === 200) return { upload, put };
     if (!(put.status === 403 && /expired/i.test(put.text))) {
       assert.fail(`PUT upload on the short-lived server: ${put.status} ${put.text}`);
@@ -387,9 +436,18 @@ test('expired upload, original and media URLs are 403 mentioning expiry', async 
   const segment = new URL('aac_96/seg-00000.m4s', stream.hls).href;
   const pending = (await short.api('GET', '/api/v1/tracks/upload-url', { token: artist.token })).json;
   await sleep(2500);
-  expectProblem(await short.api('GET', original.json.url), 403, { detailIncludes: 'expired' });
-  expectProblem(await short.api('PUT', pending.uploadUrl, { body: small }), 403, { detailIncludes: 'expired' });
-  for (const url of [stream.hls, stream.dash, segment, stream.progressive.mp3_160]) {
+  if (onS3) {
+    // The bucket refuses the expired PUT in its own words. Its read URLs are signed for a
+    // whole read_grant_period (so an edge can cache them) and outlive a 1 s TTL.
+    const late = await short.api('PUT', pending.uploadUrl, { body: small });
+    assert.equal(late.status, 403, late.text);
+    assert.match(late.text, /expired/);
+  } else {
+    expectProblem(await short.api('GET', original.json.url), 403, { detailIncludes: 'expired' });
+    expectProblem(await short.api('PUT', pending.uploadUrl, { body: small }), 403, { detailIncludes: 'expired' });
+  }
+  // On S3 the progressive files are handed out as the bucket's read URLs, too.
+  for (const url of [stream.hls, stream.dash, segment, ...(onS3 ? [] : [stream.progressive.mp3_160])]) {
     expectProblem(await short.api('GET', url), 403, { detailIncludes: 'expired' });
   }
   // New URLs work again.
@@ -420,7 +478,25 @@ test('expired upload, original and media URLs are 403 mentioning expiry', async 
   assert.ok(mediaWorked, 'a fresh stream URL never worked');
 });
 
+// A pre-signed PUT cannot carry a size limit: on S3 the bucket takes any body, and the claim
+// refuses one over maxBytes with 413 and removes it.
+async function oversizeRefusedAtClaim() {
+  const artist = await short.registerUser('artist');
+  const shortAlbum = await short.createAlbum(artist.token, (await short.createArtist(artist.token)).id);
+  const claim = (trackUrl) => short.api('POST', '/api/v1/tracks', {
+    token: artist.token, json: { albumId: shortAlbum.id, title: 'sized', trackUrl },
+  });
+  const over = await putFresh(short, artist.token, null, (upload) => randomBytes(upload.maxBytes + 1));
+  expectProblem(await claim(over.upload.trackUrl), 413, { detailIncludes: String(over.upload.maxBytes) });
+  assert.equal(await storedBlob(short, over.upload.trackUrl), false, 'the over-size object is removed');
+  const exact = await putFresh(short, artist.token, null, (upload) => randomBytes(upload.maxBytes));
+  const created = await claim(exact.upload.trackUrl);
+  assert.equal(created.status, 201, created.text);
+  assert.equal(created.json.sizeBytes, exact.upload.maxBytes);
+}
+
 test('uploads larger than maxBytes are 413; exactly maxBytes is accepted', async () => {
+  if (onS3) return oversizeRefusedAtClaim();
   const artist = await short.registerUser('artist');
   let refused = null;
   for (let attempt = 0; attempt < 3 && !refused; attempt++) {
@@ -439,7 +515,7 @@ test('uploads larger than maxBytes are 413; exactly maxBytes is accepted', async
     refused = upload;
   }
   assert.ok(refused, 'the oversized PUT was never judged on its size');
-  assert.ok(!short.blobExists(refused.trackUrl), 'nothing of the refused body was stored');
+  assert.ok(!(await storedBlob(short, refused.trackUrl)), 'nothing of the refused body was stored');
   const exact = randomBytes(refused.maxBytes);
   const { put } = await putFresh(short, artist.token, exact);
   assert.equal(put.json.sizeBytes, refused.maxBytes);
@@ -449,8 +525,7 @@ test('an expired, never-claimed upload is garbage-collected', async () => {
   const artist = await short.registerUser('artist');
   const shortAlbum = await short.createAlbum(artist.token, (await short.createArtist(artist.token)).id);
   const { upload } = await putFresh(short, artist.token, uniqueWav({ seconds: 0.05 }));
-  const file = short.blobFile(upload.trackUrl);
-  await expectGone(file);
+  await expectGone(short, upload.trackUrl);
   const claim = await short.api('POST', '/api/v1/tracks', {
     token: artist.token, json: { albumId: shortAlbum.id, title: 'late', trackUrl: upload.trackUrl },
   });
@@ -511,7 +586,9 @@ test('path traversal through /blobs never reaches files outside the store', asyn
   assert.deepEqual(listing(), listingBefore, 'no new file in the data dir');
 });
 
-test('malformed, multi-part and unsatisfiable ranges are 416 with Content-Range bytes */SIZE', async () => {
+test('malformed, multi-part and unsatisfiable ranges are 416 with Content-Range bytes */SIZE', {
+  skip: onS3 && 'on S3 the bucket answers ranges of originals (s3rver, unlike S3, serves most of these)',
+}, async () => {
   const wav = uniqueWav();
   const { track } = await server.uploadTrack(owner.token, album.id, wav);
   const signed = (await server.originalUrl(owner.token, track.id)).url;
@@ -523,7 +600,9 @@ test('malformed, multi-part and unsatisfiable ranges are 416 with Content-Range 
   }
 });
 
-test('content type is sniffed: unknown bytes are application/octet-stream', async () => {
+test('content type is sniffed: unknown bytes are application/octet-stream', {
+  skip: onS3 && 'on S3 the bucket serves an original with the Content-Type its uploader sent',
+}, async () => {
   const noise = Buffer.concat([Buffer.from('NOTAUDIO'), randomBytes(2000)]);
   const { track } = await server.uploadTrack(owner.token, album.id, noise);
   const res = await server.fetchOriginal(owner.token, track.id);
@@ -545,6 +624,7 @@ test('a real Ogg Vorbis file comes back byte-exact as audio/ogg from its origina
   assert.equal(created.json.sizeBytes, bytes.length);
   const res = await server.fetchOriginal(owner.token, created.json.id);
   assert.equal(res.status, 200);
-  assert.equal(res.headers.get('content-type'), 'audio/ogg');
+  // On S3 the bucket answers with the type the upload was sent with.
+  assert.equal(res.headers.get('content-type'), onS3 ? 'application/octet-stream' : 'audio/ogg');
   assert.ok(res.bytes.equals(bytes));
 });

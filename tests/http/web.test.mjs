@@ -11,14 +11,20 @@ import { after, before } from 'node:test';
 import { expectProblem, rawRequest } from './lib/client.mjs';
 import { freePort, runCli, startServer, test } from './lib/server.mjs';
 
-const kCsp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-  + "img-src 'self' data: blob:; media-src 'self' blob:; worker-src 'self' blob:; "
-  + "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+// The app's Content-Security-Policy. On S3 the app loads covers and media from the bucket,
+// so the policy names the S3 server's origin too (the servers here share one).
+function contentSecurityPolicy(storeOrigin) {
+  const store = storeOrigin ? ` ${storeOrigin}` : '';
+  return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    + `img-src 'self'${store} data: blob:; media-src 'self'${store} blob:; worker-src 'self' blob:; `
+    + `connect-src 'self'${store}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`;
+}
 const kImmutable = 'public, max-age=31536000, immutable';
 const kClientRoutes = ['/albums/0190f3a2-7b1c-7d4e-8f00-0123456789ab', '/studio/albums/x', '/login',
   '/library/', '/playlists/p1', '/search'];
 
 let server;
+let csp;          // the policy every server here sends
 let index;        // GET / without Accept-Encoding
 let assets = [];  // "/assets/..." paths index.html refers to
 let noApp = false;
@@ -49,6 +55,7 @@ async function tempFolder(prefix) {
 
 before(async () => {
   server = await startServer();
+  csp = contentSecurityPolicy(server.env.CADENZA_S3_ENDPOINT);
   index = await get('/');
   if (index.status === 404 && /without the web app/.test(index.text)) {
     noApp = true;
@@ -77,7 +84,7 @@ function embeddedTest(name, fn) {
 function assertIndexHeaders(res, what) {
   assert.equal(res.status, 200, `${what}: ${res.status} ${res.text}`);
   assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8', what);
-  assert.equal(res.headers.get('content-security-policy'), kCsp, what);
+  assert.equal(res.headers.get('content-security-policy'), csp, what);
   assert.equal(res.headers.get('referrer-policy'), 'same-origin', what);
   assert.equal(res.headers.get('cache-control'), 'no-cache', what);
   assert.equal(res.headers.get('x-content-type-options'), 'nosniff', what);
@@ -116,7 +123,7 @@ embeddedTest('client-side routes answer index.html, GET and HEAD', async () => {
     assert.equal(head.status, 200, `HEAD ${route}`);
     assert.equal(head.bytes.length, 0, `HEAD ${route} has no body`);
     assert.equal(head.headers.get('content-length'), String(index.bytes.length), `HEAD ${route}`);
-    assert.equal(head.headers.get('content-security-policy'), kCsp, `HEAD ${route}`);
+    assert.equal(head.headers.get('content-security-policy'), csp, `HEAD ${route}`);
   }
 });
 

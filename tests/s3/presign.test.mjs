@@ -24,6 +24,9 @@ const cases = [
   { name: 'custom endpoint, virtual host, port', endpoint: 'https://s3.example.com:9443', region: 'garage', bucket: 'cadenza', key: 'a/b/c', method: 'GET', date: '2026-05-05T05:05:05Z', expires: 60 },
   { name: 'custom endpoint, virtual host, default port dropped', endpoint: 'https://s3.example.com:443', region: 'us-east-1', bucket: 'cadenza', key: 'x', method: 'PUT', date: '2026-05-05T05:05:05Z', expires: 1 },
   { name: 'query-string subresource (version id)', region: 'us-east-1', bucket: 'examplebucket', key: 'song.flac', method: 'GET', versionId: '3/L4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY', date: '2026-08-08T08:08:08Z', expires: 1200 },
+  // A read grant names the type and caching of the bucket's answer (BlobGrantRequest's
+  // content_type and cache_control): spaces, commas, "=" and "/" in signed query values.
+  { name: 'response overrides (type and caching)', endpoint: 'http://127.0.0.1:9000', pathStyle: true, region: 'us-east-1', bucket: 'cadenza', key: 'renditions/t/1/aac_96/seg-00000.m4s', method: 'GET', responseCacheControl: 'private, max-age=31536000, immutable', responseContentType: 'audio/mp4', date: '2026-12-07T00:00:00Z', expires: 7200 },
 ];
 
 function sdkClient(c) {
@@ -42,6 +45,8 @@ async function sdkUrl(c) {
   const Key = c.prefix ? `${c.prefix}/${c.key}` : c.key;
   const input = { Bucket: c.bucket, Key };
   if (c.versionId) input.VersionId = c.versionId;
+  if (c.responseCacheControl) input.ResponseCacheControl = c.responseCacheControl;
+  if (c.responseContentType) input.ResponseContentType = c.responseContentType;
   const command = c.method === 'PUT' ? new PutObjectCommand(input) : new GetObjectCommand(input);
   return getSignedUrl(sdkClient(c), command, { expiresIn: c.expires, signingDate: new Date(c.date) });
 }
@@ -51,6 +56,8 @@ function toolInput(c) {
   // none, so the tool is given it as one more query parameter to sign.
   const query = { 'x-id': c.method === 'PUT' ? 'PutObject' : 'GetObject' };
   if (c.versionId) query.versionId = c.versionId;
+  if (c.responseCacheControl) query['response-cache-control'] = c.responseCacheControl;
+  if (c.responseContentType) query['response-content-type'] = c.responseContentType;
   return {
     endpoint: c.endpoint ?? '',
     bucket: c.bucket,

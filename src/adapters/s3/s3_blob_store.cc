@@ -261,9 +261,19 @@ BlobGrant S3BlobStore::Grant(const BlobGrantRequest& request) {
   BlobGrant grant;
   grant.access = request.access;
   grant.method = std::string(GrantMethod(request.access));
+  // The bucket answers the client directly: these headers are part of the signed URL.
+  s3::QueryParams overrides;
+  if (request.access == BlobAccess::kRead) {
+    if (!request.cache_control.empty()) {
+      overrides.emplace_back("response-cache-control", request.cache_control);
+    }
+    if (!request.content_type.empty()) {
+      overrides.emplace_back("response-content-type", request.content_type);
+    }
+  }
   grant.url = s3::PresignedObjectUrl(public_location_, client_.credentials(), grant.method,
-                                     client_.location().ObjectName(request.key), {}, signed_at,
-                                     lifetime);
+                                     client_.location().ObjectName(request.key), overrides,
+                                     signed_at, lifetime);
   grant.expires_at = (signed_at + lifetime) * 1000;
   grant.max_bytes = request.access == BlobAccess::kWrite ? request.max_bytes : 0;
   return grant;

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test as nodeTest } from 'node:test';
 
+import { blobsOf } from './blobs.mjs';
 import { Client } from './client.mjs';
 import { engineEnvironment } from './engines.mjs';
 
@@ -245,7 +246,24 @@ export class CadenzaServer extends Client {
 
   logTail() { return this.log.tail(); }
 
-  // The file that holds the blob behind a trackUrl/uploadUrl (".../blobs/<key>?...").
+  // What the server's blob store holds, whichever store it is (lib/blobs.mjs): read(key),
+  // exists(key), list(prefix), remove(key), overwrite(key, bytes), keyOf(url); kind is
+  // 'folder' or 's3'.
+  get blobs() {
+    this.blobs_ ??= blobsOf(this.dataDir, this.env);
+    return this.blobs_;
+  }
+
+  // GET of a media or cover URL as a player makes it. A store that serves clients itself (S3)
+  // has Cadenza answer its files with a 302 to the store: that redirect is followed, once,
+  // with the same headers. On the local store the answer is Cadenza's own, never followed.
+  async getMedia(url, { headers = {} } = {}) {
+    const res = await this.api('GET', url, { headers });
+    if (this.blobs.kind !== 's3' || res.status !== 302) return res;
+    return this.api('GET', res.headers.get('location'), { headers });
+  }
+
+  // The local store's file that holds the blob behind a trackUrl/uploadUrl (".../blobs/<key>?...").
   blobFile(anyBlobUrl) {
     const key = decodeURIComponent(new URL(anyBlobUrl).pathname.replace(/^\/blobs\//, ''));
     return path.join(this.dataDir, 'blobs', ...key.split('/'));

@@ -72,7 +72,8 @@ TEST_F(DirectStoreRoutesTest, SegmentsRedirectToTheStore) {
   http::Response response =
       Get(router_, MediaFilePath(grant.token, track_.id, "aac_96/seg-00001.m4s"));
   EXPECT_EQ(response.status, 302);
-  EXPECT_EQ(Header(response, "Location"), StoreUrl(aac->segments[1].blob_key, grant.expires_at));
+  EXPECT_EQ(Header(response, "Location"),
+            MediaStoreUrl(aac->segments[1].blob_key, grant.expires_at));
   EXPECT_EQ(Header(response, "Cache-Control"), "private, no-store");
   EXPECT_EQ(Header(response, "ETag"), "<none>");
   EXPECT_FALSE(response.stream);
@@ -80,7 +81,7 @@ TEST_F(DirectStoreRoutesTest, SegmentsRedirectToTheStore) {
 
   http::Response init = Get(router_, MediaFilePath(grant.token, track_.id, "aac_96/init.mp4"));
   EXPECT_EQ(init.status, 302);
-  EXPECT_EQ(Header(init, "Location"), StoreUrl(aac->blob_key, grant.expires_at));
+  EXPECT_EQ(Header(init, "Location"), MediaStoreUrl(aac->blob_key, grant.expires_at));
 }
 
 TEST_F(DirectStoreRoutesTest, ManifestsAreStillServedHere) {
@@ -121,7 +122,8 @@ TEST_F(DirectStoreRoutesTest, CoversRedirectToTheStore) {
   EXPECT_EQ(response.status, 302);
   const Timestamp expiry =
       direct_testing::kStart + std::chrono::milliseconds(kCoverGrantTtl).count();
-  EXPECT_EQ(Header(response, "Location"), StoreUrl(CoverKey(prefix, 600), expiry));
+  EXPECT_EQ(Header(response, "Location"),
+            StoreUrl(CoverKey(prefix, 600), expiry, "image/jpeg", direct_testing::kCoverCache));
   EXPECT_EQ(Header(response, "Cache-Control"), "public, max-age=60");
   EXPECT_FALSE(response.stream);
 }

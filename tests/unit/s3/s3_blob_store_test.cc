@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -270,6 +271,7 @@ TEST(S3BlobStoreTest, RefusesOptionsThatCannotWork) {
 struct CurlResult {
   long status = 0;
   std::string body;
+  std::string headers;  // the response's header lines as received
 };
 
 CurlResult CurlRequest(const std::string& method, const std::string& url, const std::string& body) {
@@ -283,6 +285,12 @@ CurlResult CurlRequest(const std::string& method, const std::string& url, const 
                      return size * count;
                    });
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION,
+                   +[](char* data, std::size_t size, std::size_t count, void* user) {
+                     static_cast<std::string*>(user)->append(data, size * count);
+                     return size * count;
+                   });
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.headers);
   if (method == "PUT") {
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body.size()));
@@ -326,6 +334,41 @@ TEST(S3BlobStoreTest, PresignedGrantsWorkWithAPlainHttpClient) {
   CurlResult got = CurlRequest("GET", store->Grant(read).url, "");
   EXPECT_EQ(got.status, 200);
   EXPECT_EQ(got.body, body);
+}
+
+// The bucket answers clients itself, so a read grant carries the type and caching of what it
+// serves: without them a bucket labels segments and covers binary/octet-stream, uncacheable.
+TEST(S3BlobStoreTest, ReadGrantsCarryTheContentTypeAndCacheControlOfTheirAnswer) {
+  S3rverProcess server({"music"});
+  std::unique_ptr<BlobStore> store = OpenS3BlobStore(server.Options("music"));
+  store->Put("renditions/t/1/aac_96/seg-00000.m4s", "segment bytes");
+  SystemClock clock;
+  BlobGrantRequest read;
+  read.key = "renditions/t/1/aac_96/seg-00000.m4s";
+  read.expires_at = clock.Now() + 600'000;
+  CurlResult plain = CurlRequest("GET", store->Grant(read).url, "");
+  EXPECT_EQ(plain.status, 200);
+  EXPECT_EQ(plain.headers.find("immutable"), std::string::npos) << plain.headers;
+
+  read.content_type = "audio/mp4";
+  read.cache_control = "private, max-age=31536000, immutable";
+  BlobGrant grant = store->Grant(read);
+  CurlResult got = CurlRequest("GET", grant.url, "");
+  EXPECT_EQ(got.status, 200);
+  EXPECT_EQ(got.body, "segment bytes");
+  std::string headers = got.headers;
+  std::transform(headers.begin(), headers.end(), headers.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  EXPECT_NE(headers.find("\ncontent-type: audio/mp4\r\n"), std::string::npos) << got.headers;
+  EXPECT_NE(headers.find("\ncache-control: private, max-age=31536000, immutable\r\n"),
+            std::string::npos)
+      << got.headers;
+  EXPECT_EQ(store->Grant(read).url, grant.url) << "still one URL per period, for edge caches";
+
+  // A write grant has no answer to describe.
+  read.access = BlobAccess::kWrite;
+  read.max_bytes = 100;
+  EXPECT_EQ(store->Grant(read).url.find("response-"), std::string::npos);
 }
 
 TEST(S3BlobStoreTest, GrantsAreCappedAtTheLongestLifetime) {

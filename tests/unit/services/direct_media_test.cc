@@ -4,6 +4,8 @@
 
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "domain/cover.h"
@@ -56,7 +58,7 @@ TEST_F(DirectMediaTest, ProgressiveFilesAreGrantedAsStoreUrlsExpiringWithTheToke
   const std::vector<Rendition> renditions = Renditions();
   for (std::size_t i = 0; i < 3; ++i) {
     const Rendition& mp3 = Find(renditions, grant.progressive[i].first);
-    EXPECT_EQ(grant.progressive_direct[i].url, StoreUrl(mp3.blob_key, grant.expires_at));
+    EXPECT_EQ(grant.progressive_direct[i].url, MediaStoreUrl(mp3.blob_key, grant.expires_at, kMp3));
     EXPECT_EQ(grant.progressive_direct[i].expires_at, grant.expires_at);
     EXPECT_TRUE(grant.progressive_direct[i].url.starts_with(StoreOrigin() + "renditions/"));
   }
@@ -68,13 +70,14 @@ TEST_F(DirectMediaTest, MediaPlaylistNamesTheStoreUrlOfTheInitAndEverySegment) {
   ASSERT_EQ(file.kind, MediaFileKind::kManifest);
   const std::vector<Rendition> renditions = Renditions();
   const Rendition& aac = Find(renditions, "aac_160");
-  EXPECT_NE(file.body.find("#EXT-X-MAP:URI=\"" + StoreUrl(aac.blob_key, grant.expires_at) + "\""),
-            std::string::npos)
+  EXPECT_NE(
+      file.body.find("#EXT-X-MAP:URI=\"" + MediaStoreUrl(aac.blob_key, grant.expires_at) + "\""),
+      std::string::npos)
       << file.body;
   std::vector<std::string> uris = UriLines(file.body);
   ASSERT_EQ(uris.size(), 3u);
   for (std::size_t i = 0; i < uris.size(); ++i) {
-    EXPECT_EQ(uris[i], StoreUrl(aac.segments[i].blob_key, grant.expires_at));
+    EXPECT_EQ(uris[i], MediaStoreUrl(aac.segments[i].blob_key, grant.expires_at));
   }
   EXPECT_EQ(file.body.find("seg-00000.m4s\n"), std::string::npos);
   EXPECT_EQ(file.body.find("/media/"), std::string::npos);
@@ -102,7 +105,7 @@ TEST_F(DirectMediaTest, DashManifestListsTheStoreUrlOfEveryFile) {
   for (const Rendition& rendition : Renditions()) {
     if (!IsCmaf(rendition)) continue;
     for (const Segment& segment : rendition.segments) {
-      std::string url = StoreUrl(segment.blob_key, grant.expires_at);
+      std::string url = MediaStoreUrl(segment.blob_key, grant.expires_at);
       for (std::size_t at = url.find('&'); at != std::string::npos; at = url.find('&', at + 1)) {
         url.replace(at, 1, "&amp;");
       }
@@ -116,15 +119,15 @@ TEST_F(DirectMediaTest, BlobBackedNamesRedirectToAFreshStoreUrl) {
   const std::vector<Rendition> renditions = Renditions();
   const Rendition& opus = Find(renditions, "opus_96");
   const Rendition& mp3 = Find(renditions, "mp3_320");
-  const std::pair<std::string, std::string> cases[] = {
-      {"opus_96/seg-00002.m4s", opus.segments[2].blob_key},
-      {"opus_96/init.mp4", opus.blob_key},
-      {"mp3_320.mp3", mp3.blob_key},
+  const std::tuple<std::string, std::string, std::string_view> cases[] = {
+      {"opus_96/seg-00002.m4s", opus.segments[2].blob_key, kMp4},
+      {"opus_96/init.mp4", opus.blob_key, kMp4},
+      {"mp3_320.mp3", mp3.blob_key, kMp3},
   };
-  for (const auto& [name, key] : cases) {
+  for (const auto& [name, key, type] : cases) {
     MediaFile file = delivery_.Serve(grant.token, track_.id, name);
     EXPECT_EQ(file.kind, MediaFileKind::kRedirect) << name;
-    EXPECT_EQ(file.grant.url, StoreUrl(key, grant.expires_at)) << name;
+    EXPECT_EQ(file.grant.url, MediaStoreUrl(key, grant.expires_at, type)) << name;
     EXPECT_EQ(file.blob_key, key);
     EXPECT_FALSE(file.reader) << name;  // nothing was opened for relaying
   }
@@ -180,7 +183,7 @@ TEST_F(DirectMediaTest, CoverIsTheStoresGrantAfterTheAlbumChecks) {
   EXPECT_FALSE(cover.reader);
   EXPECT_EQ(cover.content_type, "image/jpeg");
   const Timestamp expiry = kStart + std::chrono::milliseconds(kCoverGrantTtl).count();
-  EXPECT_EQ(cover.direct->url, StoreUrl(CoverKey(prefix, 300), expiry));
+  EXPECT_EQ(cover.direct->url, StoreUrl(CoverKey(prefix, 300), expiry, "image/jpeg", kCoverCache));
   EXPECT_EQ(cover.direct->expires_at, expiry);
   // The checks of the row still refuse what is not the current cover.
   EXPECT_EQ(ErrorFrom([&] { catalog.OpenCover(album_.id, ids_.Next(), 300); }).code(),

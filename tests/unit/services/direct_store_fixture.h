@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/entities.h"
@@ -29,6 +30,11 @@ namespace cadenza::direct_testing {
 inline constexpr Timestamp kStart = 1'800'000'000'000;  // 2027-01-15
 inline constexpr std::chrono::seconds kTokenTtl{7200};
 inline constexpr std::int64_t kMaxUpload = 1000;
+// What the bucket must answer media files and covers with: what Cadenza's own routes say.
+inline constexpr std::string_view kMp4 = "audio/mp4";
+inline constexpr std::string_view kMp3 = "audio/mpeg";
+inline constexpr std::string_view kMediaCache = "private, max-age=31536000, immutable";
+inline constexpr std::string_view kCoverCache = "public, max-age=31536000, immutable";
 
 using test_support::ErrorFrom;
 using test_support::GrantStyle;
@@ -121,12 +127,21 @@ class DirectStoreFixture : public ::testing::Test {
     return track;
   }
 
-  // The URL the store hands out for reading `key` now until `expires_at`.
-  std::string StoreUrl(const std::string& key, Timestamp expires_at) {
+  // The URL the store hands out for reading `key` now until `expires_at`, answered with
+  // `content_type` and `cache_control`.
+  std::string StoreUrl(const std::string& key, Timestamp expires_at,
+                       std::string_view content_type, std::string_view cache_control) {
     BlobGrantRequest request;
     request.key = key;
     request.expires_at = expires_at;
+    request.content_type = std::string(content_type);
+    request.cache_control = std::string(cache_control);
     return blobs_.Grant(request).url;
+  }
+  // The same for a rendition file, answered as Cadenza's media routes answer it.
+  std::string MediaStoreUrl(const std::string& key, Timestamp expires_at,
+                            std::string_view content_type = kMp4) {
+    return StoreUrl(key, expires_at, content_type, kMediaCache);
   }
 
   // Where the store's grant URLs point: the key follows.

@@ -4,6 +4,7 @@
 // (tests/unit/blob_store/).
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -28,7 +29,9 @@ enum class GrantStyle {
   // A store that serves clients itself (ServesClientsDirectly): absolute pre-signed URLs
   // "https://bucket.test/<key>?X-Amz-Expires=<s>&X-Amz-Signature=<hex>" with a deterministic
   // fake signature, lifetimes capped at kDirectGrantCap as S3 caps them, and write grants
-  // that cannot enforce max_bytes (PutFrom takes any size).
+  // that cannot enforce max_bytes (PutFrom takes any size). A read grant's cache_control and
+  // content_type follow as S3's "&response-cache-control=...&response-content-type=..."
+  // (percent-encoded), so tests see what the bucket would answer with.
   kDirect,
 };
 
@@ -116,6 +119,14 @@ class InMemoryBlobStore final : public BlobStore {
                                              std::to_string(grant.expires_at)));
       grant.url = std::string(kDirectOrigin) + request.key + "?X-Amz-Expires=" + seconds +
                   "&X-Amz-Signature=" + signature;
+      if (request.access == BlobAccess::kRead) {
+        if (!request.cache_control.empty()) {
+          grant.url += "&response-cache-control=" + Encode(request.cache_control);
+        }
+        if (!request.content_type.empty()) {
+          grant.url += "&response-content-type=" + Encode(request.content_type);
+        }
+      }
       return grant;
     }
     grant.url = "memory://" + request.key + "?method=" + grant.method +
@@ -145,6 +156,20 @@ class InMemoryBlobStore final : public BlobStore {
     std::shared_ptr<const std::string> bytes_;
   };
 
+  // RFC 3986 percent-encoding of everything but the unreserved characters, as SigV4 encodes.
+  static std::string Encode(std::string_view value) {
+    std::string out;
+    for (unsigned char c : value) {
+      if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+        out += static_cast<char>(c);
+      } else {
+        char hex[4];
+        std::snprintf(hex, sizeof hex, "%%%02X", c);
+        out += hex;
+      }
+    }
+    return out;
+  }
   static void CheckKey(std::string_view key) {
     if (!IsValidBlobKey(key)) throw Error(ErrorCode::kInvalidArgument, "invalid blob key");
   }
