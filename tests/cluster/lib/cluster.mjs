@@ -178,6 +178,7 @@ export class Cluster extends Client {
         responses3xx: Number(row.hrsp_3xx),
         responses4xx: Number(row.hrsp_4xx),
         responses5xx: Number(row.hrsp_5xx),
+        address: row.addr,
       };
     }
     return stats;
