@@ -13,8 +13,10 @@ build_packages=(
   libavformat-dev libavcodec-dev libswresample-dev libswscale-dev libavutil-dev libebur128-dev
   nodejs brotli
 )
+# The cluster tests (tests/cluster) start deploy/local-cluster.sh: PostgreSQL, HAProxy, the
+# nginx edge with a certificate made by openssl, curl for its readiness checks.
 test_packages=(
-  libgtest-dev libgmock-dev curl clang clang-tidy
+  libgtest-dev libgmock-dev curl openssl clang clang-tidy
   ffmpeg singularity-music postgresql haproxy nginx-light
   chromium fonts-dejavu-core debootstrap
 )

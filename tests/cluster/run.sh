@@ -12,6 +12,14 @@ cd "$(dirname "$0")"
 if [ ! -f ../s3/node_modules/s3rver/package.json ]; then
   npm ci --prefix ../s3 --no-audit --no-fund --loglevel=error
 fi
+# The browser check drives Chromium with the browser tests' playwright-core and plays with the
+# web app's hls.js.
+if [ ! -f ../e2e/node_modules/playwright-core/package.json ]; then
+  npm ci --prefix ../e2e --no-audit --no-fund --loglevel=error
+fi
+if [ ! -f ../../web/node_modules/hls.js/package.json ]; then
+  npm ci --prefix ../../web --no-audit --no-fund --loglevel=error
+fi
 tls=$(mktemp -d "${TMPDIR:-/tmp}/cadenza-cluster-tls.XXXXXX")
 trap 'rm -rf "$tls"' EXIT
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \

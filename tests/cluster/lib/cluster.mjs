@@ -20,6 +20,8 @@ const kRepoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 export const kClusterScript = path.join(kRepoRoot, 'deploy', 'local-cluster.sh');
 const kUpTimeoutMs = 300_000;
 const kLogTailBytes = 6000;
+// The bucket local-cluster.sh creates (blob_store_url).
+const kBucket = 'cadenza-media';
 
 // The instances local-cluster.sh starts, by role.
 export const kApiInstances = ['api1', 'api2'];
@@ -65,7 +67,23 @@ export class Cluster extends Client {
   constructor(dir, env) {
     const ports = readPorts(dir);
     super(`https://localhost:${ports.get('edge')}`);
-    Object.assign(this, { dir, env, ports });
+    Object.assign(this, { dir, env, ports, readYourWrites: false, readPosition: '' });
+  }
+
+  // With `readYourWrites` set, the client behaves as the API asks of clients when reads may
+  // come from replicas: it echoes the newest `Cadenza-Read-After` position a response of the
+  // edge named, so a read on any instance sees what an earlier request wrote. Off by default:
+  // requests then carry only what their callers give them.
+  async api(method, target, options = {}) {
+    if (!this.readYourWrites) return super.api(method, target, options);
+    const url = new URL(target, this.url);
+    const toCadenza = url.origin === this.url && !url.pathname.startsWith(`/${kBucket}/`);
+    const headers = { ...(options.headers ?? {}) };
+    if (toCadenza && this.readPosition) headers['cadenza-read-after'] = this.readPosition;
+    const res = await super.api(method, target, { ...options, headers });
+    const position = res.headers.get('cadenza-read-after');
+    if (toCadenza && position) this.readPosition = position;
+    return res;
   }
 
   port(name) {
@@ -97,6 +115,42 @@ export class Cluster extends Client {
     }
   }
 
+  // The edge's access log (nginx's combined format, one request a line).
+  edgeAccessLog() {
+    return fs.readFile(path.join(this.dir, 'nginx', 'access.log'), 'utf8');
+  }
+
+  // The size of the object `key` in the cluster's bucket, asked of the S3 server itself (not
+  // through the edge), or null when there is no such object. s3rver checks the key id, not the
+  // signature.
+  async bucketObjectSize(key) {
+    const date = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+    const encoded = key.split('/').map(encodeURIComponent).join('/');
+    const res = await fetch(`http://127.0.0.1:${this.port('s3')}/${kBucket}/${encoded}`, {
+      method: 'HEAD',
+      headers: {
+        'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+        'x-amz-date': date,
+        authorization: `AWS4-HMAC-SHA256 Credential=S3RVER/${date.slice(0, 8)}/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0`,
+      },
+    });
+    if (res.status === 404) return null;
+    if (res.status !== 200) throw new Error(`HEAD ${key} on the S3 server: ${res.status}`);
+    return Number(res.headers.get('content-length'));
+  }
+
+  // The ends of every log of the cluster (instances, S3 server, HAProxy, the edge's error log),
+  // for a failing test's output.
+  logReport() {
+    const names = ['api1', 'api2', 'stream1', 'stream2', 'worker', 's3', 'haproxy'];
+    const parts = names.map((name) => `--- ${name} ---\n${this.logTail(name)}`);
+    try {
+      const edge = fsSync.readFileSync(path.join(this.dir, 'nginx', 'error.log'), 'utf8');
+      parts.push(`--- edge error.log ---\n${edge.slice(-kLogTailBytes)}`);
+    } catch { /* no errors logged */ }
+    return parts.join('\n');
+  }
+
   // A command on HAProxy's admin socket (e.g. "show stat"); resolves its whole answer.
   haproxy(command) {
     return new Promise((resolve, reject) => {
@@ -124,6 +178,7 @@ export class Cluster extends Client {
         responses3xx: Number(row.hrsp_3xx),
         responses4xx: Number(row.hrsp_4xx),
         responses5xx: Number(row.hrsp_5xx),
+        address: row.addr,
       };
     }
     return stats;
