@@ -1,12 +1,16 @@
 #include "services/track_service.h"
 
 #include <algorithm>
+#include <memory>
+#include <string>
 #include <utility>
 
 #include "domain/error.h"
 #include "domain/permissions.h"
 #include "domain/blob_key.h"
 #include "media/layout.h"
+#include "services/audio_sniff.h"
+#include "services/blob_files.h"
 #include "services/ingest/transcode_job.h"
 #include "services/text_rules.h"
 
@@ -274,6 +278,14 @@ OriginalTicket TrackService::IssueOriginalUrl(const Principal& caller, std::stri
   request.key = track.blob_key;
   request.expires_at = clock_.Now() + Millis(options_.stream_ttl);
   request.user_id = caller.user_id;
+  if (blobs_.ServesClientsDirectly()) {
+    // The bucket would answer with whatever Content-Type the uploader sent (HTML, say, under
+    // an origin the edge may share with the web app): the URL names the sniffed type instead,
+    // as Cadenza's own blob endpoint does.
+    std::unique_ptr<BlobReader> reader = blobs_.Open(track.blob_key);
+    if (!reader) throw NotFound("track " + track.id + " has no stored original");
+    request.content_type = std::string(SniffAudioContentType(ReadBlobHead(*reader, kAudioSniffBytes)));
+  }
   return OriginalTicket{blobs_.Grant(request), track.blob_size};
 }
 

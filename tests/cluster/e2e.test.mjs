@@ -259,6 +259,10 @@ test('HLS, DASH and progressive playback come through the edge, media bytes from
   assert.equal(second.status, 200);
   assert.equal(first.headers.get('x-cache-status'), 'MISS', `the first fetch of ${fresh[0]}`);
   assert.equal(second.headers.get('x-cache-status'), 'HIT', `the second fetch of ${fresh[0]}`);
+  for (const res of [first, second]) {  // the bucket shares the app's origin at the edge
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.match(res.headers.get('content-security-policy') ?? '', /^sandbox/);
+  }
   assert.ok(second.bytes.equals(first.bytes) && first.bytes.length > 0, 'the cached segment is the same bytes');
 });
 

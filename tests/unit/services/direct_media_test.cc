@@ -12,6 +12,7 @@
 #include "media/layout.h"
 #include "ports/image_processor.h"
 #include "services/catalog_service.h"
+#include "services/track_service.h"
 #include "unit/services/direct_store_fixture.h"
 
 namespace cadenza::direct_testing {
@@ -155,6 +156,17 @@ TEST_F(DirectMediaTest, GrantsAreCappedAtTheStoresLongestLifetime) {
   EXPECT_EQ(grant.progressive_direct[0].expires_at, kStart + InMemoryBlobStore::kDirectGrantCap);
   MediaFile file = long_lived.Serve(grant.token, track_.id, "aac_96/seg-00000.m4s");
   EXPECT_NE(file.grant.url.find("X-Amz-Expires=604800&"), std::string::npos) << file.grant.url;
+}
+
+TEST_F(DirectMediaTest, OriginalUrlNamesTheSniffedTypeNotTheUploaders) {
+  OriginalTicket flac = tracks_.IssueOriginalUrl(artist_, track_.id);
+  const Timestamp expiry = kStart + std::chrono::milliseconds(std::chrono::seconds(300)).count();
+  EXPECT_EQ(flac.grant.url, StoreUrl(track_.blob_key, expiry, "audio/flac", ""));
+
+  // Whatever type a client sent with its PUT, a page is never served as a page.
+  blobs_.Put(track_.blob_key, "<html><script>alert(1)</script></html>");
+  OriginalTicket page = tracks_.IssueOriginalUrl(artist_, track_.id);
+  EXPECT_EQ(page.grant.url, StoreUrl(track_.blob_key, expiry, "application/octet-stream", ""));
 }
 
 // A processor that is never asked: OpenCover decodes nothing.
