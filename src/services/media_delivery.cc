@@ -18,8 +18,10 @@ constexpr std::string_view kHlsType = "application/vnd.apple.mpegurl";
 constexpr std::string_view kDashType = "application/dash+xml";
 constexpr std::string_view kMp4Type = "audio/mp4";
 constexpr std::string_view kMp3Type = "audio/mpeg";
-// As the media routes answer blob-backed files: a redo writes new keys, so bytes never change.
-constexpr std::string_view kImmutableMediaCache = "private, max-age=31536000, immutable";
+// A redo writes new keys, so the bytes behind a key never change. Public, unlike Cadenza's own
+// media routes (a URL with one listener's token): a store URL is the same for every listener
+// in a signing period, and the CDN in front of the store must be allowed to keep the answer.
+constexpr std::string_view kImmutableMediaCache = "public, max-age=31536000, immutable";
 
 std::int64_t Millis(std::chrono::seconds s) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(s).count();

@@ -25,7 +25,6 @@ const kShortReadyTimeoutMs = 45_000;  // a 1 s file, counted from its upload
 const kDurationToleranceS = 0.050;
 const kBitrateTolerance = 0.10;
 const kSegmentTargetS = 6;
-const kImmutable = 'private, max-age=31536000, immutable';
 const kManifestCache = 'private, max-age=60';
 const kCmaf = {
   aac_96: { codec: 'aac', hlsCodec: 'mp4a.40.2', bps: 96_000 },
@@ -39,6 +38,10 @@ const kProgressive = { mp3_96: 96_000, mp3_160: 160_000, mp3_320: 320_000 };
 // On S3 the bucket serves every media byte: manifests name its pre-signed URLs, /stream hands
 // them out for the progressive files, and a media file asked of Cadenza is a redirect there.
 const onS3 = testEngines().s3;
+// Media files never change (a redo writes new keys). Cadenza's own routes answer them for one
+// listener's token (private); the bucket answers a URL that any holder may fetch, which a CDN
+// in front must be allowed to keep (public).
+const kImmutable = `${onS3 ? 'public' : 'private'}, max-age=31536000, immutable`;
 
 let server;
 let artist;

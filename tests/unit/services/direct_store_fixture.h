@@ -33,7 +33,7 @@ inline constexpr std::int64_t kMaxUpload = 1000;
 // What the bucket must answer media files and covers with: what Cadenza's own routes say.
 inline constexpr std::string_view kMp4 = "audio/mp4";
 inline constexpr std::string_view kMp3 = "audio/mpeg";
-inline constexpr std::string_view kMediaCache = "private, max-age=31536000, immutable";
+inline constexpr std::string_view kMediaCache = "public, max-age=31536000, immutable";
 inline constexpr std::string_view kCoverCache = "public, max-age=31536000, immutable";
 
 using test_support::ErrorFrom;
