@@ -107,6 +107,10 @@ struct Config {
   bool s3_path_style = false;
   std::string s3_access_key_id;
   std::string s3_secret_access_key;
+  // Read grants (pre-signed GETs) are signed at the start of such a period and expire at the
+  // end of the period in which the media token expires, so clients asking within one period
+  // get the same URL and an edge can cache it. 0: signed at the moment, expiring with the token.
+  std::chrono::seconds s3_read_grant_period{3600};
 
   std::filesystem::path DatabaseFile() const { return data_dir / "cadenza.db"; }
   std::filesystem::path BlobDirectory() const { return data_dir / "blobs"; }

@@ -55,6 +55,7 @@ S3Options S3OptionsFrom(const Config& config) {
   options.path_style = config.s3_path_style;
   options.access_key_id = config.s3_access_key_id;
   options.secret_access_key = config.s3_secret_access_key;
+  options.read_grant_period = config.s3_read_grant_period;
   return options;
 }
 

@@ -140,6 +140,13 @@ const SetterTable& StorageSetters() {
       {"s3_path_style", [](Config& c, const std::string& v) { c.s3_path_style = ParseBool(v); }},
       {"s3_access_key_id", [](Config& c, const std::string& v) { c.s3_access_key_id = v; }},
       {"s3_secret_access_key", [](Config& c, const std::string& v) { c.s3_secret_access_key = v; }},
+      {"s3_read_grant_period", [](Config& c, const std::string& v) {
+         c.s3_read_grant_period = v == "0" ? std::chrono::seconds(0) : ParseDuration(v);
+         // The store keeps a period to at most half the longest grant SigV4 allows (7 days).
+         if (c.s3_read_grant_period > std::chrono::seconds(302400)) {
+           throw std::invalid_argument("must be 0 or at most 3.5 days (302400 s)");
+         }
+       }},
   };
   return setters;
 }

@@ -7,7 +7,7 @@
 # One test file at a time: each starts its own server and browser on a 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")"
-if [ ! -d node_modules/playwright-core ]; then
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/dashjs ]; then
   npm ci --no-audit --no-fund
 fi
 if [ $# -eq 0 ]; then set -- .; fi

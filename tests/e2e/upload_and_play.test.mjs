@@ -11,7 +11,7 @@ import {
   assertFavicon, attributeList, attributeRecords, audioState, byTestId, installMediaProbe, markPage, mediaEvents,
   newAccount, playsOn, signUp, storedSession, visible,
 } from './lib/app.mjs';
-import { inBrowser, launchBrowser, renditionOf } from './lib/browser.mjs';
+import { inBrowser, isMediaSegmentOf, launchBrowser, renditionOf } from './lib/browser.mjs';
 import { coverImage, cutSong, undecodableFlac } from './lib/fixtures.mjs';
 import { eventually } from './lib/poll.mjs';
 import { startStack, test } from './lib/stack.mjs';
@@ -127,6 +127,11 @@ test('an artist publishes an album in the studio; a broken upload fails with its
     }
     const uploadErrors = (await page.getByTestId('upload-error').allTextContents()).join('').trim();
     assert.equal(uploadErrors, '', 'every file was accepted by the upload');
+    if (stack.store) {
+      // On S3 the browser puts the files into the bucket itself, through the bucket's CORS.
+      const puts = guard.requests.filter((u) => u.startsWith(`${stack.store.endpoint}/${stack.store.bucket}/originals/`));
+      assert.equal(new Set(puts.map((u) => new URL(u).pathname)).size, 3, `uploads straight to the bucket: ${JSON.stringify(puts)}`);
+    }
 
     // A cover for the album page (and its screenshot).
     await page.getByTestId('studio-cover-input').setInputFiles(files.cover);
@@ -200,11 +205,15 @@ test('a listener finds a track, plays it, seeks, and keeps an ordered playlist',
       const kbps = await quality.getAttribute('data-kbps');
       const rendition = `${codec}_${kbps}`;
       assert.ok(kRenditions.includes(rendition), `data-codec=${codec} data-kbps=${kbps}`);
-      const fetched = new Set(guard.requests.filter((u) => u.includes(`/${first.id}/`) && u.endsWith('.m4s')).map(renditionOf));
+      const fetched = new Set(guard.requests.filter((u) => isMediaSegmentOf(u, first.id)).map(renditionOf));
       assert.ok(fetched.has(rendition), `shows ${rendition}, segments fetched from ${[...fetched]}`);
       const text = (await quality.textContent()).toLowerCase();
       assert.ok(text.includes(codec) && text.includes(kbps), `player-quality text "${text}"`);
     }, { message: 'player-quality names the rendition being played' });
+    if (stack.store) {
+      assert.ok(guard.requests.some((u) => isMediaSegmentOf(u, first.id) && new URL(u).origin === stack.store.origin),
+        'on S3 hls.js fetches the segments from the bucket');
+    }
     assert.equal(await page.getByTestId('player-play').getAttribute('data-state'), 'playing');
     // Loudness normalisation is on by default: the bar shows the track's own gain being applied.
     const { loudness } = await api('GET', `/api/v1/tracks/${first.id}`, accessToken);

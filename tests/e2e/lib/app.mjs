@@ -90,7 +90,25 @@ export async function markPage(page) {
 // Recorded in every page before the app runs: media events seen on any <audio> in the
 // document (they do not bubble, so the capture phase catches them) and trusted clicks.
 export function installMediaProbe() {
-  window.__e2e = { playing: [], seeking: [], clicks: [] };
+  window.__e2e = { playing: [], seeking: [], clicks: [], toasts: [], furthest: 0, skips: [] };
+  // Playback that jumps more than a couple of seconds past the furthest point it reached (by a
+  // seek, or a source reloaded at the wrong place) skipped part of the track.
+  document.addEventListener('timeupdate', (e) => {
+    const { currentTime } = e.target;
+    const e2e = window.__e2e;
+    if (currentTime > e2e.furthest + 2) e2e.skips.push({ from: e2e.furthest, to: currentTime });
+    if (currentTime > e2e.furthest) e2e.furthest = currentTime;
+  }, true);
+  // Every toast shown, even one gone by the time a test looks (they dismiss themselves).
+  new MutationObserver((records) => {
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (!(node instanceof Element)) continue;
+        const toasts = node.matches('[data-testid="toast"]') ? [node] : node.querySelectorAll('[data-testid="toast"]');
+        for (const toast of toasts) window.__e2e.toasts.push({ at: performance.now(), text: toast.textContent });
+      }
+    }
+  }).observe(document, { childList: true, subtree: true });
   document.addEventListener('playing', (e) => {
     window.__e2e.playing.push({ at: performance.now(), currentTime: e.target.currentTime });
   }, true);

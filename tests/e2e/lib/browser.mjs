@@ -20,12 +20,38 @@ export function launchBrowser() {
 // "networkidle" uses the same figure).
 const kQuietMs = 500;
 
-// A media segment or init segment: `/media/<token>/<track>/<rendition>/<file>`.
-const kSegmentPath = /^\/media\/[^/]+\/[^/]+\/[^/]+\/[^/]+\.(m4s|mp4)$/;
+// A media segment or init segment, served by the app (`/media/<token>/<track>/<rendition>/<file>`)
+// or, on S3, by the bucket (`/<bucket>/[<prefix>/]renditions/<track>/<attempt>/<rendition>/<file>`).
+const kSegmentPaths = [
+  /^\/media\/[^/]+\/(?<track>[^/]+)\/(?<rendition>[^/]+)\/[^/]+\.(m4s|mp4)$/,
+  /\/renditions\/(?<track>[^/]+)\/[^/]+\/(?<rendition>[^/]+)\/[^/]+\.(m4s|mp4)$/,
+];
+
+// {track, rendition} of a segment URL, or null for anything else.
+export function segmentOf(url) {
+  const { pathname } = new URL(url);
+  for (const pattern of kSegmentPaths) {
+    const m = pattern.exec(pathname);
+    if (m) return { ...m.groups, media: pathname.endsWith('.m4s') };
+  }
+  return null;
+}
+
+// Whether `url` is a media segment (not an init segment) of `trackId`.
+export function isMediaSegmentOf(url, trackId) {
+  const segment = segmentOf(url);
+  return !!segment && segment.media && segment.track === trackId;
+}
 
 export function renditionOf(url) {
-  const m = /^\/media\/[^/]+\/[^/]+\/([^/]+)\/[^/]+$/.exec(new URL(url).pathname);
-  return m ? m[1] : null;
+  return segmentOf(url)?.rendition ?? null;
+}
+
+// Origins besides the app's that pages may reach: the object store of a server started on the
+// test engines (CADENZA_TEST_ENGINES=s3), whose pre-signed URLs the app hands to the browser.
+const storeOrigins = new Set();
+export function allowStoreOrigin(origin) {
+  storeOrigins.add(origin);
 }
 
 export class ContextGuard {
@@ -42,7 +68,12 @@ export class ContextGuard {
 
   isLocal(url) {
     if (url.startsWith('data:') || url.startsWith('blob:')) return true;
-    try { return new URL(url).origin === this.origin; } catch { return false; }
+    try {
+      const { origin } = new URL(url);
+      return origin === this.origin || storeOrigins.has(origin);
+    } catch {
+      return false;
+    }
   }
 
   report(what) {
@@ -98,7 +129,7 @@ export class ContextGuard {
     const failure = req.failure()?.errorText ?? 'unknown error';
     const now = Date.now();
     const url = new URL(req.url(), this.origin);
-    const cancelledBySeek = failure === 'net::ERR_ABORTED' && kSegmentPath.test(url.pathname)
+    const cancelledBySeek = failure === 'net::ERR_ABORTED' && segmentOf(url.href) !== null
       && this.seeks.some((t) => started <= t && t <= now);
     if (cancelledBySeek) {
       this.excused.push(`${req.method()} ${req.url()} ${failure} (in flight at a seek)`);

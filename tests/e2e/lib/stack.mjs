@@ -12,6 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { startServer, freePort, test as serverTest } from '../../http/lib/server.mjs';
+import { allowStoreOrigin } from './browser.mjs';
+import { allowOriginsOnBucket, storeOf } from './store.mjs';
 
 export { freePort };
 
@@ -93,8 +95,20 @@ process.on('exit', () => {
   }
 });
 
-// Starts cadenza (and Vite in dev mode). Returns {server, baseUrl, origin, mode, close()}.
-// `args` are extra `cadenza serve` flags.
+// On the test engines the bucket is another origin: it gets the CORS configuration an operator
+// sets for the app's public origin, and the browser guard lets pages reach it. Returns the
+// store ({endpoint, origin, bucket}) or null.
+async function openStoreTo(server, appOrigin) {
+  const store = storeOf(server);
+  if (!store) return null;
+  await allowOriginsOnBucket(store, [appOrigin]);
+  allowStoreOrigin(store.origin);
+  return store;
+}
+
+// Starts cadenza (and Vite in dev mode). Returns {server, baseUrl, origin, store, mode, close()};
+// `store` is the object store on the test engines, null with the folder. `args` are extra
+// `cadenza serve` flags.
 export async function startStack({ args = [] } = {}) {
   const mode = stackMode();
   if (mode === 'vite') return startWithVite(args);
@@ -107,8 +121,13 @@ export async function startStack({ args = [] } = {}) {
     throw new Error(`${process.env.CADENZA_BIN} does not serve the web app at / (answered `
       + `${home?.status} ${home?.type}); build it with the app, set E2E_WEB_DIR, or run with E2E_VITE=1`);
   }
+  const origin = new URL(server.url).origin;
+  const store = await openStoreTo(server, origin).catch(async (err) => {
+    await server.close();
+    throw err;
+  });
   return {
-    mode, server, baseUrl: server.url, origin: new URL(server.url).origin,
+    mode, server, baseUrl: server.url, origin, store,
     logTail: () => server.logTail(),
     close: () => server.close(),
   };
@@ -121,6 +140,10 @@ async function startWithVite(args) {
   const vitePort = await freePort();
   const viteOrigin = `http://127.0.0.1:${vitePort}`;
   const server = await startServer({ args: ['--public-url', viteOrigin, ...args] });
+  const store = await openStoreTo(server, viteOrigin).catch(async (err) => {
+    await server.close();
+    throw err;
+  });
   const vite = new ViteDevServer(vitePort, server.url);
   liveVites.add(vite);
   try {
@@ -132,7 +155,7 @@ async function startWithVite(args) {
     throw err;
   }
   return {
-    mode: 'vite', server, vite, baseUrl: viteOrigin, origin: viteOrigin,
+    mode: 'vite', server, vite, baseUrl: viteOrigin, origin: viteOrigin, store,
     logTail: () => `${server.logTail()}\n--- vite ---\n${vite.logTail()}`,
     close: async () => {
       try { await vite.stop(); } finally { liveVites.delete(vite); await server.close(); }

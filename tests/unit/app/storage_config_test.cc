@@ -18,6 +18,19 @@ TEST(StorageConfigTest, DefaultsAreTheEmbeddedEngines) {
   EXPECT_EQ(c.database_timeout, std::chrono::seconds(5));
   EXPECT_EQ(c.s3_region, "us-east-1");
   EXPECT_FALSE(c.s3_path_style);
+  EXPECT_EQ(c.s3_read_grant_period, std::chrono::hours(1));
+}
+
+TEST(StorageConfigTest, ReadGrantPeriodTakesZeroAndRefusesMoreThanHalfAWeek) {
+  EXPECT_EQ(BuildConfig({{"flags", {{"s3_read_grant_period", "0"}}}}).s3_read_grant_period,
+            std::chrono::seconds(0));
+  EXPECT_EQ(BuildConfig({{"flags", {{"s3_read_grant_period", "15m"}}}}).s3_read_grant_period,
+            std::chrono::minutes(15));
+  EXPECT_EQ(BuildConfig({{"flags", {{"s3_read_grant_period", "3d"}}}}).s3_read_grant_period,
+            std::chrono::hours(72));
+  for (const char* bad : {"4d", "-1", "soon", ""}) {
+    EXPECT_THROW(BuildConfig({{"flags", {{"s3_read_grant_period", bad}}}}), std::runtime_error) << bad;
+  }
 }
 
 TEST(StorageConfigTest, PostgresUrlsAndReplicasAreTaken) {

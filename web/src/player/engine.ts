@@ -32,6 +32,12 @@ let currentStream: StreamUrls | null = null;
 /** Bumped for every load so that a slow /stream answer for an old choice is ignored. */
 let loadTicket = 0;
 let mediaErrorRecoveries = 0;
+/**
+ * Set while the current track's stream has been asked for again after a network failure and
+ * the new one has not delivered media yet: a second failure then stops playback instead of
+ * asking again, so a source that keeps failing never loops.
+ */
+let refreshingStream = false;
 let prefetchedFor: string | null = null;
 
 /** Stream URLs by track; reused while their media token has time left. */
@@ -141,6 +147,7 @@ export function attachAudio(element: HTMLAudioElement | null): void {
   element.preload = 'auto';
   element.addEventListener('play', () => setPlaying(true));
   element.addEventListener('playing', () => setLoading(false));
+  element.addEventListener('canplay', () => { refreshingStream = false; });
   element.addEventListener('waiting', () => setLoading(true));
   element.addEventListener('pause', () => setPlaying(false));
   element.addEventListener('timeupdate', onTimeUpdate);
@@ -235,9 +242,29 @@ function onEnded(): void {
   else setPlaying(false);
 }
 
+/**
+ * Stream URLs expire: the media token, and with an object store the pre-signed URLs of the
+ * progressive files and of the segments the manifests list (at an hour boundary at the
+ * latest). A track kept loaded past that (a long pause, a long track) then gets 403 from the
+ * store. The answer is a new stream (new token, new manifests, new URLs) resumed where the
+ * listener was; once per failure: false when this load already was such a retry.
+ */
+function refreshStream(): boolean {
+  const trackId = currentTrackId();
+  if (refreshingStream || !audio || !trackId) return false;
+  refreshingStream = true;
+  const at = audio.currentTime > 0 ? audio.currentTime : position.get().time;
+  const resume = !audio.paused || player.get().playing;
+  streams.delete(trackId);
+  void load(player.get().queue.current, resume, at, true);
+  return true;
+}
+
 function onElementError(): void {
   // hls.js reports its own errors; this is for native HLS and progressive playback.
   if (hls || warm || !audio?.error || !audio.getAttribute('src')) return;
+  const { code } = audio.error;
+  if ((code === MediaError.MEDIA_ERR_NETWORK || code === MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED) && refreshStream()) return;
   setLoading(false);
   toast('This track could not be played.', 'error');
 }
@@ -291,22 +318,29 @@ async function attachSource(stream: StreamUrls, startAt: number): Promise<void> 
 }
 
 function onHlsError(instance: Hls, HlsCtor: HlsClass, data: ErrorData): void {
-  if (!data.fatal || instance !== hls) return;
+  if (instance !== hls) return;
+  // A segment the store refuses (403) has an expired URL: hls.js alone would fall back to
+  // other renditions, whose playlists may hold expired URLs too, and stop when none is left.
+  const expired = data.details === HlsCtor.ErrorDetails.FRAG_LOAD_ERROR && data.response?.code === 403;
+  if (expired && refreshStream()) return;
+  if (!data.fatal) return;
   if (data.type === HlsCtor.ErrorTypes.MEDIA_ERROR && mediaErrorRecoveries < 2) {
     mediaErrorRecoveries += 1;
     instance.recoverMediaError();
     return;
   }
+  if (data.type === HlsCtor.ErrorTypes.NETWORK_ERROR && refreshStream()) return;
   setLoading(false);
   teardownSource();
   setPlaying(false);
   toast('Playback stopped: the track could not be loaded.', 'error');
 }
 
-async function load(index: number, autoplay: boolean, startAt = 0): Promise<void> {
+async function load(index: number, autoplay: boolean, startAt = 0, refreshing = false): Promise<void> {
   const state = player.get();
   const entry = state.queue.entries[index];
   if (!entry || !audio) return;
+  refreshingStream = refreshing;
   loadTicket += 1;
   const ticket = loadTicket;
   prefetchedFor = null;
