@@ -6,14 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-work=$(mktemp -d)
-export CLUSTER_DIR=$work/cluster EDGE_PORT=$(free_port) CADENZA_BIN=$(realpath "$BIN")
-trap 'bash deploy/local-cluster.sh down >/dev/null 2>&1; rm -rf "$work"' EXIT
-bash deploy/local-cluster.sh up 2>"$work/cluster.log"
-port() { sed -n "s/^$1=//p" "$CLUSTER_DIR/ports"; }
-export CURL_CA_BUNDLE=$CLUSTER_DIR/nginx/cert.pem
-# Instances admit the host name "localhost" (any port) besides the edge.
-CADENZA_URL="http://localhost:$(port haproxy_api)"
+cluster_up
 head -c 65536 /dev/urandom > "$work/audio.bin"
 upload_track "$work/audio.bin"
 url="$CADENZA_URL/api/v1/tracks/$TRACK_ID"

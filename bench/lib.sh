@@ -90,3 +90,18 @@ stop_servers() {
 
 rps() { awk '/Requests\/sec/ {print $2}'; }
 transfer() { awk '/Transfer\/sec/ {print $2}'; }
+
+# Starts deploy/local-cluster.sh in a new temp folder, $BENCH_WORK (also $work), stopped and
+# removed on exit (with stop_servers, for anything the caller started as well). Afterwards
+# `port NAME` gives a part's port, curl trusts the edge's certificate, and CADENZA_URL is the
+# API group behind HAProxy (instances admit the host name "localhost" besides the edge's).
+cluster_up() {
+  BENCH_WORK=$(mktemp -d)
+  work=$BENCH_WORK
+  export CLUSTER_DIR=$work/cluster EDGE_PORT=$(free_port) CADENZA_BIN=$(realpath "$BIN")
+  trap 'stop_servers; bash deploy/local-cluster.sh down >/dev/null 2>&1; rm -rf "$work"' EXIT
+  bash deploy/local-cluster.sh up 2>"$work/cluster.log" || { cat "$work/cluster.log"; exit 1; }
+  export CURL_CA_BUNDLE=$CLUSTER_DIR/nginx/cert.pem
+  CADENZA_URL="http://localhost:$(port haproxy_api)"
+}
+port() { sed -n "s/^$1=//p" "$CLUSTER_DIR/ports"; }

@@ -10,13 +10,7 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 DURATION=${DURATION:-20s}
 CONNECTIONS=${CONNECTIONS:-16}
-BENCH_WORK=$(mktemp -d)
-work=$BENCH_WORK
-export CLUSTER_DIR=$work/cluster EDGE_PORT=$(free_port) CADENZA_BIN=$(realpath "$BIN")
-trap 'bash deploy/local-cluster.sh down >/dev/null 2>&1; rm -rf "$work"' EXIT
-
-bash deploy/local-cluster.sh up 2>"$work/cluster.log" || { cat "$work/cluster.log"; exit 1; }
-port() { sed -n "s/^$1=//p" "$CLUSTER_DIR/ports"; }
+cluster_up
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 primary_sql() {
   as_pg /usr/lib/postgresql/15/bin/psql -h 127.0.0.1 -p "$(port pg_primary)" -U postgres -d cadenza \

@@ -10,15 +10,7 @@ source bench/lib.sh
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
-BENCH_WORK=$(mktemp -d)
-work=$BENCH_WORK
-export CLUSTER_DIR=$work/cluster EDGE_PORT=$(free_port) CADENZA_BIN=$(realpath "$BIN")
-trap 'stop_servers; bash deploy/local-cluster.sh down >/dev/null 2>&1; rm -rf "$work"' EXIT
-
-bash deploy/local-cluster.sh up 2>"$work/cluster.log" || { cat "$work/cluster.log"; exit 1; }
-port() { sed -n "s/^$1=//p" "$CLUSTER_DIR/ports"; }
-# The edge's certificate is made at start: trust it for the uploads that go through it.
-export CURL_CA_BUNDLE=$CLUSTER_DIR/nginx/cert.pem
+cluster_up
 
 # HAProxy's admin socket: take an instance out of rotation or put it back.
 haproxy_admin() {
@@ -30,8 +22,6 @@ measure() { # url -> wrk output
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $TOKEN" "$1"
 }
 
-# Instances admit the host name "localhost" (any port) besides the edge.
-CADENZA_URL="http://localhost:$(port haproxy_api)"
 head -c 65536 /dev/urandom > "$work/audio.bin"
 upload_track "$work/audio.bin"
 cluster_url="$CADENZA_URL/api/v1/tracks/$TRACK_ID"
