@@ -43,7 +43,21 @@ class Error : public std::runtime_error {
         limit_(std::move(limit)),
         retry_after_seconds_(retry_after_seconds) {}
 
+  // A dependency (the database, the object store) failed. Clients are told only `reason`
+  // ("the object store is unavailable"); what() adds `cause`, the driver's own words, which may
+  // name hosts, ports, buckets and keys and so belong in the server's log.
+  static Error Unavailable(const std::string& reason, const std::string& cause) {
+    Error error(ErrorCode::kUnavailable, reason + ": " + cause);
+    error.client_message_ = reason;
+    return error;
+  }
   ErrorCode code() const { return code_; }
+  // What a client may be told: the message, or only the reason of Unavailable(reason, cause).
+  const char* client_message() const {
+    return client_message_.empty() ? what() : client_message_.c_str();
+  }
+  // True when what() says more than a client may be told (it is worth a line in the log).
+  bool has_private_cause() const { return !client_message_.empty(); }
   // The request field at fault, in the API's spelling ("title", "albumId"), or empty.
   const std::string& field() const { return field_; }
   // Set when the refusal is a per-account limit.
@@ -54,6 +68,7 @@ class Error : public std::runtime_error {
  private:
   ErrorCode code_;
   std::string field_;
+  std::string client_message_;  // empty: what() is for clients too
   std::optional<ExceededLimit> limit_;
   std::int64_t retry_after_seconds_ = 0;
 };

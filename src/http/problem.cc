@@ -4,6 +4,7 @@
 #include <string>
 
 #include <boost/json/object.hpp>
+#include <spdlog/spdlog.h>
 
 namespace cadenza::http {
 namespace {
@@ -38,7 +39,9 @@ Response ProblemFor(const Error& error) {
     extra["limitValue"] = error.limit()->value;
   }
   const int status = StatusFor(error.code());
-  Response response = Response::Problem(status, error.what(), std::move(extra));
+  // A failing dependency's own words stay in the log: the client learns which one failed.
+  if (error.has_private_cause()) spdlog::warn("answered {}: {}", status, error.what());
+  Response response = Response::Problem(status, error.client_message(), std::move(extra));
   // A transient refusal says when to come back (RFC 9110 Retry-After, in seconds). A 503 is a
   // busy or briefly unusable dependency (the image pool, the database): without a time of its
   // own it gets a short one, so that clients do not retry in a tight loop.

@@ -127,7 +127,7 @@ Connection::Connection(const std::string& url, std::chrono::milliseconds timeout
     std::string reason = conn_ ? TrimNewline(PQerrorMessage(conn_)) : "out of memory";
     PQfinish(conn_);
     conn_ = nullptr;
-    throw Error(ErrorCode::kUnavailable, "database unavailable: " + Redact(reason, password));
+    throw Error::Unavailable("the database is unavailable", Redact(reason, password));
   }
   // Server notices ("relation already exists, skipping") are not errors: keep them off stderr.
   PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);

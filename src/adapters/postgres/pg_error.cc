@@ -87,7 +87,7 @@ void ThrowServerError(const ServerError& error) {
   }
   if (IsConnectionLost(state) || state.starts_with("53") || state.starts_with("57") ||
       state.starts_with("58")) {
-    throw Error(ErrorCode::kUnavailable, "the database is unavailable: " + error.message);
+    throw Error::Unavailable("the database is unavailable", error.message);
   }
   throw Error(ErrorCode::kInternal, "database error: " + error.message);
 }

@@ -239,8 +239,8 @@ void S3BlobStore::RemovePrefix(std::string_view prefix) {
     if (response.status != 200) throw client_.Failure(what, response);
     std::vector<std::string> failures = s3::ParseDeleteErrors(response.body);
     if (!failures.empty()) {
-      throw Error(ErrorCode::kUnavailable, what + ": " + std::to_string(failures.size()) +
-                                               " not deleted, first " + failures.front());
+      throw Error::Unavailable(s3::kStoreUnavailable, what + ": " + std::to_string(failures.size()) +
+                                                          " not deleted, first " + failures.front());
     }
     if (!page.truncated) return;
   }

@@ -84,10 +84,10 @@ HttpResponse S3Client::Send(const S3Call& call, std::string_view what) const {
     if (attempt >= attempts || stream_touched) break;
     Backoff(attempt);
   }
-  throw Error(ErrorCode::kUnavailable,
-              last_failure + (attempts > 1 && !stream_touched
-                                  ? " after " + std::to_string(attempts) + " attempts"
-                                  : ""));
+  throw Error::Unavailable(kStoreUnavailable,
+                           last_failure + (attempts > 1 && !stream_touched
+                                               ? " after " + std::to_string(attempts) + " attempts"
+                                               : ""));
 }
 
 Error S3Client::Failure(std::string_view what, const HttpResponse& response) const {
@@ -96,7 +96,7 @@ Error S3Client::Failure(std::string_view what, const HttpResponse& response) con
     message += " " + error->code;
     if (!error->message.empty()) message += ": " + error->message;
   }
-  return Error(ErrorCode::kUnavailable, message);
+  return Error::Unavailable(kStoreUnavailable, message);
 }
 
 }  // namespace cadenza::s3

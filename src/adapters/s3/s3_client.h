@@ -15,6 +15,10 @@
 
 namespace cadenza::s3 {
 
+// What a client is told when the store fails (the cause, which names the endpoint, bucket and
+// key, goes to the log: Error::Unavailable).
+inline constexpr const char* kStoreUnavailable = "the object store is unavailable";
+
 struct S3Call {
   std::string method;
   std::string path;  // decoded: S3Location::BucketPath() or ObjectPath()

@@ -55,8 +55,8 @@ std::size_t S3BlobReader::Fetch(std::int64_t offset, std::size_t length, char* o
   call.moves_body = true;
   HttpResponse response = client_->Send(call, what);
   if (response.status == 412 || response.status == 404) {
-    throw Error(ErrorCode::kUnavailable,
-                what + ": the blob was replaced or removed since it was opened");
+    throw Error::Unavailable(s3::kStoreUnavailable,
+                             what + ": the blob was replaced or removed since it was opened");
   }
   if (response.status != 206 && !(response.status == 200 && offset == 0)) {
     throw client_->Failure(what, response);

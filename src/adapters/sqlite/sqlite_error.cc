@@ -144,7 +144,7 @@ std::string ForeignKeyMessage(std::string_view sql) {
     case SQLITE_NOLFS:
     case SQLITE_PERM:
     case SQLITE_AUTH:
-      throw Error(ErrorCode::kUnavailable, "the database is unavailable: " + std::string(message));
+      throw Error::Unavailable("the database is unavailable", std::string(message));
     case SQLITE_TOOBIG:
       throw Error(ErrorCode::kTooLarge, "a value is too large to store");
     default:

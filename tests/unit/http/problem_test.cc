@@ -45,6 +45,19 @@ TEST(ProblemTest, ProblemForCarriesDetailAndField) {
   EXPECT_EQ(HeaderOf(response, "WWW-Authenticate"), "<absent>");
 }
 
+TEST(ProblemTest, AFailingDependencysOwnWordsStayOutOfTheAnswer) {
+  const Error error = Error::Unavailable(
+      "the database is unavailable",
+      "connection to server at \"10.0.0.7\", port 5432 failed: the database system is shutting down");
+  EXPECT_NE(std::string(error.what()).find("10.0.0.7"), std::string::npos) << "the log keeps it";
+  Response response = ProblemFor(error);
+  EXPECT_EQ(response.status, 503);
+  EXPECT_EQ(response.body.find("10.0.0.7"), std::string::npos) << response.body;
+  auto body = boost::json::parse(response.body).as_object();
+  EXPECT_EQ(body.at("detail"), "the database is unavailable");
+  EXPECT_EQ(HeaderOf(response, "Retry-After"), "5");
+}
+
 TEST(ProblemTest, NoFieldMemberWhenUnset) {
   auto body = boost::json::parse(ProblemFor(NotFound("album not found")).body).as_object();
   EXPECT_EQ(body.at("status"), 404);
