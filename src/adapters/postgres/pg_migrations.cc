@@ -261,6 +261,12 @@ const std::string& SchemaV6Text() {
   return text;
 }
 
+// Popularity: how many plays the listening events counted for each track. Search ranks by it,
+// browse orders top tracks by it; the events' consumers keep it.
+constexpr std::string_view kV7PlayCounts = R"sql(
+ALTER TABLE tracks ADD COLUMN play_count BIGINT NOT NULL DEFAULT 0 CHECK (play_count >= 0);
+)sql";
+
 std::int64_t NowMs() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -298,6 +304,7 @@ int ApplyPending(Connection& conn, std::span<const Migration> migrations, int la
 std::span<const Migration> AllMigrations() {
   static const Migration kMigrations[] = {
       {6, "catalog schema (SQLite versions 1 to 6)", SchemaV6Text()},
+      {7, "track play counts", kV7PlayCounts},
   };
   return kMigrations;
 }

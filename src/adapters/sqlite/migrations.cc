@@ -319,6 +319,12 @@ CREATE TABLE job_turns (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Popularity: how many plays the listening events counted for each track. Search ranks by it,
+// browse orders top tracks by it; the events' consumers keep it.
+constexpr char kV7PlayCounts[] = R"sql(
+ALTER TABLE tracks ADD COLUMN play_count INTEGER NOT NULL DEFAULT 0 CHECK (play_count >= 0);
+)sql";
+
 #undef CADENZA_NOW_MS
 
 constexpr Migration kMigrations[] = {
@@ -328,6 +334,7 @@ constexpr Migration kMigrations[] = {
     {4, "track tags", kV4TrackTags},
     {5, "account token versions", kV5TokenVersion},
     {6, "job owners and fair leasing", kV6JobOwners},
+    {7, "track play counts", kV7PlayCounts},
 };
 
 }  // namespace

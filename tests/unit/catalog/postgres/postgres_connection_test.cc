@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "adapters/postgres/pg_migrations.h"
 #include "adapters/postgres/postgres_catalog.h"
 #include "unit/catalog/catalog_fixture.h"
 #include "unit/support/postgres_databases.h"
@@ -81,7 +82,7 @@ TEST(PostgresServerDownTest, AStoppedServerIsUnavailableNotAHang) {
                     "/postgres";
   PostgresOptions options{.url = url, .pool_size = 2, .timeout = std::chrono::seconds(2)};
   auto catalog = OpenPostgresCatalog(options);
-  ASSERT_EQ(catalog->Migrate(), 1);
+  ASSERT_EQ(catalog->Migrate(), static_cast<int>(pg::AllMigrations().size()));
   catalog->Write([](CatalogTransaction& tx) { tx.users().Insert(MakeUser("u1", "a@example.com")); });
   server.Stop();
 
