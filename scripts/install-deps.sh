@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Cadenza builds and tests with, and the npm packages of the
-# web app (and, for tests, of the browser tests and the S3 store's tests) from their lock files. Idempotent: packages
+# web app (and, for tests, of the browser tests, the S3 store's tests and the Kafka client tests) from their lock files. Idempotent: packages
 # already present are skipped, so a developer machine pays for apt and npm only once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,5 +56,5 @@ npm_ci() {
 }
 npm_ci web
 case "${1:-build}" in
-  test|bench) npm_ci tests/e2e; npm_ci tests/s3 ;;
+  test|bench) npm_ci tests/e2e; npm_ci tests/s3; npm_ci tests/kafka ;;
 esac
