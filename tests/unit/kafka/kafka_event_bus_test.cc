@@ -152,7 +152,9 @@ TEST_F(KafkaTest, AMalformedMessageIsLoggedAndSkipped) {
   auto previous = spdlog::default_logger();
   spdlog::set_default_logger(std::make_shared<spdlog::logger>(
       "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
-  std::vector<Event> published = MakeEvents(1, 2, 1);  // two catalogue events of one key
+  // Two catalogue events of one key: one partition, in which the bad messages sit between them.
+  std::vector<Event> published = {MakeEvents(1, 1, 1)[0], MakeEvents(3, 1, 1)[0]};
+  ASSERT_EQ(TopicFor(options_.topic_prefix, published[0].type), TopicFor(options_.topic_prefix, published[1].type));
   {
     KafkaEventPublisher publisher(Options());
     publisher.Publish({published[0]});

@@ -31,8 +31,9 @@ class KafkaTest : public ::testing::Test {
     return options;
   }
 
-  // `count` events over `keys` keys (round robin), every other one a listening event, each
-  // carrying its sequence number within its key as "seq" in its attributes.
+  // `count` events over `keys` keys (round robin), even numbers listening events and odd ones
+  // catalogue events, each carrying its sequence number within its key as "seq" in its
+  // attributes. With an even `keys`, all events of a key have one type, hence one topic.
   static std::vector<Event> MakeEvents(int first, int count, int keys) {
     std::vector<Event> events;
     for (int i = first; i < first + count; ++i) {
