@@ -41,7 +41,10 @@ KafkaEventSubscription::KafkaEventSubscription(KafkaOptions options, std::string
       {"auto.offset.reset", "earliest"},
   };
   properties.insert(properties.end(), options_.properties.begin(), options_.properties.end());
-  handle_ = MakeHandle(RD_KAFKA_CONSUMER, MakeConf(properties));
+  KafkaConf conf = MakeConf(properties);
+  rd_kafka_conf_set_error_cb(conf.get(), OnClientError);
+  rd_kafka_conf_set_opaque(conf.get(), this);
+  handle_ = MakeHandle(RD_KAFKA_CONSUMER, std::move(conf));
   // Serve everything from the consumer queue, so Poll alone drives the client.
   rd_kafka_poll_set_consumer(handle_.get());
   std::unique_ptr<rd_kafka_topic_partition_list_t, TopicListDeleter> list(
@@ -62,17 +65,22 @@ KafkaEventSubscription::~KafkaEventSubscription() {
   }
 }
 
-void KafkaEventSubscription::OnConsumerError(const rd_kafka_message_t& message, bool have_events) {
+void KafkaEventSubscription::OnConsumerError(const rd_kafka_message_t& message) {
   if (message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return;
-  std::string reason = rd_kafka_message_errstr(&message);
-  if (message.err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && !have_events) {
-    throw Error::Unavailable("the event bus is unavailable", reason);
-  }
-  spdlog::warn("event bus: consuming {}: {}", TopicName(message), reason);
+  spdlog::warn("event bus: consuming {}: {}", TopicName(message), rd_kafka_message_errstr(&message));
+}
+
+void KafkaEventSubscription::OnClientError(rd_kafka_t* /*handle*/, int err, const char* reason, void* opaque) {
+  auto* self = static_cast<KafkaEventSubscription*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) self->all_brokers_down_ = true;
+  self->last_client_error_ = reason;
+  // librdkafka's log already has the line; it reconnects on its own.
+  spdlog::debug("event bus: {}", reason);
 }
 
 std::vector<Event> KafkaEventSubscription::Poll(std::chrono::milliseconds timeout, int max_events) {
   std::vector<Event> events;
+  all_brokers_down_ = false;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (static_cast<int>(events.size()) < max_events) {
     // Wait for the first event only; then take what has already arrived.
@@ -84,7 +92,7 @@ std::vector<Event> KafkaEventSubscription::Poll(std::chrono::milliseconds timeou
       continue;
     }
     if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      OnConsumerError(*message, !events.empty());
+      OnConsumerError(*message);
       continue;
     }
     std::string reason;
@@ -95,6 +103,9 @@ std::vector<Event> KafkaEventSubscription::Poll(std::chrono::milliseconds timeou
       spdlog::warn("event bus: skipped a malformed message at {} [{}] offset {}: {}", TopicName(*message),
                    message->partition, message->offset, reason);
     }
+  }
+  if (events.empty() && all_brokers_down_) {
+    throw Error::Unavailable("the event bus is unavailable", last_client_error_);
   }
   return events;
 }

@@ -25,18 +25,24 @@ class KafkaEventSubscription final : public EventSubscription {
   KafkaEventSubscription& operator=(const KafkaEventSubscription&) = delete;
 
   // Messages that are not events (DecodeEvent refuses them) are logged and skipped: they are
-  // committed with the events around them, never returned.
+  // committed with the events around them, never returned. Throws Error(kUnavailable) when it
+  // has no events and librdkafka reported during the call that every broker is down.
   std::vector<Event> Poll(std::chrono::milliseconds timeout, int max_events) override;
   // Synchronous. Throws Error(kUnavailable) when the group's coordinator refuses or cannot be
   // reached (the events are then redelivered; processing them again must be harmless).
   void Commit() override;
 
  private:
-  // Logs the message's error; throws Error(kUnavailable) when no broker can be reached.
-  static void OnConsumerError(const rd_kafka_message_t& message, bool have_events);
+  // Logs a consumer error (a partition, a topic) carried by a message.
+  static void OnConsumerError(const rd_kafka_message_t& message);
+  // librdkafka's error_cb: client-wide errors (transport, all brokers down), served by Poll's
+  // own rd_kafka_consumer_poll on this thread.
+  static void OnClientError(rd_kafka_t* handle, int err, const char* reason, void* opaque);
 
   KafkaOptions options_;
   KafkaHandle handle_;
+  bool all_brokers_down_ = false;  // reported during the current Poll
+  std::string last_client_error_;
 };
 
 }  // namespace cadenza::kafka

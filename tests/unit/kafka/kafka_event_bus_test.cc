@@ -194,5 +194,20 @@ TEST(KafkaPublisherTest, AnUnreachableClusterIsUnavailableWithoutNamingIt) {
   }
 }
 
+TEST(KafkaSubscriptionTest, PollWithoutAnyBrokerIsUnavailable) {
+  KafkaOptions options;
+  options.brokers = "127.0.0.1:1";  // nothing listens on port 1
+  KafkaEventSubscription subscription(options, "nobody");
+  try {
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      EXPECT_TRUE(subscription.Poll(std::chrono::milliseconds(500), 10).empty());
+    }
+    FAIL() << "Poll kept answering nothing without a broker";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kUnavailable);
+    EXPECT_STREQ(e.client_message(), "the event bus is unavailable");
+  }
+}
+
 }  // namespace
 }  // namespace cadenza::kafka
