@@ -114,6 +114,31 @@ TEST_F(KafkaTest, AllBrokersDownThenUpLosesNothing) {
   ExpectOrderPerKey(received);
 }
 
+TEST_F(KafkaTest, AProducerThatFailedForGoodIsReplacedAndTheRetryDelivers) {
+  std::vector<Event> published = MakeEvents(0, 40, 4);
+  KafkaEventPublisher publisher(Options());
+  publisher.Publish({published.begin(), published.begin() + 20});
+  // The broker answers the next produce request with an error the idempotent producer cannot
+  // recover from (its sequence numbers no longer match the broker's).
+  constexpr std::int16_t kProduceApi = 0;
+  rd_kafka_mock_push_request_errors(cluster_.get(), kProduceApi, 1,
+                                    RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER);
+  std::vector<Event> second(published.begin() + 20, published.end());
+  try {
+    publisher.Publish(second);
+    FAIL() << "the produce error went unnoticed";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kUnavailable) << e.what();
+  }
+  publisher.Publish(second);
+  EXPECT_EQ(publisher.producers_created(), 2);
+
+  KafkaEventSubscription subscription(Options(), "after-fatal");
+  std::vector<Event> received = ReadUntil(subscription, published.size());
+  EXPECT_EQ(Ids(received), Ids(published));
+  std::printf("[ fatal ] events read: %zu, duplicates: %zu\n", received.size(), received.size() - Ids(received).size());
+}
+
 TEST_F(KafkaTest, ANewMemberResumesAfterTheCommittedOffsetsAndGetsWhatWasNotCommitted) {
   std::vector<Event> published = MakeEvents(0, 200, 20);
   KafkaEventPublisher(Options()).Publish(published);
