@@ -167,6 +167,8 @@ TEST_F(KafkaTest, ANewMemberResumesAfterTheCommittedOffsetsAndGetsWhatWasNotComm
   std::set<std::string> resumed_ids = Ids(resumed);
   for (const std::string& id : committed) EXPECT_FALSE(resumed_ids.contains(id)) << id << " was committed";
   for (const std::string& id : uncommitted) EXPECT_TRUE(resumed_ids.contains(id)) << id << " was not redelivered";
+  std::printf("[ group ] committed: %zu, polled but not committed: %zu, read by the new member: %zu\n",
+              committed.size(), uncommitted.size(), resumed.size());
   std::set<std::string> all = committed;
   all.insert(resumed_ids.begin(), resumed_ids.end());
   EXPECT_EQ(all, Ids(published));
