@@ -190,8 +190,11 @@ TEST_F(KafkaTest, AMalformedMessageIsLoggedAndSkipped) {
     cluster_.ProduceRaw(topic, published[0].key, R"({"v":1,"type":"playlist_changed"})");  // no id
     publisher.Publish({published[1]});
   }
-  KafkaEventSubscription subscription(Options(), "skipper");
-  std::vector<Event> received = ReadUntil(subscription, 2);
+  std::vector<Event> received;
+  {
+    KafkaEventSubscription subscription(Options(), "skipper");
+    received = ReadUntil(subscription, 2);
+  }  // librdkafka's threads, which log too, end with their handle: the capture can go now
   spdlog::set_default_logger(previous);
 
   ASSERT_EQ(received.size(), 2U);
