@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <memory>
 #include <sstream>
+#include <thread>
 
 #include "adapters/kafka/kafka_publisher.h"
 #include "domain/error.h"
@@ -43,6 +44,37 @@ TEST_F(KafkaTest, ThousandEventsOverTwentyKeysArriveInOrderPerKey) {
     EXPECT_EQ(event.recorded_at, 1'700'000'000'507);
     EXPECT_EQ(event.attributes_json, "{\"seq\":0}");
   }
+}
+
+TEST_F(KafkaTest, OnePublisherServesConcurrentCallers) {
+  // Four callers, each with keys of its own (key = i % 20, caller = key % 4), in batches of 25.
+  std::vector<Event> published = MakeEvents(0, 800, 20);
+  {
+    KafkaEventPublisher publisher(Options());
+    std::vector<std::thread> callers;
+    for (int caller = 0; caller < 4; ++caller) {
+      callers.emplace_back([&publisher, &published, caller] {
+        std::vector<Event> mine;
+        for (std::size_t i = 0; i < published.size(); ++i) {
+          if (static_cast<int>(i % 20) % 4 == caller) mine.push_back(published[i]);
+        }
+        try {
+          for (std::size_t i = 0; i < mine.size(); i += 25) {
+            publisher.Publish({mine.begin() + static_cast<std::ptrdiff_t>(i),
+                               mine.begin() + static_cast<std::ptrdiff_t>(std::min(i + 25, mine.size()))});
+          }
+        } catch (const Error& e) {
+          ADD_FAILURE() << "caller " << caller << ": " << e.what();
+        }
+      });
+    }
+    for (std::thread& caller : callers) caller.join();
+  }
+  KafkaEventSubscription subscription(Options(), "concurrent");
+  std::vector<Event> received = ReadUntil(subscription, published.size());
+  EXPECT_EQ(Ids(received), Ids(published));
+  EXPECT_EQ(received.size(), published.size());
+  ExpectOrderPerKey(received);
 }
 
 TEST_F(KafkaTest, PublishSurvivesTheLeaderGoingDownAndEveryEventIsInKafkaAfterwards) {
@@ -158,7 +190,9 @@ TEST_F(KafkaTest, ANewMemberResumesAfterTheCommittedOffsetsAndGetsWhatWasNotComm
     }
     first.Commit();
     committed = Ids(polled);
-    for (const Event& event : first.Poll(std::chrono::seconds(5), 30)) uncommitted.insert(event.id);
+    std::vector<Event> more = first.Poll(std::chrono::seconds(5), 30);
+    EXPECT_LE(more.size(), 30U) << "Poll returns at most max_events";
+    for (const Event& event : more) uncommitted.insert(event.id);
     ASSERT_FALSE(uncommitted.empty());
   }  // leaves the group without committing `uncommitted`
 
