@@ -176,7 +176,7 @@ class Generator {
     SeedTrack seed;
     Track& track = seed.track;
     // Uploaded one after the other, a few seconds apart.
-    track.created_at = track.updated_at = album.created_at + number * 3 * kSecond;
+    track.created_at = track.updated_at = album.created_at + Timestamp{number} * 3 * kSecond;
     track.id = NewId(track.created_at);
     track.album_id = album.id;
     track.title = TrackTitle(random_, language);
