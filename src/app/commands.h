@@ -1,5 +1,6 @@
 #pragma once
 // The CLI commands. Each returns the process exit code.
+#include <cstdint>
 #include <string>
 
 #include "app/config.h"
@@ -43,6 +44,17 @@ struct TranscodeArgs {
   int threads = 0;
 };
 int RunTranscode(const Config& config, const TranscodeArgs& args);
+
+// `cadenza dev seed`: adds a synthetic catalogue of `tracks` tracks (services/seed/) to the
+// configured database, migrating it first, with progress on stderr and a summary on stdout.
+// Exit 2 with the reason when the catalogue already has tracks and `force` is false.
+struct SeedArgs {
+  std::int64_t tracks = 0;
+  std::uint64_t random_seed = 1;
+  std::string as_of;  // YYYY-MM-DD; empty: today (UTC)
+  bool force = false;
+};
+int RunDevSeed(const Config& config, const SeedArgs& args);
 
 // The confined child of the sandboxed transcoder (hidden from --help; see
 // adapters/sandbox/child_main.h): runs the in-process transcoder on `request`, a request

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <iostream>
 #include <filesystem>
 #include <map>
@@ -52,6 +53,8 @@ struct Commands {
   UserCreateArgs create_args;
   std::string target_user;
   TranscodeArgs transcode_args;
+  CLI::App* dev_seed = nullptr;
+  SeedArgs seed_args;
 };
 
 void AddSettingFlags(CLI::App& cli, Commands& commands) {
@@ -95,12 +98,33 @@ void AddSecretsCommands(CLI::App& cli, Commands& commands) {
                                   "replace existing keys (signs everyone out)");
 }
 
+void AddDevCommands(CLI::App& cli, Commands& commands) {
+  auto* dev = cli.add_subcommand("dev", "Development and benchmarking aids");
+  dev->require_subcommand(1);
+  SeedArgs& seed = commands.seed_args;
+  commands.dev_seed = dev->add_subcommand(
+      "seed",
+      "Fill the configured catalogue with a synthetic one: accounts, artists, albums and ready "
+      "tracks with play counts. No audio exists behind them: their blob keys name no blob, so "
+      "they list and search but do not play. Refuses (exit 2) a catalogue that has tracks.");
+  commands.dev_seed->add_option("--tracks", seed.tracks, "how many tracks to add")
+      ->required()
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000}));
+  commands.dev_seed->add_option("--random-seed", seed.random_seed,
+                                "same seed and --as-of on an empty catalogue: same catalogue")
+      ->capture_default_str();
+  commands.dev_seed->add_option("--as-of", seed.as_of,
+                                "YYYY-MM-DD the catalogue ends on (default: today, UTC)");
+  commands.dev_seed->add_flag("--force", seed.force, "add to a catalogue that already has tracks");
+}
+
 void AddCommands(CLI::App& cli, Commands& commands) {
   commands.serve = cli.add_subcommand("serve", "Run the HTTP server in the foreground");
   commands.worker = cli.add_subcommand("worker", "Run transcoding workers only (no HTTP listener)");
   commands.migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
   AddUserCommands(cli, commands);
   AddSecretsCommands(cli, commands);
+  AddDevCommands(cli, commands);
   TranscodeArgs& transcode = commands.transcode_args;
   commands.transcode = cli.add_subcommand("transcode", "Transcode a local audio file into all renditions (no server)");
   commands.transcode->add_option("input", transcode.input, "audio file")->required();
@@ -150,6 +174,7 @@ int Dispatch(const Commands& commands, const Config& config) {
   if (commands.user_disable->parsed()) return RunUserSetDisabled(config, commands.target_user, true);
   if (commands.user_enable->parsed()) return RunUserSetDisabled(config, commands.target_user, false);
   if (commands.user_role->parsed()) return RunUserSetRole(config, commands.target_user, commands.target_role);
+  if (commands.dev_seed->parsed()) return RunDevSeed(config, commands.seed_args);
   if (commands.secrets_init->parsed()) {
     return RunSecretsInit(commands.secrets_dir, commands.secrets_force);
   }

@@ -6,9 +6,11 @@
 #include <string>
 
 #include "adapters/localfs/local_blob_store.h"
+#include "adapters/postgres/pg_seeder.h"
 #include "adapters/postgres/postgres_catalog.h"
 #include "adapters/s3/s3_blob_store.h"
 #include "adapters/sqlite/sqlite_catalog.h"
+#include "adapters/sqlite/sqlite_seeder.h"
 #include "api/blob_routes.h"
 #include "app/storage_config.h"
 #include "domain/error.h"
@@ -64,6 +66,16 @@ S3Options S3OptionsFrom(const Config& config) {
 std::unique_ptr<Catalog> OpenCatalog(const Config& config) {
   if (!config.database_url.empty()) return OpenPostgres(config);
   return OpenSqliteCatalog(config.DatabaseFile());
+}
+
+std::unique_ptr<CatalogSeeder> OpenCatalogSeeder(const Config& config) {
+  if (config.database_url.empty()) return OpenSqliteSeeder(config.DatabaseFile());
+  try {
+    return OpenPostgresSeeder(config.database_url);
+  } catch (const Error& e) {
+    throw std::runtime_error("cannot open the database " + RedactedDatabaseUrl(config.database_url) +
+                             ": " + e.what());
+  }
 }
 
 OpenedBlobStore OpenBlobStore(const Config& config, const BlobGrantSigner* signer) {

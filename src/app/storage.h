@@ -7,6 +7,7 @@
 #include "app/config.h"
 #include "ports/blob_store.h"
 #include "ports/catalog.h"
+#include "ports/catalog_seeder.h"
 
 namespace cadenza {
 class LocalBlobStore;
@@ -17,6 +18,10 @@ namespace cadenza::app {
 // SQLite at config.DatabaseFile(), or PostgreSQL at database_url. Does not migrate. Throws
 // std::runtime_error naming the database (its password hidden) when it cannot be reached.
 std::unique_ptr<Catalog> OpenCatalog(const Config& config);
+
+// The bulk loader of the same database as OpenCatalog (`cadenza dev seed`), which must be
+// migrated. Throws std::runtime_error naming the database when it cannot be reached.
+std::unique_ptr<CatalogSeeder> OpenCatalogSeeder(const Config& config);
 
 struct OpenedBlobStore {
   std::unique_ptr<BlobStore> store;

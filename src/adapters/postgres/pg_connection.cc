@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstddef>
 #include <cstdlib>
+#include <string>
 #include <utility>
 
 #include "adapters/postgres/pg_error.h"
@@ -183,6 +185,31 @@ void Connection::Script(std::string_view sql) {
   ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) Fail(result);
   PQclear(result);
+}
+
+void Connection::CopyIn(std::string_view copy_sql, std::string_view rows) {
+  std::string text(copy_sql);
+  PGresult* started = PQexec(conn_, text.c_str());
+  if (started == nullptr || PQresultStatus(started) != PGRES_COPY_IN) Fail(started);
+  PQclear(started);
+  // PQputCopyData takes an int length: large data goes in pieces.
+  constexpr std::size_t kPiece = std::size_t{1} << 24;
+  bool sent = true;
+  for (std::size_t at = 0; sent && at < rows.size(); at += kPiece) {
+    std::size_t size = std::min(kPiece, rows.size() - at);
+    sent = PQputCopyData(conn_, rows.data() + at, static_cast<int>(size)) == 1;
+  }
+  if (!sent || PQputCopyEnd(conn_, nullptr) != 1) {
+    broken_ = true;
+    Fail(nullptr);
+  }
+  PGresult* ended = PQgetResult(conn_);
+  // The command's result is followed by a null result; read it so the connection is idle.
+  for (PGresult* extra = PQgetResult(conn_); extra != nullptr; extra = PQgetResult(conn_)) {
+    PQclear(extra);
+  }
+  if (ended == nullptr || PQresultStatus(ended) != PGRES_COMMAND_OK) Fail(ended);
+  PQclear(ended);
 }
 
 void Connection::RollbackQuietly() noexcept {

@@ -104,6 +104,9 @@ class Connection {
   Result ExecGuarded(std::string_view sql, const Params& params = {});
   // Runs parameterless SQL, several statements allowed (DDL, BEGIN, COMMIT).
   void Script(std::string_view sql);
+  // Runs `copy_sql` (COPY ... FROM STDIN) and sends `rows`, data in the COPY format that
+  // statement names, in one go. Errors as Exec's; the rows are rejected as a whole.
+  void CopyIn(std::string_view copy_sql, std::string_view rows);
   // ROLLBACK when a transaction is open; never throws.
   void RollbackQuietly() noexcept;
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ports/catalog.h"
+#include "ports/catalog_seeder.h"
 #include "unit/catalog/catalog_builders.h"
 
 namespace cadenza::testing {
@@ -22,6 +23,8 @@ class CatalogUnderTest {
   // A catalog on this test's database, as another process would open it: `connections` is
   // the pool size (SQLite: reader connections). Not migrated by itself.
   virtual std::unique_ptr<Catalog> Open(int connections) = 0;
+  // The bulk loader of this test's database (ports/catalog_seeder.h).
+  virtual std::unique_ptr<CatalogSeeder> OpenSeeder() = 0;
   // Runs SQL straight on the database, beside any catalog (to set up what the port cannot).
   virtual void Exec(const std::string& sql) = 0;
   // The integer in the first column of the first row of `sql`.

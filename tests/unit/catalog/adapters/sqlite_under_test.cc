@@ -3,6 +3,7 @@
 
 #include "adapters/sqlite/connection.h"
 #include "adapters/sqlite/sqlite_catalog.h"
+#include "adapters/sqlite/sqlite_seeder.h"
 #include "unit/catalog/catalog_fixture.h"
 #include "unit/support/temp_dir.h"
 
@@ -17,6 +18,7 @@ class SqliteUnderTest final : public CatalogUnderTest {
     return OpenSqliteCatalog(file_, SqliteOptions{.read_connections = connections,
                                                   .busy_timeout = std::chrono::seconds(30)});
   }
+  std::unique_ptr<CatalogSeeder> OpenSeeder() override { return OpenSqliteSeeder(file_); }
   void Exec(const std::string& sql) override {
     sqlite::Connection side(file_, {});
     side.Exec(sql);
