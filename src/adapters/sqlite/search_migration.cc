@@ -17,11 +17,12 @@ std::string IndexTables(const std::string& kind) {
          "CREATE VIRTUAL TABLE " + kind + "_search_fts USING fts5(doc, content='" + kind +
          "_search', content_rowid='doc_id', tokenize='unicode61 remove_diacritics 2', "
          "prefix='2 3');\n"
-         "CREATE VIRTUAL TABLE " + kind + "_search_vocab USING fts5vocab(" + kind +
-         "_search_fts, row);\n"
          "CREATE TRIGGER " + kind + "_search_after_insert AFTER INSERT ON " + kind +
          "_search BEGIN\n"
          "  INSERT INTO " + kind + "_search_fts (rowid, doc) VALUES (new.doc_id, new.doc);\n"
+         "  INSERT OR IGNORE INTO search_words (word, chars)\n"
+         "  SELECT value, length(value) FROM json_each(cadenza_words_json(new.doc))\n"
+         "  WHERE length(value) >= 4;\n"
          "END;\n"
          "CREATE TRIGGER " + kind + "_search_after_delete AFTER DELETE ON " + kind +
          "_search BEGIN\n"
@@ -29,6 +30,16 @@ std::string IndexTables(const std::string& kind) {
          "_search_fts, rowid, doc) VALUES ('delete', old.doc_id, old.doc);\n"
          "END;\n";
 }
+
+// Every word of at least four characters that a document ever held, by length: the candidates
+// for typos. Words are never removed (a stale candidate only makes a query that matches nothing).
+constexpr char kWords[] = R"sql(
+CREATE TABLE search_words (
+  word TEXT NOT NULL PRIMARY KEY,
+  chars INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX search_words_chars ON search_words (chars, word);
+)sql";
 
 // The documents: a track is its title, artist name and album title (ready tracks only); an
 // album its title and artist name; an artist its name; a playlist its name. Renaming an
@@ -134,7 +145,7 @@ INSERT INTO playlist_search (id, doc) SELECT id, cadenza_fold(name) FROM playlis
 }  // namespace
 
 std::string_view SearchMigrationSql() {
-  static const std::string kSql = IndexTables("track") + IndexTables("album") +
+  static const std::string kSql = kWords + IndexTables("track") + IndexTables("album") +
                                   IndexTables("artist") + IndexTables("playlist") + kTriggers;
   return kSql;
 }

@@ -99,15 +99,15 @@ SearchHit ReadHit(const Statement& s) {
 
 }  // namespace
 
-std::vector<std::string> SqliteSearchRepository::TypoVariants(std::string_view kind,
-                                                              const std::string& word) {
-  std::string vocab = std::string(kind) + "_search_vocab";
-  auto query = conn_.Prepare("SELECT term FROM " + vocab +
-                             " WHERE term >= ?1 AND term < ?2 AND length(term) BETWEEN ?3 AND ?4");
+std::vector<std::string> SqliteSearchRepository::TypoVariants(const std::string& word) {
+  // Three probes of the (chars, word) index, each one slice of words with the same first letter.
+  auto query = conn_.Prepare(
+      "SELECT word FROM search_words WHERE chars IN (?3, ?4, ?5) AND word >= ?1 AND word < ?2");
   std::string first = FirstCodePoint(word);
   auto chars = static_cast<std::int64_t>(CodePointCount(word));
   // Every UTF-8 continuation of `first` sorts below first + 0xF5 (no UTF-8 byte is that high).
-  query->BindText(1, first).BindText(2, first + "\xF5").BindInt(3, chars - 1).BindInt(4, chars + 1);
+  query->BindText(1, first).BindText(2, first + "\xF5").BindInt(3, chars - 1).BindInt(4, chars)
+      .BindInt(5, chars + 1);
   std::vector<std::string> variants;
   while (variants.size() < kMaxTypoVariants && query->Step()) {
     std::string term = query->ColumnText(0);
@@ -130,7 +130,7 @@ std::vector<SearchHit> SqliteSearchRepository::Search(const SearchRequest& reque
     for (const std::string& token : term.tokens) typed_chars += CodePointCount(token);
     std::vector<std::string> variants;
     if (!term.per_character && CodePointCount(term.tokens[0]) >= kMinTypoWordChars) {
-      variants = TypoVariants(KindName(request.kind), term.tokens[0]);
+      variants = TypoVariants(term.tokens[0]);
     }
     std::string either = phrase;
     for (const std::string& variant : variants) either += " OR " + Phrase({variant}, last);
