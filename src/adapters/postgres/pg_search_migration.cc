@@ -22,24 +22,33 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path FROM CURRENT AS $$
     E'[\u0001-\u002F\u003A-\u0040\u005B-\u0060\u007B-\u00BF\u00D7\u00F7\u02B0-\u02FF\u037E\u0387\u2000-\u2BFF\u2E00-\u2E7F\u3000-\u3004\u3008-\u303F\uFE10-\uFE6F\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65\uFFF0-\uFFFF\U0001F000-\U0001FAFF]+', ' ', 'g'))
 $$;
 
--- Every word of at least four characters that a document ever held: the candidates for
--- typos. Words are never removed (a stale candidate only makes a query that matches nothing).
-CREATE TABLE search_words (word TEXT COLLATE "C" NOT NULL PRIMARY KEY);
-CREATE INDEX search_words_trgm ON search_words USING gin (word gin_trgm_ops);
+-- Every word of at least four characters that a document ever held, by length: the
+-- candidates for typos, probed by length and first letter as on SQLite. Words are never removed
+-- (a stale candidate only makes a query that matches nothing).
+CREATE TABLE search_words (
+  word TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  chars INTEGER NOT NULL
+);
+CREATE INDEX search_words_chars ON search_words (chars, word);
 CREATE FUNCTION search_words_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO search_words (word)
-  SELECT DISTINCT w FROM unnest(string_to_array(NEW.doc, ' ')) AS w WHERE char_length(w) >= 4
+  INSERT INTO search_words (word, chars)
+  SELECT DISTINCT w, char_length(w) FROM unnest(string_to_array(NEW.doc, ' ')) AS w
+  WHERE char_length(w) >= 4
   ON CONFLICT DO NOTHING;
   RETURN NULL;
 END $$;
 )sql";
 
+// Tracks are ranked on their documents alone before their rows are read: the documents copy
+// what ranking needs, kept current by tracks_search_sync.
+constexpr char kTrackRankColumns[] = ", plays BIGINT NOT NULL, created BIGINT NOT NULL";
+
 // One kind's documents, found through a trigram index on the document padded with spaces (so
 // that ' word ' matches whole words, ' word' prefixes and ' 東 京 ' runs of characters).
-std::string IndexTable(const std::string& kind) {
+std::string IndexTable(const std::string& kind, const std::string& extra_columns = {}) {
   return "CREATE TABLE " + kind + "_search (id TEXT COLLATE \"C\" NOT NULL PRIMARY KEY, "
-         "doc TEXT NOT NULL);\n"
+         "doc TEXT NOT NULL" + extra_columns + ");\n"
          "CREATE INDEX " + kind + "_search_trgm ON " + kind +
          "_search USING gin ((' ' || doc || ' ') gin_trgm_ops);\n"
          "CREATE TRIGGER " + kind + "_search_words AFTER INSERT OR UPDATE OF doc ON " + kind +
@@ -56,11 +65,15 @@ BEGIN
   END IF;
   IF TG_OP = 'UPDATE' AND OLD.title = NEW.title AND OLD.album_id = NEW.album_id
      AND OLD.status = NEW.status THEN
+    IF OLD.play_count <> NEW.play_count OR OLD.created_at <> NEW.created_at THEN
+      UPDATE track_search SET plays = NEW.play_count, created = NEW.created_at WHERE id = NEW.id;
+    END IF;
     RETURN NULL;
   END IF;
   DELETE FROM track_search WHERE id = NEW.id;
-  INSERT INTO track_search (id, doc)
-  SELECT NEW.id, cadenza_fold(NEW.title || ' ' || ar.name || ' ' || al.title)
+  INSERT INTO track_search (id, doc, plays, created)
+  SELECT NEW.id, cadenza_fold(NEW.title || ' ' || ar.name || ' ' || al.title), NEW.play_count,
+    NEW.created_at
   FROM albums al JOIN artists ar ON ar.id = al.artist_id
   WHERE al.id = NEW.album_id AND NEW.status = 'ready';
   RETURN NULL;
@@ -135,8 +148,9 @@ INSERT INTO artist_search (id, doc) SELECT id, cadenza_fold(name) FROM artists;
 INSERT INTO album_search (id, doc)
 SELECT al.id, cadenza_fold(al.title || ' ' || ar.name)
 FROM albums al JOIN artists ar ON ar.id = al.artist_id;
-INSERT INTO track_search (id, doc)
-SELECT t.id, cadenza_fold(t.title || ' ' || ar.name || ' ' || al.title)
+INSERT INTO track_search (id, doc, plays, created)
+SELECT t.id, cadenza_fold(t.title || ' ' || ar.name || ' ' || al.title), t.play_count,
+  t.created_at
 FROM tracks t JOIN albums al ON al.id = t.album_id JOIN artists ar ON ar.id = al.artist_id
 WHERE t.status = 'ready';
 INSERT INTO playlist_search (id, doc) SELECT id, cadenza_fold(name) FROM playlists;
@@ -145,7 +159,7 @@ INSERT INTO playlist_search (id, doc) SELECT id, cadenza_fold(name) FROM playlis
 }  // namespace
 
 std::string_view SearchMigrationSql() {
-  static const std::string kSql = kFold + IndexTable("track") + IndexTable("album") +
+  static const std::string kSql = kFold + IndexTable("track", kTrackRankColumns) + IndexTable("album") +
                                   IndexTable("artist") + IndexTable("playlist") + kTriggers;
   return kSql;
 }

@@ -1,5 +1,6 @@
 #include "adapters/postgres/pg_search_repository.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -10,20 +11,27 @@ namespace {
 
 constexpr std::size_t kMaxTypoVariants = 16;
 
-// $1: the longest term's pattern (index), $2: all patterns, $3: the patterns without typo
-// variants, $4: candidate bound (NULL: none), $5 limit, $6 offset, $7 viewer.
-// The columns of a SearchHit, in its order, then plays, created and the exact flag.
+// After "WITH matched AS (id, [plays, created,] exact_hit of the matching documents)", with
+// $5 limit, $6 offset, $7 viewer: the columns of a SearchHit, in its order.
+// Tracks: ranked on their documents (which copy plays and created) before anything else is
+// read, so that only a page of tracks, albums and artists is.
 constexpr char kTrackSelect[] =
+    ", ranked AS (SELECT id, plays, created, exact_hit FROM matched "
+    "ORDER BY exact_hit DESC, plays DESC, created DESC, id LIMIT $5 OFFSET $6) "
     "SELECT t.id, t.title, ar.id, ar.name, al.id, al.title, al.cover_key, al.cover_max_px, "
-    "t.duration_ms, '' AS owner, t.play_count AS plays, t.created_at AS created, m.exact_hit "
-    "FROM matched m JOIN tracks t ON t.id = m.id JOIN albums al ON al.id = t.album_id "
-    "JOIN artists ar ON ar.id = al.artist_id WHERE t.status = 'ready' ";
+    "t.duration_ms, '' AS owner, t.play_count, t.created_at "
+    "FROM ranked JOIN tracks t ON t.id = ranked.id JOIN albums al ON al.id = t.album_id "
+    "JOIN artists ar ON ar.id = al.artist_id "
+    "ORDER BY ranked.exact_hit DESC, ranked.plays DESC, ranked.created DESC, ranked.id";
+// The others: then plays, created and the exact flag, for the ORDER BY appended.
 constexpr char kAlbumSelect[] =
     "SELECT al.id, al.title, ar.id, ar.name, al.id, al.title, al.cover_key, al.cover_max_px, "
     "NULL::BIGINT, '' AS owner, "
     "(SELECT COALESCE(SUM(play_count), 0) FROM tracks WHERE album_id = al.id) AS plays, "
     "al.created_at AS created, m.exact_hit "
     "FROM matched m JOIN albums al ON al.id = m.id JOIN artists ar ON ar.id = al.artist_id ";
+constexpr char kOrderOthers[] =
+    "ORDER BY exact_hit DESC, plays DESC, created DESC, 1 LIMIT $5 OFFSET $6";
 constexpr char kArtistSelect[] =
     "SELECT ar.id, ar.name, ar.id, ar.name, '', '', NULL, NULL, NULL::BIGINT, '' AS owner, "
     "(SELECT COALESCE(SUM(t.play_count), 0) FROM albums a2 JOIN tracks t ON t.album_id = a2.id "
@@ -89,6 +97,31 @@ std::string Pattern(const std::vector<std::string>& alternatives, bool last) {
   return out;
 }
 
+std::string FirstCodePoint(const std::string& word) {
+  std::size_t length = 1;
+  while (length < word.size() && (static_cast<unsigned char>(word[length]) & 0xC0) == 0x80) {
+    ++length;
+  }
+  return word.substr(0, length);
+}
+
+// '% a b %' or, for the last term, '% a b%'. Terms hold no '%', '_' or '\\'.
+std::string LikePattern(const std::string& term, bool last) {
+  return "% " + term + (last ? "%" : " %");
+}
+
+// What a query asks of the documents: the pattern that drives the trigram index (the longest
+// term's), the other terms' patterns (all must match too), and every term without its typo
+// variants (for the exact-match flag). LIKE when no term has variants, regular expressions
+// otherwise (LIKE rechecks several times faster).
+struct Plan {
+  bool like = true;
+  std::string driver;
+  std::vector<std::string> others;
+  std::vector<std::string> exact;
+  std::size_t typed_chars = 0;
+};
+
 SearchHit ReadHit(const Result& r, int row) {
   SearchHit hit;
   hit.id = r.Text(row, 0);
@@ -106,16 +139,49 @@ SearchHit ReadHit(const Result& r, int row) {
   return hit;
 }
 
+Plan MakePlan(const std::vector<SearchTerm>& terms,
+              const std::function<std::vector<std::string>(const std::string&)>& typo_variants) {
+  std::vector<std::vector<std::string>> alternatives;
+  std::size_t longest = 0;
+  Plan plan;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    const SearchTerm& term = terms[i];
+    alternatives.push_back({Join(term.tokens)});
+    std::size_t chars = CodePointCount(alternatives[i][0]);
+    plan.typed_chars += term.per_character ? term.tokens.size() : chars;
+    if (!term.per_character && chars >= kMinTypoWordChars) {
+      for (std::string& variant : typo_variants(term.tokens[0])) {
+        alternatives[i].push_back(std::move(variant));
+      }
+    }
+    if (alternatives[i].size() > 1) plan.like = false;
+    if (chars > CodePointCount(alternatives[longest][0])) longest = i;
+  }
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    bool last = i + 1 == terms.size();
+    std::string pattern = plan.like ? LikePattern(alternatives[i][0], last)
+                                    : Pattern(alternatives[i], last);
+    if (i == longest) {
+      plan.driver = std::move(pattern);
+    } else {
+      plan.others.push_back(std::move(pattern));
+    }
+    if (!plan.like) plan.exact.push_back(Pattern({alternatives[i][0]}, last));
+  }
+  return plan;
+}
+
 }  // namespace
 
 std::vector<std::string> PgSearchRepository::TypoVariants(const std::string& word) {
-  // Trigram similarity of words one edit apart drops to about 0.3 for five letters.
-  conn_.Exec("SELECT set_config('pg_trgm.similarity_threshold', '0.2', true)");
+  // Three probes of the (chars, word) index, each one slice of words with the same first letter
+  // (U+10FFFF sorts after every continuation of it).
+  std::string first = FirstCodePoint(word);
   auto chars = static_cast<std::int64_t>(CodePointCount(word));
   Result rows = conn_.Exec(
-      "SELECT word FROM search_words WHERE word % $1 "
-      "AND char_length(word) BETWEEN $2 AND $3 ORDER BY similarity(word, $1) DESC LIMIT 200",
-      Params().Text(word).Int(chars - 1).Int(chars + 1));
+      "SELECT word FROM search_words WHERE chars IN ($3, $4, $5) AND word >= $1 AND word < $2",
+      Params().Text(first).Text(first + "\xF4\x8F\xBF\xBF").Int(chars - 1).Int(chars).Int(
+          chars + 1));
   std::vector<std::string> variants;
   for (int row = 0; row < rows.Rows() && variants.size() < kMaxTypoVariants; ++row) {
     std::string term = rows.Text(row, 0);
@@ -127,34 +193,19 @@ std::vector<std::string> PgSearchRepository::TypoVariants(const std::string& wor
 std::vector<SearchHit> PgSearchRepository::Search(const SearchRequest& request) {
   std::vector<SearchTerm> terms = SearchTerms(request.text);
   if (terms.empty()) return {};
-  std::vector<std::string> full;
-  std::vector<std::string> exact;
-  std::size_t typed_chars = 0;
-  std::size_t longest = 0;
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    const SearchTerm& term = terms[i];
-    bool last = i + 1 == terms.size();
-    std::vector<std::string> alternatives = {Join(term.tokens)};
-    std::size_t chars = CodePointCount(alternatives[0]);
-    typed_chars += term.per_character ? term.tokens.size() : chars;
-    if (!term.per_character && chars >= kMinTypoWordChars) {
-      for (std::string& variant : TypoVariants(term.tokens[0])) {
-        alternatives.push_back(std::move(variant));
-      }
-    }
-    exact.push_back(Pattern({alternatives[0]}, last));
-    full.push_back(Pattern(alternatives, last));
-    if (chars > CodePointCount(Join(terms[longest].tokens))) longest = i;
-  }
+  Plan plan = MakePlan(terms, [this](const std::string& word) { return TypoVariants(word); });
   std::string kind(KindName(request.kind));
-  std::string sql =
-      "WITH matched AS (SELECT id, (' ' || doc || ' ') ~ ALL ($3::text[]) AS exact_hit FROM " +
-      kind + "_search WHERE (' ' || doc || ' ') ~ $1 AND (' ' || doc || ' ') ~ ALL ($2::text[]) "
-      "LIMIT $4) " + std::string(KindSelect(request.kind)) +
-      "ORDER BY exact_hit DESC, plays DESC, created DESC, 1 LIMIT $5 OFFSET $6";
+  std::string op = plan.like ? " LIKE " : " ~ ";
+  // Without typo variants every match is exact: LIKE ALL of an empty array is true.
+  std::string sql = "WITH matched AS (SELECT id, " +
+                    std::string(request.kind == SearchKind::kTrack ? "plays, created, " : "") +
+                    "(' ' || doc || ' ')" + op + "ALL ($3::text[]) AS exact_hit FROM " + kind +
+                    "_search WHERE (' ' || doc || ' ')" + op + "$1 AND (' ' || doc || ' ')" + op +
+                    "ALL ($2::text[]) LIMIT $4) " + std::string(KindSelect(request.kind));
+  if (request.kind != SearchKind::kTrack) sql += kOrderOthers;
   Params params;
-  params.Text(full[longest]).Text(ArrayLiteral(full)).Text(ArrayLiteral(exact));
-  if (typed_chars <= 2) {
+  params.Text(plan.driver).Text(ArrayLiteral(plan.others)).Text(ArrayLiteral(plan.exact));
+  if (plan.typed_chars <= 2) {
     params.Int(kShortQueryCandidates);
   } else {
     params.Null();

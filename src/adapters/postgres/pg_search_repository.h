@@ -1,13 +1,14 @@
 #pragma once
 // SearchRepository over the PostgreSQL search index of migration 8 (pg_search_migration.h).
 //
-// Query: the text is folded by domain/search_text.h into terms; each term becomes a regular
-// expression over the document padded with spaces: ' word ' (a whole word), ' word' for the
-// last term (a prefix), ' 東 京 ' for a run of a script without spaces (a substring). A word of
-// kMinTypoWordChars or more also matches the indexed words one edit away (candidates from the
-// trigram index on search_words, checked with WithinOneEdit). Terms hold only folded letters
-// and digits, so nothing the user types is regex or SQL syntax; all of it is bound as
-// parameters. The longest term's expression drives the trigram index; all are rechecked.
+// Query: the text is folded by domain/search_text.h into terms; each term becomes a pattern
+// over the document padded with spaces: '% word %' (a whole word), '% word%' for the last term
+// (a prefix), '% 東 京 %' for a run of a script without spaces (a substring); regular
+// expressions ' (word|variant) ' instead when a term has typo variants. A word of
+// kMinTypoWordChars or more also matches the indexed words one edit away that start with the
+// same letter (candidates from search_words by length and first letter, as on SQLite, checked
+// with WithinOneEdit). Terms hold only folded letters and digits, so nothing the user types is
+// regex or SQL syntax; all of it is bound as parameters. The longest term's pattern drives the trigram index; the others are rechecked.
 //
 // Ranking: hits that match without typo variants first, then more plays, newer, id. When the
 // whole query is one or two characters, only the first kShortQueryCandidates matches are ranked.
