@@ -11,7 +11,6 @@ namespace {
 // other punctuation or symbol a separator, words joined by one space.
 constexpr char kFold[] = R"sql(
 CREATE EXTENSION IF NOT EXISTS unaccent;
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
 CREATE FUNCTION cadenza_fold(t TEXT) RETURNS TEXT
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path FROM CURRENT AS $$
@@ -44,13 +43,14 @@ END $$;
 // what ranking needs, kept current by tracks_search_sync.
 constexpr char kTrackRankColumns[] = ", plays BIGINT NOT NULL, created BIGINT NOT NULL";
 
-// One kind's documents, found through a trigram index on the document padded with spaces (so
-// that ' word ' matches whole words, ' word' prefixes and ' 東 京 ' runs of characters).
+// One kind's documents, found through a GIN index on their words: a tsvector made of the
+// document's words exactly as folded (array_to_tsvector: no text-search parser, no
+// dictionary, so a word of the index is a word of the query).
 std::string IndexTable(const std::string& kind, const std::string& extra_columns = {}) {
   return "CREATE TABLE " + kind + "_search (id TEXT COLLATE \"C\" NOT NULL PRIMARY KEY, "
-         "doc TEXT NOT NULL" + extra_columns + ");\n"
-         "CREATE INDEX " + kind + "_search_trgm ON " + kind +
-         "_search USING gin ((' ' || doc || ' ') gin_trgm_ops);\n"
+         "doc TEXT NOT NULL, words tsvector GENERATED ALWAYS AS "
+         "(array_to_tsvector(string_to_array(doc, ' '))) STORED" + extra_columns + ");\n"
+         "CREATE INDEX " + kind + "_search_words ON " + kind + "_search USING gin (words);\n"
          "CREATE TRIGGER " + kind + "_search_words AFTER INSERT OR UPDATE OF doc ON " + kind +
          "_search FOR EACH ROW EXECUTE FUNCTION search_words_add();\n";
 }

@@ -86,17 +86,6 @@ std::string Join(const std::vector<std::string>& tokens) {
   return out;
 }
 
-// ' (a|b) ' or, for the last term, ' (a|b)'. The alternatives are folded letters and digits
-// with single spaces: no regular-expression syntax.
-std::string Pattern(const std::vector<std::string>& alternatives, bool last) {
-  std::string out = " (";
-  for (std::size_t i = 0; i < alternatives.size(); ++i) {
-    out += (i > 0 ? "|" : "") + alternatives[i];
-  }
-  out += last ? ")" : ") ";
-  return out;
-}
-
 std::string FirstCodePoint(const std::string& word) {
   std::size_t length = 1;
   while (length < word.size() && (static_cast<unsigned char>(word[length]) & 0xC0) == 0x80) {
@@ -105,22 +94,55 @@ std::string FirstCodePoint(const std::string& word) {
   return word.substr(0, length);
 }
 
-// '% a b %' or, for the last term, '% a b%'. Terms hold no '%', '_' or '\\'.
-std::string LikePattern(const std::string& term, bool last) {
-  return "% " + term + (last ? "%" : " %");
+// A tsquery lexeme. Words hold no quote or backslash (folding made them separators).
+std::string Lexeme(const std::string& word, bool prefix) {
+  return "'" + word + (prefix ? "':*" : "'");
 }
 
-// What a query asks of the documents: the pattern that drives the trigram index (the longest
-// term's), the other terms' patterns (all must match too), and every term without its typo
-// variants (for the exact-match flag). LIKE when no term has variants, regular expressions
-// otherwise (LIKE rechecks several times faster).
+// What a query asks of the documents: a tsquery of every term (with its typo variants), the
+// same without variants (for the exact-match flag), and a LIKE pattern per run of a script
+// without spaces, whose characters the tsquery only requires somewhere in the document.
 struct Plan {
-  bool like = true;
-  std::string driver;
-  std::vector<std::string> others;
-  std::vector<std::string> exact;
+  std::string query;
+  std::string exact;
+  std::vector<std::string> runs;
   std::size_t typed_chars = 0;
 };
+
+Plan MakePlan(const std::vector<SearchTerm>& terms,
+              const std::function<std::vector<std::string>(const std::string&)>& typo_variants) {
+  Plan plan;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    const SearchTerm& term = terms[i];
+    bool last = i + 1 == terms.size();
+    std::string exact = "(";
+    std::string either = "(";
+    if (term.per_character) {
+      for (const std::string& token : term.tokens) {
+        exact += (exact.size() > 1 ? " & " : "") + Lexeme(token, false);
+      }
+      exact += ")";
+      either = exact;
+      plan.runs.push_back("% " + Join(term.tokens) + " %");
+      plan.typed_chars += term.tokens.size();
+    } else {
+      const std::string& word = term.tokens[0];
+      std::size_t chars = CodePointCount(word);
+      plan.typed_chars += chars;
+      exact += Lexeme(word, last) + ")";
+      either += Lexeme(word, last);
+      if (chars >= kMinTypoWordChars) {
+        for (const std::string& variant : typo_variants(word)) {
+          either += " | " + Lexeme(variant, last);
+        }
+      }
+      either += ")";
+    }
+    plan.query += (i > 0 ? " & " : "") + either;
+    plan.exact += (i > 0 ? " & " : "") + exact;
+  }
+  return plan;
+}
 
 SearchHit ReadHit(const Result& r, int row) {
   SearchHit hit;
@@ -137,38 +159,6 @@ SearchHit ReadHit(const Result& r, int row) {
   hit.play_count = r.Int(row, 10);
   hit.created_at = r.Int(row, 11);
   return hit;
-}
-
-Plan MakePlan(const std::vector<SearchTerm>& terms,
-              const std::function<std::vector<std::string>(const std::string&)>& typo_variants) {
-  std::vector<std::vector<std::string>> alternatives;
-  std::size_t longest = 0;
-  Plan plan;
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    const SearchTerm& term = terms[i];
-    alternatives.push_back({Join(term.tokens)});
-    std::size_t chars = CodePointCount(alternatives[i][0]);
-    plan.typed_chars += term.per_character ? term.tokens.size() : chars;
-    if (!term.per_character && chars >= kMinTypoWordChars) {
-      for (std::string& variant : typo_variants(term.tokens[0])) {
-        alternatives[i].push_back(std::move(variant));
-      }
-    }
-    if (alternatives[i].size() > 1) plan.like = false;
-    if (chars > CodePointCount(alternatives[longest][0])) longest = i;
-  }
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    bool last = i + 1 == terms.size();
-    std::string pattern = plan.like ? LikePattern(alternatives[i][0], last)
-                                    : Pattern(alternatives[i], last);
-    if (i == longest) {
-      plan.driver = std::move(pattern);
-    } else {
-      plan.others.push_back(std::move(pattern));
-    }
-    if (!plan.like) plan.exact.push_back(Pattern({alternatives[i][0]}, last));
-  }
-  return plan;
 }
 
 }  // namespace
@@ -195,16 +185,15 @@ std::vector<SearchHit> PgSearchRepository::Search(const SearchRequest& request) 
   if (terms.empty()) return {};
   Plan plan = MakePlan(terms, [this](const std::string& word) { return TypoVariants(word); });
   std::string kind(KindName(request.kind));
-  std::string op = plan.like ? " LIKE " : " ~ ";
-  // Without typo variants every match is exact: LIKE ALL of an empty array is true.
   std::string sql = "WITH matched AS (SELECT id, " +
                     std::string(request.kind == SearchKind::kTrack ? "plays, created, " : "") +
-                    "(' ' || doc || ' ')" + op + "ALL ($3::text[]) AS exact_hit FROM " + kind +
-                    "_search WHERE (' ' || doc || ' ')" + op + "$1 AND (' ' || doc || ' ')" + op +
-                    "ALL ($2::text[]) LIMIT $4) " + std::string(KindSelect(request.kind));
+                    "words @@ $3::tsquery AS exact_hit FROM " + kind +
+                    "_search WHERE words @@ $1::tsquery "
+                    "AND (' ' || doc || ' ') LIKE ALL ($2::text[]) LIMIT $4) " +
+                    std::string(KindSelect(request.kind));
   if (request.kind != SearchKind::kTrack) sql += kOrderOthers;
   Params params;
-  params.Text(plan.driver).Text(ArrayLiteral(plan.others)).Text(ArrayLiteral(plan.exact));
+  params.Text(plan.query).Text(ArrayLiteral(plan.runs)).Text(plan.exact);
   if (plan.typed_chars <= 2) {
     params.Int(kShortQueryCandidates);
   } else {
