@@ -108,7 +108,12 @@ bool IsSeparator(char32_t c) {
          (c >= 0x3008 && c <= 0x303F) || (c >= 0xFE10 && c <= 0xFE6F) ||
          (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
          (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) ||
-         (c >= 0xFFF0 && c <= 0xFFFF) || (c >= 0x1F000 && c <= 0x1FAFF);
+         (c >= 0xFFF0 && c <= 0xFFFF) || (c >= 0x1F000 && c <= 0x1FAFF) ||
+         // CJK radicals, strokes and enclosed forms, hexagrams, fullwidth signs, musical symbols
+         (c >= 0x2E80 && c <= 0x2FFF) || (c >= 0x3190 && c <= 0x319F) ||
+         (c >= 0x31C0 && c <= 0x31EF) || (c >= 0x3200 && c <= 0x33FF) ||
+         (c >= 0x4DC0 && c <= 0x4DFF) || (c >= 0xFFE0 && c <= 0xFFEE) ||
+         (c >= 0x1D000 && c <= 0x1D37F);
 }
 
 std::string ExpandMarker(char marker) {

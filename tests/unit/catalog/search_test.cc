@@ -339,6 +339,7 @@ TEST_F(SearchTest, HostileTextNeverThrows) {
   EXPECT_EQ(Find("NEAR("), Strings{"t2"});
   EXPECT_EQ(Find("or and not"), Strings{"t2"});
   EXPECT_EQ(Find("doc:daft"), Strings{});  // "doc" is just another word to match
+  EXPECT_EQ(Find("daft 𝄞 ⺀ ♥"), Strings{"t1"});  // symbols are separators on both engines
   for (const char* only_punctuation : {"\"", "*", "-", "^", "()", "'", "!?.,;:", "🎵"}) {
     EXPECT_TRUE(Find(only_punctuation).empty()) << only_punctuation;
   }

@@ -24,6 +24,7 @@ TEST(SearchTextTest, DropsApostrophesAndSplitsOnPunctuation) {
   EXPECT_EQ(FoldForSearch("  \"*NEAR(a:b)^ -- OR "), "near a b or");
   EXPECT_EQ(FoldForSearch("♥ love ♥ 🎵"), "love");
   EXPECT_EQ(FoldForSearch("!!! ... ???"), "");
+  EXPECT_EQ(FoldForSearch("𝄞 Clef ㈱ ⺀"), "clef");  // musical and CJK symbols
 }
 
 TEST(SearchTextTest, SplitsScriptsWithoutSpacesIntoCharacters) {
