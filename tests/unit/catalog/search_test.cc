@@ -155,6 +155,24 @@ TEST_F(SearchTest, RenamesAreFoundUnderTheNewNameOnly) {
   EXPECT_EQ(Find("harder"), Strings{"t1"});
 }
 
+TEST_F(SearchTest, MovedAlbumsAndTracksAreFoundUnderTheirNewArtist) {
+  AddSong("t1", "Massive Attack", "Mezzanine", "Teardrop");
+  AddSong("t2", "Elizabeth Fraser", "Solo", "Underwater");
+  Write([](CatalogTransaction& tx) {
+    Album album = *tx.albums().FindById("al-t1");
+    album.artist_id = "ar-t2";
+    tx.albums().Update(album);
+    Track track = *tx.tracks().FindById("t2");
+    track.album_id = "al-t1";
+    tx.tracks().Update(track);
+  });
+  EXPECT_TRUE(Find("massive teardrop").empty());
+  EXPECT_EQ(Find("fraser teardrop"), Strings{"t1"});
+  EXPECT_EQ(Find("fraser mezzanine", SearchKind::kAlbum), Strings{"al-t1"});
+  EXPECT_TRUE(Find("underwater solo").empty());
+  EXPECT_EQ(Find("underwater mezzanine"), Strings{"t2"});
+}
+
 TEST_F(SearchTest, DeletedAndUnreadyTracksAreNeverFound) {
   AddSong("t1", "Blur", "Parklife", "Girls and Boys");
   AddTrack("t2", "al-t1", "Girls Processing", 0, TrackStatus::kProcessing);
