@@ -13,6 +13,7 @@
 #include "adapters/postgres/pg_pool.h"
 #include "adapters/postgres/pg_replicas.h"
 #include "adapters/postgres/pg_repositories.h"
+#include "adapters/postgres/pg_search_repository.h"
 #include "domain/error.h"
 
 namespace cadenza {
@@ -39,7 +40,8 @@ class PgTransaction final : public CatalogTransaction {
         uploads_(conn),
         blob_deletions_(conn),
         jobs_(conn),
-        renditions_(conn) {}
+        renditions_(conn),
+        search_(conn) {}
 
   UserRepository& users() override { return users_; }
   ArtistRepository& artists() override { return artists_; }
@@ -50,6 +52,7 @@ class PgTransaction final : public CatalogTransaction {
   BlobDeletionQueue& blob_deletions() override { return blob_deletions_; }
   JobQueue& jobs() override { return jobs_; }
   RenditionRepository& renditions() override { return renditions_; }
+  SearchRepository& search() override { return search_; }
 
  private:
   pg::PgUserRepository users_;
@@ -61,6 +64,7 @@ class PgTransaction final : public CatalogTransaction {
   pg::PgBlobDeletionQueue blob_deletions_;
   pg::PgJobQueue jobs_;
   pg::PgRenditionRepository renditions_;
+  pg::PgSearchRepository search_;
 };
 
 // The catalog whose Write this thread is inside, to refuse reentry (it would wait for a second

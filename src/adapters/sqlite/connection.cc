@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "adapters/sqlite/search_functions.h"
 #include "adapters/sqlite/sqlite_error.h"
 
 namespace cadenza::sqlite {
@@ -33,6 +34,7 @@ Connection::Connection(const std::filesystem::path& file, const ConnectionOption
   sqlite3_db_config(raw, SQLITE_DBCONFIG_DQS_DDL, 0, nullptr);
   auto ms = std::clamp<std::chrono::milliseconds::rep>(options.busy_timeout.count(), 0, INT_MAX);
   sqlite3_busy_timeout(raw, static_cast<int>(ms));
+  RegisterSearchFunctions(raw);  // the search triggers call cadenza_fold()
 
   if (options.enable_wal) {
     auto mode = Prepare("PRAGMA journal_mode=WAL");

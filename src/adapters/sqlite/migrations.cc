@@ -1,5 +1,7 @@
 #include "adapters/sqlite/migrations.h"
 
+#include "adapters/sqlite/search_migration.h"
+
 namespace cadenza::sqlite {
 namespace {
 
@@ -327,7 +329,8 @@ ALTER TABLE tracks ADD COLUMN play_count INTEGER NOT NULL DEFAULT 0 CHECK (play_
 
 #undef CADENZA_NOW_MS
 
-constexpr Migration kMigrations[] = {
+// Not constexpr: the search migration is assembled from one template per kind.
+const Migration kMigrations[] = {
     {1, "initial catalog schema", kV1Schema},
     {2, "media pipeline: track status, jobs, renditions", kV2MediaPipeline},
     {3, "album cover art", kV3AlbumCovers},
@@ -335,6 +338,7 @@ constexpr Migration kMigrations[] = {
     {5, "account token versions", kV5TokenVersion},
     {6, "job owners and fair leasing", kV6JobOwners},
     {7, "track play counts", kV7PlayCounts},
+    {8, "full-text search index", SearchMigrationSql()},
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "adapters/sqlite/migrations.h"
 #include "adapters/sqlite/migrator.h"
 #include "adapters/sqlite/repositories.h"
+#include "adapters/sqlite/search_repository.h"
 #include "base/mutex.h"
 
 namespace cadenza {
@@ -29,7 +30,8 @@ class SqliteTransaction final : public CatalogTransaction {
         uploads_(conn),
         blob_deletions_(conn),
         jobs_(conn),
-        renditions_(conn) {}
+        renditions_(conn),
+        search_(conn) {}
 
   UserRepository& users() override { return users_; }
   ArtistRepository& artists() override { return artists_; }
@@ -40,6 +42,7 @@ class SqliteTransaction final : public CatalogTransaction {
   BlobDeletionQueue& blob_deletions() override { return blob_deletions_; }
   JobQueue& jobs() override { return jobs_; }
   RenditionRepository& renditions() override { return renditions_; }
+  SearchRepository& search() override { return search_; }
 
  private:
   sqlite::SqliteUserRepository users_;
@@ -51,6 +54,7 @@ class SqliteTransaction final : public CatalogTransaction {
   sqlite::SqliteBlobDeletionQueue blob_deletions_;
   sqlite::SqliteJobQueue jobs_;
   sqlite::SqliteRenditionRepository renditions_;
+  sqlite::SqliteSearchRepository search_;
 };
 
 // Runs `fn` between `begin` and COMMIT; rolls back and rethrows whatever it throws.

@@ -1,0 +1,39 @@
+#include "adapters/sqlite/search_functions.h"
+
+#include <new>
+#include <string>
+#include <string_view>
+
+#include "adapters/sqlite/sqlite_error.h"
+#include "domain/search_text.h"
+
+namespace cadenza::sqlite {
+namespace {
+
+void Fold(sqlite3_context* context, int /*argc*/, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(context);
+    return;
+  }
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  int bytes = sqlite3_value_bytes(argv[0]);
+  try {
+    std::string folded = FoldForSearch(std::string_view(text == nullptr ? "" : text,
+                                                        static_cast<std::size_t>(bytes)));
+    sqlite3_result_text(context, folded.data(), static_cast<int>(folded.size()),
+                        SQLITE_TRANSIENT);
+  } catch (const std::bad_alloc&) {
+    sqlite3_result_error_nomem(context);
+  }
+}
+
+}  // namespace
+
+void RegisterSearchFunctions(sqlite3* db) {
+  int rc = sqlite3_create_function_v2(db, "cadenza_fold", 1,
+                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                      nullptr, Fold, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) ThrowSqliteCode(rc, "cannot register cadenza_fold");
+}
+
+}  // namespace cadenza::sqlite

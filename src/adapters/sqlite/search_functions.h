@@ -1,0 +1,11 @@
+#pragma once
+// SQL functions the catalogue schema relies on, registered on every connection before use.
+#include <sqlite3.h>
+
+namespace cadenza::sqlite {
+
+// cadenza_fold(text): domain/search_text.h's FoldForSearch, deterministic and innocuous so that
+// triggers may call it; NULL for NULL. Throws Error(kUnavailable) when registration fails.
+void RegisterSearchFunctions(sqlite3* db);
+
+}  // namespace cadenza::sqlite
