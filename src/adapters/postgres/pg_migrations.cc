@@ -1,5 +1,7 @@
 #include "adapters/postgres/pg_migrations.h"
 
+#include "adapters/postgres/pg_search_migration.h"
+
 #include <chrono>
 #include <stdexcept>
 #include <string>
@@ -305,6 +307,7 @@ std::span<const Migration> AllMigrations() {
   static const Migration kMigrations[] = {
       {6, "catalog schema (SQLite versions 1 to 6)", SchemaV6Text()},
       {7, "track play counts", kV7PlayCounts},
+      {8, "full-text search index", SearchMigrationSql()},
   };
   return kMigrations;
 }

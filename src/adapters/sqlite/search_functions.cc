@@ -27,6 +27,38 @@ void Fold(sqlite3_context* context, int /*argc*/, sqlite3_value** argv) {
   }
 }
 
+// A JSON array of the space-separated words of a folded document, for json_each().
+void WordsJson(sqlite3_context* context, int /*argc*/, sqlite3_value** argv) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  std::string_view doc(text == nullptr ? "" : text,
+                       static_cast<std::size_t>(sqlite3_value_bytes(argv[0])));
+  try {
+    std::string json = "[";
+    bool open = false;  // inside a word's string
+    for (char c : doc) {
+      if (c == ' ') {
+        if (open) json += '"';
+        open = false;
+        continue;
+      }
+      if (!open) json += json.size() > 1 ? ",\"" : "\"";
+      open = true;
+      if (c == '"' || c == '\\') json += '\\';
+      if (static_cast<unsigned char>(c) < 0x20) {
+        json += "\\u00";
+        json += "0123456789abcdef"[(c >> 4) & 0xF];
+        json += "0123456789abcdef"[c & 0xF];
+      } else {
+        json += c;
+      }
+    }
+    json += open ? "\"]" : "]";
+    sqlite3_result_text(context, json.data(), static_cast<int>(json.size()), SQLITE_TRANSIENT);
+  } catch (const std::bad_alloc&) {
+    sqlite3_result_error_nomem(context);
+  }
+}
+
 }  // namespace
 
 void RegisterSearchFunctions(sqlite3* db) {
@@ -34,6 +66,10 @@ void RegisterSearchFunctions(sqlite3* db) {
                                       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                       nullptr, Fold, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) ThrowSqliteCode(rc, "cannot register cadenza_fold");
+  rc = sqlite3_create_function_v2(db, "cadenza_words_json", 1,
+                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                                  WordsJson, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) ThrowSqliteCode(rc, "cannot register cadenza_words_json");
 }
 
 }  // namespace cadenza::sqlite

@@ -5,7 +5,9 @@
 namespace cadenza::sqlite {
 
 // cadenza_fold(text): domain/search_text.h's FoldForSearch, deterministic and innocuous so that
-// triggers may call it; NULL for NULL. Throws Error(kUnavailable) when registration fails.
+// triggers may call it; NULL for NULL. cadenza_words_json(doc): the space-separated words of
+// a folded document as a JSON array of strings (for json_each in triggers, which cannot hold
+// a recursive query). Throws Error(kUnavailable) when registration fails.
 void RegisterSearchFunctions(sqlite3* db);
 
 }  // namespace cadenza::sqlite

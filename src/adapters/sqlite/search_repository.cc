@@ -10,25 +10,31 @@ namespace {
 
 constexpr std::size_t kMaxTypoVariants = 16;
 
-// The columns of a SearchHit, in its order, then the ranking keys plays and created.
+// Tracks: ranked on their documents (which copy plays and created) before anything else is
+// read, so that a common word costs one index walk and one sort, and only a page of tracks,
+// albums and artists is read.
 constexpr char kTrackSelect[] =
-    "SELECT t.id, t.title, ar.id, ar.name, al.id, al.title, al.cover_key, al.cover_max_px, "
-    "t.duration_ms, '', t.play_count AS plays, t.created_at AS created, {exact} AS exact_hit "
+    ", ranked AS (SELECT s.id, s.plays, s.created, {exact} AS exact_hit "
     "FROM matched JOIN track_search s ON s.doc_id = matched.doc_id "
-    "JOIN tracks t ON t.id = s.id JOIN albums al ON al.id = t.album_id "
-    "JOIN artists ar ON ar.id = al.artist_id WHERE t.status = 'ready' ";
+    "ORDER BY exact_hit DESC, s.plays DESC, s.created DESC, s.id LIMIT ?4 OFFSET ?5) "
+    "SELECT t.id, t.title, ar.id, ar.name, al.id, al.title, al.cover_key, al.cover_max_px, "
+    "t.duration_ms, '', t.play_count, t.created_at "
+    "FROM ranked JOIN tracks t ON t.id = ranked.id JOIN albums al ON al.id = t.album_id "
+    "JOIN artists ar ON ar.id = al.artist_id "
+    "ORDER BY ranked.exact_hit DESC, ranked.plays DESC, ranked.created DESC, ranked.id";
+// The others: the columns of a SearchHit, in its order, then the ranking keys.
 constexpr char kAlbumSelect[] =
     "SELECT al.id, al.title, ar.id, ar.name, al.id, al.title, al.cover_key, al.cover_max_px, "
     "NULL, '', (SELECT COALESCE(SUM(play_count), 0) FROM tracks WHERE album_id = al.id) AS plays, "
     "al.created_at AS created, {exact} AS exact_hit "
     "FROM matched JOIN album_search s ON s.doc_id = matched.doc_id "
-    "JOIN albums al ON al.id = s.id JOIN artists ar ON ar.id = al.artist_id WHERE 1 ";
+    "JOIN albums al ON al.id = s.id JOIN artists ar ON ar.id = al.artist_id ";
 constexpr char kArtistSelect[] =
     "SELECT ar.id, ar.name, ar.id, ar.name, '', '', NULL, NULL, NULL, '', "
     "(SELECT COALESCE(SUM(t.play_count), 0) FROM albums a2 JOIN tracks t ON t.album_id = a2.id "
     " WHERE a2.artist_id = ar.id) AS plays, ar.created_at AS created, {exact} AS exact_hit "
     "FROM matched JOIN artist_search s ON s.doc_id = matched.doc_id "
-    "JOIN artists ar ON ar.id = s.id WHERE 1 ";
+    "JOIN artists ar ON ar.id = s.id ";
 constexpr char kPlaylistSelect[] =
     "SELECT p.id, p.name, '', '', '', '', NULL, NULL, NULL, p.owner_user_id, 0 AS plays, "
     "p.created_at AS created, {exact} AS exact_hit "
@@ -99,15 +105,15 @@ SearchHit ReadHit(const Statement& s) {
 
 }  // namespace
 
-std::vector<std::string> SqliteSearchRepository::TypoVariants(std::string_view kind,
-                                                              const std::string& word) {
-  std::string vocab = std::string(kind) + "_search_vocab";
-  auto query = conn_.Prepare("SELECT term FROM " + vocab +
-                             " WHERE term >= ?1 AND term < ?2 AND length(term) BETWEEN ?3 AND ?4");
+std::vector<std::string> SqliteSearchRepository::TypoVariants(const std::string& word) {
+  // Three probes of the (chars, word) index, each one slice of words with the same first letter.
+  auto query = conn_.Prepare(
+      "SELECT word FROM search_words WHERE chars IN (?3, ?4, ?5) AND word >= ?1 AND word < ?2");
   std::string first = FirstCodePoint(word);
   auto chars = static_cast<std::int64_t>(CodePointCount(word));
   // Every UTF-8 continuation of `first` sorts below first + 0xF5 (no UTF-8 byte is that high).
-  query->BindText(1, first).BindText(2, first + "\xF5").BindInt(3, chars - 1).BindInt(4, chars + 1);
+  query->BindText(1, first).BindText(2, first + "\xF5").BindInt(3, chars - 1).BindInt(4, chars)
+      .BindInt(5, chars + 1);
   std::vector<std::string> variants;
   while (variants.size() < kMaxTypoVariants && query->Step()) {
     std::string term = query->ColumnText(0);
@@ -130,7 +136,7 @@ std::vector<SearchHit> SqliteSearchRepository::Search(const SearchRequest& reque
     for (const std::string& token : term.tokens) typed_chars += CodePointCount(token);
     std::vector<std::string> variants;
     if (!term.per_character && CodePointCount(term.tokens[0]) >= kMinTypoWordChars) {
-      variants = TypoVariants(KindName(request.kind), term.tokens[0]);
+      variants = TypoVariants(term.tokens[0]);
     }
     std::string either = phrase;
     for (const std::string& variant : variants) either += " OR " + Phrase({variant}, last);
@@ -144,8 +150,10 @@ std::vector<SearchHit> SqliteSearchRepository::Search(const SearchRequest& reque
   }
   std::string kind(KindName(request.kind));
   std::string sql = "WITH matched AS (SELECT rowid AS doc_id FROM " + kind + "_search_fts WHERE " +
-                    kind + "_search_fts MATCH ?1 LIMIT ?2) " + std::string(KindSelect(request.kind)) +
-                    "ORDER BY exact_hit DESC, plays DESC, created DESC, 1 LIMIT ?4 OFFSET ?5";
+                    kind + "_search_fts MATCH ?1 LIMIT ?2) " + std::string(KindSelect(request.kind));
+  if (request.kind != SearchKind::kTrack) {
+    sql += "ORDER BY exact_hit DESC, plays DESC, created DESC, 1 LIMIT ?4 OFFSET ?5";
+  }
   Replace(sql, "{exact}",
           has_variants ? "(matched.doc_id IN (SELECT rowid FROM " + kind + "_search_fts WHERE " +
                              kind + "_search_fts MATCH ?3))"

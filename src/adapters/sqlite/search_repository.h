@@ -4,8 +4,8 @@
 // Query: every term typed must match. A word matches as a whole word, the last one also as a
 // prefix; a run of a script without spaces matches as a phrase of characters (a substring).
 // A word of kMinTypoWordChars or more also matches the indexed words one edit away that start
-// with the same letter (found in the index's vocabulary; a typo in the first letter is not
-// forgiven, which keeps the candidates to one slice of the vocabulary). The user's text only
+// with the same letter (found in search_words, the vocabulary of every index; a typo in the
+// first letter is not forgiven, which keeps the candidates to one slice of the vocabulary). The user's text only
 // ever reaches FTS5 as folded tokens inside double quotes, so no query syntax gets through.
 //
 // Ranking: hits that match without typo variants first, then more plays, newer, id. When the
@@ -24,8 +24,9 @@ class SqliteSearchRepository final : public SearchRepository {
   std::vector<SearchHit> Search(const SearchRequest& request) override;
 
  private:
-  // Indexed words of `kind`'s index one edit from `word` (itself excluded), at most a few.
-  std::vector<std::string> TypoVariants(std::string_view kind, const std::string& word);
+  // Indexed words (of any kind) one edit from `word` with its first letter (itself
+  // excluded), at most a few.
+  std::vector<std::string> TypoVariants(const std::string& word);
 
   Connection& conn_;
 };

@@ -85,6 +85,27 @@ TEST_F(SearchTest, IgnoresCaseAndDiacritics) {
   EXPECT_EQ(Find("homogenic", SearchKind::kAlbum), Strings{"al-t2"});
 }
 
+TEST_F(SearchTest, FoldsGreekCyrillicAndDecomposedText) {
+  AddSong("t1", "Пётр Чайковский", "Щелкунчик", "Вальс цветов");
+  AddSong("t2", "Μίκης Θεοδωράκης", "Ζορμπάς", "Συρτάκι");
+  AddSong("t3", "Sigur Ro\xCC\x81s", "Takk", "Glo\xCC\x81so\xCC\x81li");  // combining acutes
+  EXPECT_EQ(Find("ЧАЙКОВСКИЙ вальс"), Strings{"t1"});
+  EXPECT_EQ(Find("петр"), Strings{"t1"});
+  EXPECT_EQ(Find("θεοδωρακης"), Strings{"t2"});
+  EXPECT_EQ(Find("ΣΥΡΤΑΚΙ"), Strings{"t2"});
+  EXPECT_EQ(Find("sigur ros glosoli"), Strings{"t3"});
+  EXPECT_EQ(Find("Sigur Rós Glósóli"), Strings{"t3"});
+}
+
+TEST_F(SearchTest, RanksPrefixMatchesWithExactOnesBeforeTypos) {
+  AddArtist("ar1", "Various");
+  AddAlbum("al1", "ar1", "Collection");
+  AddTrack("prefix", "al1", "Metallicana", 1700000000000);
+  AddTrack("typo", "al1", "Metalica", 1700000000000);
+  SetPlays("typo", 100);
+  EXPECT_EQ(Find("metallica"), (Strings{"prefix", "typo"}));
+}
+
 TEST_F(SearchTest, LastWordMatchesAsPrefixEarlierWordsWhole) {
   AddSong("t1", "Radiohead", "OK Computer", "Karma Police");
   EXPECT_EQ(Find("radioh", SearchKind::kArtist), Strings{"ar-t1"});
