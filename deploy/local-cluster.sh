@@ -4,7 +4,7 @@
 #
 #   clients -> nginx edge (TLS, HTTP/2, gateway, media cache)
 #           -> HAProxy (api and stream frontends, health checks, retries)
-#           -> 2 x `cadenza serve --roles users,catalog,playlists,uploads`
+#           -> 2 x `cadenza serve --roles users,catalog,playlists,search,uploads`
 #              2 x `cadenza serve --roles stream`
 #      plus    1 x `cadenza worker`
 #   on PostgreSQL (a primary and a streaming replica made with pg_basebackup -R) and an
@@ -145,8 +145,8 @@ EOF
 
 start_cadenza() {
   "$bin" secrets init --dir "$dir/secrets" >/dev/null
-  write_instance_config api1 users,catalog,playlists,uploads
-  write_instance_config api2 users,catalog,playlists,uploads
+  write_instance_config api1 users,catalog,playlists,search,uploads
+  write_instance_config api2 users,catalog,playlists,search,uploads
   write_instance_config stream1 stream
   write_instance_config stream2 stream
   write_instance_config worker worker

@@ -22,13 +22,13 @@ boost::json::value OrNull(const std::optional<std::string>& text) {
 }
 
 // {"96": "/covers/<albumId>/<version>/96.jpg", ...} for the sizes stored, or null.
-boost::json::value CoverJson(const Album& album) {
-  if (!album.cover_key || album.cover_max_px <= 0) return nullptr;
+boost::json::value CoverJson(const std::optional<std::string>& cover_key, int cover_max_px) {
+  if (!cover_key || cover_max_px <= 0) return nullptr;
   // cover_key is "covers/<albumId>/<version>/": the URL path mirrors the blob key.
   boost::json::object sizes;
   for (int size : kCoverSizes) {
-    if (size > album.cover_max_px) break;
-    sizes[std::to_string(size)] = "/" + CoverKey(*album.cover_key, size);
+    if (size > cover_max_px) break;
+    sizes[std::to_string(size)] = "/" + CoverKey(*cover_key, size);
   }
   return sizes;
 }
@@ -71,7 +71,7 @@ boost::json::object ToJson(const Album& album) {
       {"artistId", album.artist_id},
       {"title", album.title},
       {"releaseDate", OrNull(album.release_date)},
-      {"cover", CoverJson(album)},
+      {"cover", CoverJson(album.cover_key, album.cover_max_px)},
       {"createdAt", FormatRfc3339(album.created_at)},
       {"updatedAt", FormatRfc3339(album.updated_at)},
   };
@@ -119,6 +119,34 @@ boost::json::object ToJson(const Playlist& playlist) {
       {"createdAt", FormatRfc3339(playlist.created_at)},
       {"updatedAt", FormatRfc3339(playlist.updated_at)},
   };
+}
+
+boost::json::object ToJson(const SearchHit& hit, SearchKind kind) {
+  boost::json::object artist{{"id", hit.artist_id}, {"name", hit.artist_name}};
+  switch (kind) {
+    case SearchKind::kTrack: {
+      boost::json::value duration_ms = nullptr;
+      if (hit.duration_ms) duration_ms = *hit.duration_ms;
+      return {{"id", hit.id},
+              {"title", hit.title},
+              {"artist", std::move(artist)},
+              {"album", boost::json::object{{"id", hit.album_id}, {"title", hit.album_title}}},
+              {"cover", CoverJson(hit.cover_key, hit.cover_max_px)},
+              {"durationMs", duration_ms},
+              {"playCount", hit.play_count}};
+    }
+    case SearchKind::kAlbum:
+      return {{"id", hit.id},
+              {"title", hit.title},
+              {"artist", std::move(artist)},
+              {"cover", CoverJson(hit.cover_key, hit.cover_max_px)},
+              {"playCount", hit.play_count}};
+    case SearchKind::kArtist:
+      return {{"id", hit.id}, {"name", hit.title}, {"playCount", hit.play_count}};
+    case SearchKind::kPlaylist:
+      return {{"id", hit.id}, {"name", hit.title}, {"ownerId", hit.owner_user_id}};
+  }
+  return {{"id", hit.id}};
 }
 
 boost::json::object StreamUrlsJson(const StreamGrant& grant, std::string_view base) {

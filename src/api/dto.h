@@ -8,6 +8,7 @@
 
 #include "domain/entities.h"
 #include "ports/blob_store.h"
+#include "ports/search.h"
 #include "services/track_service.h"
 #include "services/upload_service.h"
 
@@ -23,6 +24,12 @@ boost::json::object ToJson(const Album& album);        // {id, artistId, title, 
                                                        // {"96": "/covers/...", ...} per size stored
 boost::json::object ToJson(const Track& track);        // {id, albumId, title, trackNumber, sizeBytes, createdAt, updatedAt}
 boost::json::object ToJson(const Playlist& playlist);  // {id, ownerId, name, description, public, createdAt, updatedAt}
+// One search result as a result list shows it (cover as in an album's DTO):
+//   tracks    {id, title, artist: {id, name}, album: {id, title}, cover, durationMs, playCount}
+//   albums    {id, title, artist: {id, name}, cover, playCount}
+//   artists   {id, name, playCount}
+//   playlists {id, name, ownerId}
+boost::json::object ToJson(const SearchHit& hit, SearchKind kind);
 
 // The body of GET /api/v1/tracks/{id}/stream: {trackUrl (the HLS master, the adaptive
 // default), albumId, title, expiresAt, hls, dash, progressive: {"mp3_96": url, ...},

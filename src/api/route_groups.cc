@@ -38,6 +38,7 @@ std::string_view RouteGroupName(RouteGroup group) {
     case RouteGroup::kUsers: return "users";
     case RouteGroup::kCatalog: return "catalog";
     case RouteGroup::kPlaylists: return "playlists";
+    case RouteGroup::kSearch: return "search";
     case RouteGroup::kUploads: return "uploads";
     case RouteGroup::kStream: return "stream";
   }
@@ -51,6 +52,7 @@ bool ServedGroups::Serves(RouteGroup group) const {
     case RouteGroup::kUsers: return users;
     case RouteGroup::kCatalog: return catalog;
     case RouteGroup::kPlaylists: return playlists;
+    case RouteGroup::kSearch: return search;
     case RouteGroup::kUploads: return uploads;
     case RouteGroup::kStream: return stream;
   }
@@ -93,6 +95,7 @@ const std::vector<GroupedRoute>& RouteGroupTable() {
       {"POST", "/api/v1/playlists/{id}/tracks", G::kPlaylists},
       {"DELETE", "/api/v1/playlists/{id}/tracks/{position}", G::kPlaylists},
       {"POST", "/api/v1/playlists/{id}/move", G::kPlaylists},
+      {"GET", "/api/v1/search", G::kSearch},
       {"GET", "/api/v1/tracks/upload-url", G::kUploads},
       {"GET", "/api/v1/tracks/update-url/{id}", G::kUploads},
       {"POST", "/api/v1/tracks", G::kUploads},

@@ -19,6 +19,7 @@ enum class RouteGroup {
   kUsers,      // sign-up, login, /users/me
   kCatalog,    // artists, albums (covers included), track metadata reads and deletion
   kPlaylists,  // playlists and their entries
+  kSearch,     // GET /api/v1/search: a gateway may send it to instances of its own
   kUploads,    // upload and update URLs, creating a track and replacing its audio, PUT /blobs
   kStream,     // stream and original URLs, GET /blobs, /media, /covers
 };
@@ -32,6 +33,7 @@ struct ServedGroups {
   bool users = true;
   bool catalog = true;
   bool playlists = true;
+  bool search = true;
   bool uploads = true;
   bool stream = true;
 

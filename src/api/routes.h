@@ -17,6 +17,7 @@ class CatalogService;
 class ImageWorkPool;
 class MediaDelivery;
 class PlaylistService;
+class SearchService;
 class TrackService;
 }  // namespace cadenza
 
@@ -37,6 +38,11 @@ void RegisterCatalogRoutes(http::Router& router, CatalogService& catalog,
 
 // /api/v1/playlists... (CRUD and entries), any account.
 void RegisterPlaylistRoutes(http::Router& router, PlaylistService& playlists);
+
+// GET /api/v1/search?q=&types=&limit=&cursor= (any account): {query, tracks, albums, artists,
+// playlists}, only the kinds asked, each {items, nextCursor} (api/dto.h for the items). A
+// cursor pages one kind. Bad parameters are 400s naming the parameter (services/search_service.h).
+void RegisterSearchRoutes(http::Router& router, SearchService& search);
 
 // /api/v1/tracks... (upload-url, update-url, CRUD, stream and original URLs; reads and stream
 // URLs for any account, the rest for roles that may upload or write the catalogue). The URLs

@@ -37,8 +37,7 @@ void SetPublicUrl(Config& c, const std::string& text) {
   c.public_url = url;
 }
 
-// The names `roles` accepts and the flags each sets. "search" is reserved for a later
-// version, so it is refused like any other unknown name.
+// The names `roles` accepts and the flags each sets.
 struct RoleName {
   std::string_view name;
   std::vector<bool Config::*> flags;
@@ -49,11 +48,12 @@ const std::vector<RoleName>& RoleNames() {
       {"users", {&Config::role_users}},
       {"catalog", {&Config::role_catalog}},
       {"playlists", {&Config::role_playlists}},
+      {"search", {&Config::role_search}},
       {"uploads", {&Config::role_uploads}},
       {"stream", {&Config::role_stream}},
       {"worker", {&Config::role_worker}},
       {"api", {&Config::role_users, &Config::role_catalog, &Config::role_playlists,
-               &Config::role_uploads, &Config::role_stream}},
+               &Config::role_search, &Config::role_uploads, &Config::role_stream}},
       {"media", {&Config::role_stream}},
   };
   return names;
@@ -72,9 +72,9 @@ void SetRoles(Config& c, const std::string& text) {
                               [&role](const RoleName& r) { return r.name == role; });
     if (known == RoleNames().end()) {
       throw std::invalid_argument(fmt::format(
-          "expected a comma list of users, catalog, playlists, uploads, stream, worker, api "
-          "(users, catalog, playlists, uploads and stream) or media (stream); \"{}\" is not a "
-          "role (in \"{}\")",
+          "expected a comma list of users, catalog, playlists, search, uploads, stream, worker, "
+          "api (users, catalog, playlists, search, uploads and stream) or media (stream); "
+          "\"{}\" is not a role (in \"{}\")",
           role, text));
     }
     chosen.insert(chosen.end(), known->flags.begin(), known->flags.end());

@@ -58,13 +58,15 @@ struct Config {
 
   // Process roles (setting `roles`, a comma list; default all): the route groups this
   // process serves, "users" (sign-up, login, accounts), "catalog" (artists, albums, track
-  // metadata), "playlists", "uploads" (upload URLs, creating and replacing tracks' audio, the
-  // local store's /blobs PUT), "stream" (stream URLs, /media, /covers, the local store's
-  // /blobs GET), and "worker" (the embedded transcoding worker). "api" names the five route
-  // groups, "media" is "stream". api/route_groups.h maps each route to its group.
+  // metadata), "playlists", "search" (GET /api/v1/search), "uploads" (upload URLs, creating
+  // and replacing tracks' audio, the local store's /blobs PUT), "stream" (stream URLs, /media,
+  // /covers, the local store's /blobs GET), and "worker" (the embedded transcoding worker).
+  // "api" names the six route groups, "media" is "stream". api/route_groups.h maps each route
+  // to its group.
   bool role_users = true;
   bool role_catalog = true;
   bool role_playlists = true;
+  bool role_search = true;
   bool role_uploads = true;
   bool role_stream = true;
   bool role_worker = true;
@@ -132,7 +134,8 @@ const std::vector<std::string>& SettingNames();
 // Settings that work like the others but are left out of --help (operational knobs).
 bool IsHiddenSetting(const std::string& name);
 
-// The roles `config` serves, in the order users, catalog, playlists, uploads, stream, worker
+// The roles `config` serves, in the order users, catalog, playlists, search, uploads, stream,
+// worker
 // ("api" and "media" spelled out).
 std::vector<std::string> ServedRoles(const Config& config);
 

@@ -37,6 +37,7 @@
 #include "services/media_token.h"
 #include "services/ingest/ingest_worker.h"
 #include "services/playlist_service.h"
+#include "services/search_service.h"
 #include "services/token_service.h"
 #include "services/track_service.h"
 #include "services/url_signer.h"
@@ -196,6 +197,7 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   catalog_service_ =
       std::make_unique<CatalogService>(*catalog_, *blob_store_, *image_pool_, *ids_, clock_);
   playlists_ = std::make_unique<PlaylistService>(*catalog_, *ids_, clock_);
+  search_ = std::make_unique<SearchService>(*catalog_);
   TrackOptions track_options;
   track_options.upload_ttl = config_.upload_url_ttl;
   track_options.stream_ttl = config_.stream_url_ttl;
@@ -234,6 +236,7 @@ std::shared_ptr<const http::Router> Runtime::BuildRouter() {
   api::RegisterAccountRoutes(all, *accounts_);
   api::RegisterCatalogRoutes(all, *catalog_service_, image_pool_.get());
   api::RegisterPlaylistRoutes(all, *playlists_);
+  api::RegisterSearchRoutes(all, *search_);
   api::RegisterTrackRoutes(all, *tracks_, *media_, *public_base_);
   // The local store's grants point here; a remote store's would point at the store itself.
   if (local_blobs_ != nullptr) {
@@ -247,6 +250,7 @@ std::shared_ptr<const http::Router> Runtime::BuildRouter() {
   groups.users = config_.role_users;
   groups.catalog = config_.role_catalog;
   groups.playlists = config_.role_playlists;
+  groups.search = config_.role_search;
   groups.uploads = config_.role_uploads;
   groups.stream = config_.role_stream;
   auto router = std::make_shared<http::Router>(api::BearerAuthenticator(*accounts_));

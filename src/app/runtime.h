@@ -25,6 +25,7 @@ class MediaDelivery;
 class MediaTokenSigner;
 class IngestWorker;
 class PlaylistService;
+class SearchService;
 class TokenService;
 class TrackService;
 class UrlSigner;
@@ -84,6 +85,7 @@ class Runtime {
   std::unique_ptr<ImageWorkPool> image_pool_;  // runs images_; outlives its users below
   std::unique_ptr<CatalogService> catalog_service_;
   std::unique_ptr<PlaylistService> playlists_;
+  std::unique_ptr<SearchService> search_;
   std::unique_ptr<TrackService> tracks_;
   std::unique_ptr<LocalBlobEndpoint> local_blob_endpoint_;
   std::unique_ptr<MediaTokenSigner> media_signer_;

@@ -136,6 +136,7 @@ int RunWorker(const Config& config) {
   sigset_t signals = BlockShutdownSignals();
   Config worker_config = config;
   worker_config.role_users = worker_config.role_catalog = worker_config.role_playlists = false;
+  worker_config.role_search = false;
   worker_config.role_uploads = worker_config.role_stream = false;
   worker_config.role_worker = true;
   Runtime runtime(worker_config);
@@ -182,6 +183,7 @@ int RunRoutes(const Config& config) {
   throwaway.data_dir = scratch;
   throwaway.secrets_dir.clear();
   throwaway.role_users = throwaway.role_catalog = throwaway.role_playlists = true;
+  throwaway.role_search = true;
   throwaway.role_uploads = throwaway.role_stream = true;
   Runtime runtime(throwaway);
   std::shared_ptr<const http::Router> router = runtime.BuildRouter();

@@ -287,6 +287,30 @@ test('a listener finds a track, plays it, seeks, and keeps an ordered playlist',
       { message: 'the order survives a reload' });
     assert.deepEqual(await apiOrder(), [second.id, first.id]);
 
+    // The top bar's search suggests as the user types; the arrow keys pick a suggestion and
+    // Enter opens it (a track opens its album).
+    const box = page.getByTestId('topbar-search');
+    await box.pressSequentially(second.title.toLowerCase(), { delay: 40 });
+    const suggestions = await visible(page.getByTestId('search-suggestions'), 'the suggestions');
+    const trackSuggestion = suggestions.getByTestId('search-suggestion').first();
+    await eventually(async () => {
+      assert.equal(await trackSuggestion.getAttribute('data-kind'), 'track');
+      assert.match(await trackSuggestion.textContent(), new RegExp(second.title));
+    }, { message: 'the track is the first suggestion' });
+    await guard.quiet();  // the answer for the whole title is in, not one for a prefix
+    await box.press('ArrowDown');
+    assert.equal(await trackSuggestion.getAttribute('aria-selected'), 'true', 'ArrowDown highlights it');
+    await box.press('Enter');
+    await page.waitForURL(`**/albums/${published.albumId}`);
+
+    // Enter with nothing highlighted opens the full results.
+    await box.fill(published.albumTitle);
+    await box.press('Enter');
+    await page.waitForURL((url) => url.pathname === '/search' && url.searchParams.get('q') === published.albumTitle);
+    await visible(byTestId(page.getByTestId('search-albums'), 'album-card', { albumId: published.albumId }),
+      'the album among the full results');
+    await guard.quiet();
+
     await assertFavicon(page, stack.origin);
     guard.assertClean('listener');
   });

@@ -37,7 +37,7 @@ test('system endpoints: /healthz, /readyz, /api/v1 and HEAD', async () => {
   assert.equal(ready.status, 200, ready.text);
   assert.deepEqual(ready.json, {
     status: 'ok', database: 'ok', blobStore: 'ok',
-    roles: ['users', 'catalog', 'playlists', 'uploads', 'stream', 'worker'],
+    roles: ['users', 'catalog', 'playlists', 'search', 'uploads', 'stream', 'worker'],
   });
   const index = await server.api('GET', '/api/v1');
   assert.equal(index.status, 200, index.text);

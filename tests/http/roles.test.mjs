@@ -1,6 +1,7 @@
 // `--roles` splits the routes of the one binary into groups: users, catalog, playlists,
-// uploads, stream (and worker, no routes). Three instances on one data_dir and one shared
-// secrets_dir, started with `--roles stream`, `--roles users,catalog` and `--roles api`,
+// search, uploads, stream (and worker, no routes). Four instances on one data_dir and one
+// shared secrets_dir, started with `--roles stream`, `--roles users,catalog`, `--roles search`
+// and `--roles api`,
 // answer the routes of their groups and refuse the others with 421 problem+json naming the
 // group, before any token is checked; a path no group knows stays 404; /healthz, /readyz and
 // the OpenAPI document are the same everywhere, and /readyz says which roles an instance has.
@@ -18,6 +19,7 @@ let scratch;
 let stream;       // --roles stream
 let usersCatalog; // --roles users,catalog
 let api;          // --roles api
+let search;       // --roles search
 let artist;       // registered on usersCatalog
 
 function expectMisdirected(res, group, where) {
@@ -37,11 +39,12 @@ before(async () => {
   api = await start('api');
   usersCatalog = await start('users,catalog');
   stream = await start('stream');
+  search = await start('search');
   artist = await usersCatalog.registerUser('artist');
 });
 
 after(async () => {
-  for (const server of [stream, usersCatalog, api]) await server?.close();
+  for (const server of [stream, usersCatalog, search, api]) await server?.close();
   await fs.rm(scratch, { recursive: true, force: true });
 });
 
@@ -49,7 +52,8 @@ test('/readyz lists the roles each instance serves', async () => {
   const expected = [
     [stream, ['stream']],
     [usersCatalog, ['users', 'catalog']],
-    [api, ['users', 'catalog', 'playlists', 'uploads', 'stream']],
+    [search, ['search']],
+    [api, ['users', 'catalog', 'playlists', 'search', 'uploads', 'stream']],
   ];
   for (const [server, roles] of expected) {
     const res = await server.api('GET', '/readyz');
@@ -73,6 +77,7 @@ test('a users,catalog instance answers its groups and the web app, and refuses t
   // Refused before the token is looked at: with a token, without, and with a bad one.
   for (const token of [artist.token, undefined, 'not-a-token']) {
     expectMisdirected(await usersCatalog.api('GET', '/api/v1/playlists', { token }), 'playlists');
+    expectMisdirected(await usersCatalog.api('GET', '/api/v1/search?q=x', { token }), 'search');
     expectMisdirected(await usersCatalog.api('GET', '/api/v1/tracks/upload-url', { token }), 'uploads');
     expectMisdirected(await usersCatalog.api('GET', `/api/v1/tracks/${track}/stream`, { token }), 'stream');
   }
@@ -105,6 +110,7 @@ test('a stream instance answers stream routes only', async () => {
   expectMisdirected(await stream.api('GET', '/api/v1/artists', { token: artist.token }), 'catalog');
   expectMisdirected(await stream.api('GET', `/api/v1/tracks/${randomUuidV7()}`), 'catalog');
   expectMisdirected(await stream.api('POST', '/api/v1/playlists', { json: { name: 'p' } }), 'playlists');
+  expectMisdirected(await stream.api('GET', '/api/v1/search?q=x', { token: artist.token }), 'search');
   expectMisdirected(await stream.api('GET', '/'), 'web app');
   expectMisdirected(await stream.api('GET', '/albums/123'), 'web app');
 
@@ -118,9 +124,23 @@ test('a stream instance answers stream routes only', async () => {
   expectProblem(await stream.api('GET', '/api/v1/nothing-here'), 404);
 });
 
+test('a search instance answers search only, with tokens the users instance issued', async () => {
+  const name = `Roles ${randomUuidV7()}`;
+  await usersCatalog.createArtist(artist.token, { name });
+  const found = await search.api('GET', `/api/v1/search?q=${encodeURIComponent(name)}&types=artist`,
+    { token: artist.token });
+  assert.equal(found.status, 200, found.text);
+  assert.deepEqual(found.json.artists.items.map((a) => a.name), [name]);
+  expectProblem(await search.api('GET', '/api/v1/search?q=x'), 401);
+  expectMisdirected(await search.api('GET', '/api/v1/artists', { token: artist.token }), 'catalog');
+  expectMisdirected(await search.api('GET', '/api/v1/playlists', { token: artist.token }), 'playlists');
+  expectMisdirected(await search.api('GET', '/'), 'web app');
+});
+
 test('an api instance serves every route group', async () => {
   const token = artist.token;
   assert.equal((await api.api('GET', '/api/v1/users/me', { token })).status, 200);
+  assert.equal((await api.api('GET', '/api/v1/search?q=x', { token })).status, 200);
   assert.equal((await api.api('GET', '/api/v1/artists', { token })).status, 200);
   assert.equal((await api.api('GET', '/api/v1/playlists', { token })).status, 200);
   const slot = await api.api('GET', '/api/v1/tracks/upload-url', { token });

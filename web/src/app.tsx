@@ -20,6 +20,7 @@ import { LibraryPage } from './pages/LibraryPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PlaylistPage } from './pages/PlaylistPage';
 import { SearchPage } from './pages/SearchPage';
+import { SearchBox } from './components/SearchBox';
 import { SettingsPage } from './pages/SettingsPage';
 import { StudioAlbumPage } from './pages/StudioAlbumPage';
 import { StudioPage } from './pages/StudioPage';
@@ -141,6 +142,7 @@ export function App() {
           <a class="topbar-brand" href="/" aria-label="Cadenza home">
             <img src="/favicon.svg" alt="" width={26} height={26} />
           </a>
+          {path !== '/search' && <SearchBox />}
           <div class="topbar-user">
             <span class="avatar" aria-hidden="true">
               {(current.user.displayName.trim()[0] ?? '?').toUpperCase()}

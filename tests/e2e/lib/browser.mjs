@@ -119,9 +119,10 @@ export class ContextGuard {
     page.on('pageerror', (err) => this.report(`uncaught exception on ${page.url()}: ${err.stack ?? err}`));
   }
 
-  // The one failure that is not a fault: moving the playhead makes hls.js cancel the segment
-  // it was fetching for the old position. Only a segment fetch already in flight when the test
-  // seeked, cancelled (ERR_ABORTED) after it, is excused; every such case is listed.
+  // The failures that are not faults: moving the playhead makes hls.js cancel the segment
+  // it was fetching for the old position (only a segment fetch already in flight when the test
+  // seeked, cancelled (ERR_ABORTED) after it, is excused), and typing on cancels the search
+  // for the older text. Every such case is listed.
   onFailed(req) {
     const started = this.pending.get(req) ?? Date.now();
     this.pending.delete(req);
@@ -133,6 +134,12 @@ export class ContextGuard {
       && this.seeks.some((t) => started <= t && t <= now);
     if (cancelledBySeek) {
       this.excused.push(`${req.method()} ${req.url()} ${failure} (in flight at a seek)`);
+      return;
+    }
+    // The app aborts a search the user has typed past (AbortController): a stale answer is
+    // never wanted, so cancelling it is the app working, not a fault.
+    if (failure === 'net::ERR_ABORTED' && url.pathname === '/api/v1/search') {
+      this.excused.push(`${req.method()} ${req.url()} ${failure} (a search typed past)`);
       return;
     }
     this.report(`request failed: ${req.method()} ${req.url()} ${failure}`);

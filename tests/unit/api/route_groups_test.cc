@@ -75,6 +75,7 @@ TEST(RouteGroupsTest, GroupsFollowTheServices) {
   EXPECT_EQ(GroupOfRoute("PUT", "/api/v1/albums/{id}/cover"), RouteGroup::kCatalog);
   EXPECT_EQ(GroupOfRoute("GET", "/api/v1/tracks/{id}"), RouteGroup::kCatalog);
   EXPECT_EQ(GroupOfRoute("POST", "/api/v1/playlists/{id}/move"), RouteGroup::kPlaylists);
+  EXPECT_EQ(GroupOfRoute("GET", "/api/v1/search"), RouteGroup::kSearch);
   EXPECT_EQ(GroupOfRoute("GET", "/api/v1/tracks/upload-url"), RouteGroup::kUploads);
   EXPECT_EQ(GroupOfRoute("PUT", "/blobs/{key...}"), RouteGroup::kUploads);
   EXPECT_EQ(GroupOfRoute("GET", "/blobs/{key...}"), RouteGroup::kStream);
@@ -113,6 +114,35 @@ TEST(RouteGroupsTest, AnInstanceKeepsEveryRouteButRefusesOtherGroups) {
   }
   // Served routes keep their hooks: the upload PUT still verifies its signed URL first.
   for (const http::Route& route : all->routes()) EXPECT_EQ(RefusalOf(route), "") << route.pattern;
+}
+
+// Search may run on instances of its own: one serving only search refuses the catalogue, and
+// one serving everything else refuses search.
+TEST(RouteGroupsTest, SearchIsAGroupOfItsOwn) {
+  EXPECT_EQ(RouteGroupName(RouteGroup::kSearch), "search");
+  TempDir search_dir;
+  TempDir rest_dir;
+  auto search_only = RouterFor(search_dir, "search");
+  auto rest = RouterFor(rest_dir, "users,catalog,playlists,uploads,stream");
+  std::map<std::string, std::string> search_refusals;
+  for (const http::Route& route : search_only->routes()) {
+    search_refusals[Name(route.method, route.pattern)] = RefusalOf(route);
+  }
+  EXPECT_EQ(search_refusals.at("GET /api/v1/search"), "");
+  EXPECT_EQ(search_refusals.at("GET /api/v1/artists"),
+            "this instance does not serve the catalog routes");
+  for (const http::Route& route : rest->routes()) {
+    const std::string name = Name(route.method, route.pattern);
+    if (name == "GET /api/v1/search") {
+      EXPECT_EQ(RefusalOf(route), "this instance does not serve the search routes");
+    } else {
+      EXPECT_EQ(RefusalOf(route), "") << name;
+    }
+  }
+  ServedGroups groups;
+  groups.search = false;
+  EXPECT_FALSE(groups.Serves(RouteGroup::kSearch));
+  EXPECT_TRUE(groups.Serves(RouteGroup::kCatalog));
 }
 
 TEST(RouteGroupsTest, ARouteWithoutAGroupCannotBeMounted) {

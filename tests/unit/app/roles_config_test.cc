@@ -24,7 +24,8 @@ std::string ErrorOf(Settings settings) {
 TEST(RolesConfigTest, DefaultsRunEveryRoleWithOneWorkerUnderTheDataDir) {
   Config c = BuildConfig({{"flags", {{"data_dir", "/srv/cadenza"}}}});
   EXPECT_EQ(ServedRoles(c),
-            (std::vector<std::string>{"users", "catalog", "playlists", "uploads", "stream", "worker"}));
+            (std::vector<std::string>{"users", "catalog", "playlists", "search", "uploads", "stream",
+                                      "worker"}));
   EXPECT_EQ(c.workers, 1);
   EXPECT_EQ(c.worker_threads_per_job, 0);
   EXPECT_EQ(c.WorkDirectory(), "/srv/cadenza/work");
@@ -41,6 +42,7 @@ TEST(RolesConfigTest, RolesAreACommaList) {
   EXPECT_TRUE(two.role_users);
   EXPECT_TRUE(two.role_catalog);
   EXPECT_FALSE(two.role_playlists);
+  EXPECT_FALSE(two.role_search);
   EXPECT_FALSE(two.role_uploads);
   EXPECT_FALSE(two.role_stream);
   EXPECT_FALSE(two.role_worker);
@@ -53,11 +55,13 @@ TEST(RolesConfigTest, RolesAreACommaList) {
 
 TEST(RolesConfigTest, ApiNamesEveryRouteGroupAndMediaIsStream) {
   EXPECT_EQ(ServedRoles(BuildConfig({{"flags", {{"roles", "api"}}}})),
-            (std::vector<std::string>{"users", "catalog", "playlists", "uploads", "stream"}));
+            (std::vector<std::string>{"users", "catalog", "playlists", "search", "uploads",
+                                      "stream"}));
   // The spellings of existing configurations keep their meaning.
   Config old_split = BuildConfig({{"flags", {{"roles", "api, media"}}}});
   EXPECT_EQ(ServedRoles(old_split),
-            (std::vector<std::string>{"users", "catalog", "playlists", "uploads", "stream"}));
+            (std::vector<std::string>{"users", "catalog", "playlists", "search", "uploads",
+                                      "stream"}));
   Config media = BuildConfig({{"flags", {{"roles", "media,worker"}}}});
   EXPECT_EQ(ServedRoles(media), (std::vector<std::string>{"stream", "worker"}));
   // A later source replaces the list rather than adding to it.
@@ -66,14 +70,27 @@ TEST(RolesConfigTest, ApiNamesEveryRouteGroupAndMediaIsStream) {
 }
 
 TEST(RolesConfigTest, UnknownRolesAreRefusedWithTheValidOnes) {
-  for (const char* bad : {"search", "api,transcoder", "Users", "stream,", "users;catalog"}) {
+  for (const char* bad : {"searches", "api,transcoder", "Users", "stream,", "users;catalog"}) {
     const std::string message = ErrorOf({{"roles", bad}});
-    EXPECT_NE(message.find("roles expected a comma list of users, catalog, playlists, uploads, "
-                           "stream, worker, api"),
+    EXPECT_NE(message.find("roles expected a comma list of users, catalog, playlists, search, "
+                           "uploads, stream, worker, api"),
               std::string::npos)
         << bad << ": " << message;
   }
-  EXPECT_NE(ErrorOf({{"roles", "search"}}).find("\"search\" is not a role"), std::string::npos);
+  EXPECT_NE(ErrorOf({{"roles", "searches"}}).find("\"searches\" is not a role"),
+            std::string::npos);
+}
+
+TEST(RolesConfigTest, SearchIsARoleOfItsOwn) {
+  Config search = BuildConfig({{"flags", {{"roles", "search"}}}});
+  EXPECT_EQ(ServedRoles(search), std::vector<std::string>{"search"});
+  EXPECT_TRUE(search.role_search);
+  EXPECT_FALSE(search.role_catalog);
+  EXPECT_FALSE(search.role_worker);
+  Config file = BuildConfig({{"file", {{"roles", "catalog, search"}}}});
+  EXPECT_EQ(ServedRoles(file), (std::vector<std::string>{"catalog", "search"}));
+  Config env = BuildConfig({{"env", {{"roles", "search,worker"}}}});
+  EXPECT_EQ(ServedRoles(env), (std::vector<std::string>{"search", "worker"}));
 }
 
 TEST(RolesConfigTest, PipelineSettingsParseWithUnits) {

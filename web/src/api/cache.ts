@@ -34,6 +34,18 @@ export function rememberArtists(artists: readonly Artist[]): void {
   });
 }
 
+/**
+ * Albums and artists known only in part (from search hits): added when not known yet, never
+ * replacing a complete entry.
+ */
+export function rememberPartial(albums: readonly Album[], artists: readonly Artist[]): void {
+  const current = known.get();
+  const newAlbums = albums.filter((album) => !current.albums.has(album.id));
+  const newArtists = artists.filter((artist) => !current.artists.has(artist.id));
+  rememberAlbums(newAlbums);
+  rememberArtists(newArtists);
+}
+
 export function forgetCatalog(): void {
   known.set({ albums: new Map(), artists: new Map() });
 }

@@ -8,6 +8,7 @@ import type {
   Playlist,
   PlaylistWithEntries,
   Role,
+  SearchResults,
   StreamUrls,
   Track,
   UploadSlot,
@@ -37,6 +38,11 @@ export const catalog = {
   album: (id: string) => api<AlbumWithTracks>('GET', `/albums/${path(id)}`),
   track: (id: string) => api<Track>('GET', `/tracks/${path(id)}`),
   stream: (id: string) => api<StreamUrls>('GET', `/tracks/${path(id)}/stream`),
+};
+
+export const search = {
+  /** `pathAndQuery` from lib/search.ts searchPath; `signal` aborts a request gone stale. */
+  query: (pathAndQuery: string, signal?: AbortSignal) => api<SearchResults>('GET', pathAndQuery, { signal }),
 };
 
 export const playlists = {

@@ -116,3 +116,45 @@ export interface Problem {
   detail?: string;
   field?: string;
 }
+
+/** GET /search: what a result list shows of each kind. */
+export interface TrackHit {
+  id: string;
+  title: string;
+  artist: { id: string; name: string };
+  album: { id: string; title: string };
+  cover: CoverUrls | null;
+  durationMs: number | null;
+  playCount: number;
+}
+
+export interface AlbumHit {
+  id: string;
+  title: string;
+  artist: { id: string; name: string };
+  cover: CoverUrls | null;
+  playCount: number;
+}
+
+export interface ArtistHit {
+  id: string;
+  name: string;
+  playCount: number;
+}
+
+export interface PlaylistHit {
+  id: string;
+  name: string;
+  ownerId: string;
+}
+
+export type SearchType = 'track' | 'album' | 'artist' | 'playlist';
+
+/** Only the types asked are present; each pages on with its own cursor. */
+export interface SearchResults {
+  query: string;
+  tracks?: Page<TrackHit>;
+  albums?: Page<AlbumHit>;
+  artists?: Page<ArtistHit>;
+  playlists?: Page<PlaylistHit>;
+}

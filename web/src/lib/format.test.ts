@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileTitle, formatDurationMs, formatTime } from './format';
 import { moveItem } from './reorder';
-import { matchesQuery } from './search';
 import { sortTracks } from './track-order';
 
 describe('formatTime', () => {
@@ -39,15 +38,6 @@ describe('moveItem', () => {
     expect(moveItem(['a', 'b', 'c', 'd'], 0, 2)).toEqual(['b', 'c', 'a', 'd']);
     expect(moveItem(['a', 'b', 'c', 'd'], 3, 1)).toEqual(['a', 'd', 'b', 'c']);
     expect(moveItem(['a', 'b'], 0, 9)).toEqual(['a', 'b']);
-  });
-});
-
-describe('matchesQuery', () => {
-  it('matches a case-insensitive substring of any text', () => {
-    expect(matchesQuery('NEB', 'Nebula')).toBe(true);
-    expect(matchesQuery('space', 'Nebula', 'Deep Space')).toBe(true);
-    expect(matchesQuery('xyz', 'Nebula', null)).toBe(false);
-    expect(matchesQuery('  ', 'anything')).toBe(true);
   });
 });
 

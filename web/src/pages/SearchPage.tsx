@@ -1,39 +1,58 @@
-import { useState } from 'preact/hooks';
-import { rememberAlbums, rememberArtists } from '../api/cache';
-import { catalog } from '../api/endpoints';
-import type { Album, Artist, Track } from '../api/types';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { rememberPartial } from '../api/cache';
+import { errorText } from '../api/client';
+import { search } from '../api/endpoints';
+import type { Page, SearchResults, SearchType } from '../api/types';
 import { AlbumGrid } from '../components/AlbumCard';
 import { ArtistCard } from '../components/ArtistCard';
 import { Icon } from '../components/icons';
-import { PageState } from '../components/PageState';
 import { TrackList } from '../components/TrackList';
 import { location, navigate } from '../lib/router';
-import { matchesQuery } from '../lib/search';
+import { createDebouncedSearch, hitContext, hitToAlbum, hitToTrack, isSearchable, MAX_QUERY_BYTES, queryBytes, searchPath } from '../lib/search';
 import { useStore } from '../lib/store';
-import { useLoad } from '../lib/use-load';
 
-const SHOWN = { tracks: 50, albums: 24, artists: 24 };
+const PAGE = 20;
+const ALL_TYPES: SearchType[] = ['track', 'album', 'artist', 'playlist'];
+const SECTION: Record<SearchType, keyof Omit<SearchResults, 'query'>> = {
+  track: 'tracks',
+  album: 'albums',
+  artist: 'artists',
+  playlist: 'playlists',
+};
 
-interface Catalog {
-  tracks: Track[];
-  albums: Album[];
-  artists: Artist[];
+function fetchResults(q: string, signal: AbortSignal): Promise<SearchResults> {
+  return search.query(searchPath({ q, types: ALL_TYPES, limit: PAGE })!, signal);
 }
 
 /**
- * Filters the newest tracks, albums and artists as the user types. The server has no search
- * endpoint yet, so the lists are loaded once and matched here; a track also matches by its
- * album's title and its artist's name.
+ * Full results from the server's search as the user types (the request waits for a pause and
+ * a newer text aborts an older one), in four sections that each page on with "Show more".
  */
 export function SearchPage() {
   const { query: urlQuery } = useStore(location);
   const [query, setQuery] = useState(urlQuery.get('q') ?? '');
-  const { data, error, loading, reload } = useLoad(async (): Promise<Catalog> => {
-    const [tracks, albums, artists] = await Promise.all([catalog.newestTracks(), catalog.newestAlbums(200), catalog.newestArtists()]);
-    rememberArtists(artists.items);
-    rememberAlbums(albums.items);
-    return { tracks: tracks.items, albums: albums.items, artists: artists.items };
-  }, []);
+  const [results, setResults] = useState<SearchResults | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState<SearchType | null>(null);
+
+  const searcher = useMemo(
+    () =>
+      createDebouncedSearch<SearchResults>({
+        run: fetchResults,
+        onResult: (_q, found) => {
+          setError(null);
+          if (found) {
+            const context = hitContext(found);
+            rememberPartial(context.albums, context.artists);
+          }
+          setResults(found);
+        },
+        onError: (_q, failure) => setError(errorText(failure)),
+      }),
+    [],
+  );
+  useEffect(() => searcher.update(query), [query]);
+  useEffect(() => () => searcher.cancel(), []);
 
   const onInput = (value: string) => {
     setQuery(value);
@@ -41,20 +60,36 @@ export function SearchPage() {
     navigate(value ? `/search?q=${encodeURIComponent(value)}` : '/search', { replace: true });
   };
 
-  let results: Catalog | null = null;
-  if (data) {
-    const albumsById = new Map(data.albums.map((album) => [album.id, album]));
-    const artistsById = new Map(data.artists.map((artist) => [artist.id, artist]));
-    const artistOf = (album: Album | undefined) => (album ? artistsById.get(album.artistId)?.name : undefined);
-    results = {
-      tracks: data.tracks.filter((track) => {
-        const album = albumsById.get(track.albumId);
-        return matchesQuery(query, track.title, album?.title, artistOf(album));
-      }),
-      albums: data.albums.filter((album) => matchesQuery(query, album.title, artistOf(album))),
-      artists: data.artists.filter((artist) => matchesQuery(query, artist.name)),
-    };
-  }
+  const showMore = async (type: SearchType) => {
+    const key = SECTION[type];
+    const current = results?.[key] as Page<unknown> | undefined;
+    if (!results || !current?.nextCursor) return;
+    setLoadingMore(type);
+    try {
+      const more = await search.query(searchPath({ q: results.query, types: [type], limit: PAGE, cursor: current.nextCursor })!);
+      const context = hitContext(more);
+      rememberPartial(context.albums, context.artists);
+      setResults((shown) => {
+        if (!shown || shown.query !== results.query) return shown;
+        const before = shown[key] as Page<unknown>;
+        const after = more[key] as Page<unknown>;
+        return { ...shown, [key]: { items: [...before.items, ...after.items], nextCursor: after.nextCursor } };
+      });
+    } catch (failure) {
+      setError(errorText(failure));
+    } finally {
+      setLoadingMore(null);
+    }
+  };
+
+  const tooLong = queryBytes(query) > MAX_QUERY_BYTES;
+  const shownQuery = results?.query ?? query.trim();
+  const more = (type: SearchType, page: Page<unknown> | undefined) =>
+    page?.nextCursor ? (
+      <button class="button button-ghost button-small" data-testid={`search-more-${type}`} disabled={loadingMore === type} onClick={() => void showMore(type)}>
+        Show more
+      </button>
+    ) : null;
 
   return (
     <div class="search-page">
@@ -70,44 +105,69 @@ export function SearchPage() {
           onInput={(event) => onInput(event.currentTarget.value)}
         />
       </div>
-      {!results ? (
-        <PageState loading={loading} error={error} onRetry={reload} />
+      {tooLong && <p class="empty">Searches are limited to {MAX_QUERY_BYTES} bytes; shorten it a little.</p>}
+      {error && <p class="form-error" role="alert">{error}</p>}
+      {!isSearchable(query) || !results ? (
+        !tooLong && <p class="empty" data-testid="search-hint">{isSearchable(query) ? 'Searching…' : 'Find songs, albums, artists and playlists.'}</p>
       ) : (
         <>
           <section class="section" data-testid="search-tracks" aria-labelledby="search-tracks-title">
             <div class="section-head">
-              <h2 id="search-tracks-title">{query ? 'Songs' : 'Latest songs'}</h2>
+              <h2 id="search-tracks-title">Songs</h2>
             </div>
-            <TrackList
-              tracks={results.tracks.slice(0, SHOWN.tracks)}
-              showArtwork
-              showAlbum
-              empty={query ? `No songs match “${query}”.` : 'No songs yet.'}
-            />
+            <TrackList tracks={(results.tracks?.items ?? []).map(hitToTrack)} showArtwork showAlbum empty={`No songs match “${shownQuery}”.`} />
+            {more('track', results.tracks)}
           </section>
           <section class="section" data-testid="search-albums" aria-labelledby="search-albums-title">
             <div class="section-head">
               <h2 id="search-albums-title">Albums</h2>
             </div>
-            {results.albums.length > 0 ? (
-              <AlbumGrid albums={results.albums.slice(0, SHOWN.albums)} />
+            {results.albums && results.albums.items.length > 0 ? (
+              <AlbumGrid albums={results.albums.items.map(hitToAlbum)} />
             ) : (
-              <p class="empty">{query ? `No albums match “${query}”.` : 'No albums yet.'}</p>
+              <p class="empty">No albums match “{shownQuery}”.</p>
             )}
+            {more('album', results.albums)}
           </section>
           <section class="section" data-testid="search-artists" aria-labelledby="search-artists-title">
             <div class="section-head">
               <h2 id="search-artists-title">Artists</h2>
             </div>
-            {results.artists.length > 0 ? (
+            {results.artists && results.artists.items.length > 0 ? (
               <div class="artist-grid">
-                {results.artists.slice(0, SHOWN.artists).map((artist) => (
-                  <ArtistCard key={artist.id} artist={artist} />
+                {results.artists.items.map((hit) => (
+                  <ArtistCard key={hit.id} artist={{ id: hit.id, ownerId: '', name: hit.name, bio: null, createdAt: '', updatedAt: '' }} />
                 ))}
               </div>
             ) : (
-              <p class="empty">{query ? `No artists match “${query}”.` : 'No artists yet.'}</p>
+              <p class="empty">No artists match “{shownQuery}”.</p>
             )}
+            {more('artist', results.artists)}
+          </section>
+          <section class="section" data-testid="search-playlists" aria-labelledby="search-playlists-title">
+            <div class="section-head">
+              <h2 id="search-playlists-title">Playlists</h2>
+            </div>
+            {results.playlists && results.playlists.items.length > 0 ? (
+              <ul class="playlist-list">
+                {results.playlists.items.map((hit) => (
+                  <li key={hit.id}>
+                    <a class="playlist-link" data-testid="playlist-link" data-playlist-id={hit.id} href={`/playlists/${hit.id}`}>
+                      <span class="playlist-icon" aria-hidden="true">
+                        <Icon name="music" size={24} />
+                      </span>
+                      <span class="playlist-link-text">
+                        <span class="playlist-link-name">{hit.name}</span>
+                        <span class="playlist-link-sub">Playlist</span>
+                      </span>
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p class="empty">No playlists match “{shownQuery}”.</p>
+            )}
+            {more('playlist', results.playlists)}
           </section>
         </>
       )}
