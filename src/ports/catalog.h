@@ -23,6 +23,7 @@
 #include "domain/job.h"
 #include "domain/media.h"
 #include "domain/pagination.h"
+#include "ports/event_outbox.h"
 
 namespace cadenza {
 
@@ -181,6 +182,8 @@ class CatalogTransaction {
   virtual BlobDeletionQueue& blob_deletions() = 0;
   virtual JobQueue& jobs() = 0;
   virtual RenditionRepository& renditions() = 0;
+  virtual EventOutbox& events() = 0;  // see ports/event_outbox.h
+  virtual ListeningRepository& listening() = 0;
 };
 
 // Thread-safe. Blocking: call from blocking-work threads only.

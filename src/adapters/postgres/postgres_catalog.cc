@@ -39,7 +39,9 @@ class PgTransaction final : public CatalogTransaction {
         uploads_(conn),
         blob_deletions_(conn),
         jobs_(conn),
-        renditions_(conn) {}
+        renditions_(conn),
+        events_(conn),
+        listening_(conn) {}
 
   UserRepository& users() override { return users_; }
   ArtistRepository& artists() override { return artists_; }
@@ -50,6 +52,8 @@ class PgTransaction final : public CatalogTransaction {
   BlobDeletionQueue& blob_deletions() override { return blob_deletions_; }
   JobQueue& jobs() override { return jobs_; }
   RenditionRepository& renditions() override { return renditions_; }
+  EventOutbox& events() override { return events_; }
+  ListeningRepository& listening() override { return listening_; }
 
  private:
   pg::PgUserRepository users_;
@@ -61,6 +65,8 @@ class PgTransaction final : public CatalogTransaction {
   pg::PgBlobDeletionQueue blob_deletions_;
   pg::PgJobQueue jobs_;
   pg::PgRenditionRepository renditions_;
+  pg::PgEventOutbox events_;
+  pg::PgListeningRepository listening_;
 };
 
 // The catalog whose Write this thread is inside, to refuse reentry (it would wait for a second

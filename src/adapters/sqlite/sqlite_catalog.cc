@@ -29,7 +29,9 @@ class SqliteTransaction final : public CatalogTransaction {
         uploads_(conn),
         blob_deletions_(conn),
         jobs_(conn),
-        renditions_(conn) {}
+        renditions_(conn),
+        events_(conn),
+        listening_(conn) {}
 
   UserRepository& users() override { return users_; }
   ArtistRepository& artists() override { return artists_; }
@@ -40,6 +42,8 @@ class SqliteTransaction final : public CatalogTransaction {
   BlobDeletionQueue& blob_deletions() override { return blob_deletions_; }
   JobQueue& jobs() override { return jobs_; }
   RenditionRepository& renditions() override { return renditions_; }
+  EventOutbox& events() override { return events_; }
+  ListeningRepository& listening() override { return listening_; }
 
  private:
   sqlite::SqliteUserRepository users_;
@@ -51,6 +55,8 @@ class SqliteTransaction final : public CatalogTransaction {
   sqlite::SqliteBlobDeletionQueue blob_deletions_;
   sqlite::SqliteJobQueue jobs_;
   sqlite::SqliteRenditionRepository renditions_;
+  sqlite::SqliteEventOutbox events_;
+  sqlite::SqliteListeningRepository listening_;
 };
 
 // Runs `fn` between `begin` and COMMIT; rolls back and rethrows whatever it throws.
