@@ -86,24 +86,19 @@ std::vector<std::string> ListeningEventService::Accept(const Principal& caller,
   }
   limit_.Take(caller.user_id, static_cast<std::int64_t>(batch.size()));
   const Timestamp now = clock_.Now();
-  std::vector<std::pair<std::size_t, Refusal>> refusals;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (auto refusal = CheckShape(batch[i], now, policy_)) refusals.emplace_back(i, *refusal);
-  }
-  if (!refusals.empty()) Refuse(refusals);
-
   std::vector<std::string> ids;
   ids.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) ids.push_back(ids_.Next());
   catalog_.Write([&](CatalogTransaction& tx) {
-    // Local: a transaction rerun after a conflict starts over.
-    std::vector<std::pair<std::size_t, Refusal>> track_refusals;
+    // Every refused event is named, whatever is wrong with it. Local: a transaction rerun
+    // after a conflict starts over.
+    std::vector<std::pair<std::size_t, Refusal>> refusals;
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (auto refusal = CheckTrack(tx, batch[i], policy_)) {
-        track_refusals.emplace_back(i, *refusal);
-      }
+      std::optional<Refusal> refusal = CheckShape(batch[i], now, policy_);
+      if (!refusal) refusal = CheckTrack(tx, batch[i], policy_);
+      if (refusal) refusals.emplace_back(i, *refusal);
     }
-    if (!track_refusals.empty()) Refuse(track_refusals);
+    if (!refusals.empty()) Refuse(refusals);
     std::vector<Event> events;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const ClientEvent& e = batch[i];
