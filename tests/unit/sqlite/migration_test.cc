@@ -62,7 +62,9 @@ TEST_F(MigrationTest, SchemaHasTheExpectedShape) {
   EXPECT_EQ(tables, (std::set<std::string>{"users", "artists", "albums", "tracks", "playlists",
                                            "playlist_entries", "uploads", "blob_deletions",
                                            "jobs", "job_turns", "renditions",
-                                           "rendition_segments", "schema_migrations"}));
+                                           "rendition_segments", "schema_migrations",
+                                           "event_outbox", "event_consumers", "play_throughs",
+                                           "user_track_plays", "track_daily_plays"}));
   for (const auto& table : tables) {
     EXPECT_EQ(QueryText(side, "SELECT strict FROM pragma_table_list WHERE name = '" + table + "'"),
               "1")
