@@ -3,6 +3,8 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <charconv>
+#include <cstdint>
+#include <limits>
 
 #include "api/common.h"
 #include "api/dto.h"
@@ -17,7 +19,7 @@ namespace cadenza::api {
 namespace {
 
 // 100 events of a few hundred bytes each fit with room to spare.
-constexpr std::int64_t kMaxEventBodyBytes = 64 * 1024;
+constexpr std::int64_t kMaxEventBodyBytes = std::int64_t{64} * 1024;
 
 std::string FieldName(std::size_t index, std::string_view field) {
   return "events[" + std::to_string(index) + "]." + std::string(field);
@@ -37,7 +39,8 @@ std::int64_t IntMember(const boost::json::object& event, std::size_t index,
                        std::string_view field) {
   const boost::json::value* value = event.if_contains(field);
   if (value != nullptr && value->is_int64()) return value->get_int64();
-  if (value != nullptr && value->is_uint64() && value->get_uint64() <= INT64_MAX) {
+  constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  if (value != nullptr && value->is_uint64() && value->get_uint64() <= kMax) {
     return static_cast<std::int64_t>(value->get_uint64());
   }
   throw InvalidArgument(FieldName(index, field), FieldName(index, field) + " must be an integer");
