@@ -107,6 +107,14 @@ const std::vector<GroupedRoute>& RouteGroupTable() {
       {"GET", "/blobs/{key...}", G::kStream},
       {"GET", "/media/{token}/{trackId}/{rest...}", G::kStream},
       {"GET", "/covers/{albumId}/{version}/{file}", G::kStream},
+      // Players report what they play where they stream; the reads of what the events counted
+      // go with the catalogue.
+      {"POST", "/api/v1/events", G::kStream},
+      {"GET", "/api/v1/me/recently-played", G::kCatalog},
+      {"GET", "/api/v1/me/most-played", G::kCatalog},
+      {"GET", "/api/v1/browse/popular", G::kCatalog},
+      {"GET", "/api/v1/browse/new-releases", G::kCatalog},
+      {"GET", "/api/v1/artists/{id}/top-tracks", G::kCatalog},
   };
   return table;
 }

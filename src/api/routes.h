@@ -15,6 +15,8 @@ namespace cadenza {
 class AccountService;
 class CatalogService;
 class ImageWorkPool;
+class ListeningEventService;
+class ListeningStats;
 class MediaDelivery;
 class PlaylistService;
 class SearchService;
@@ -50,6 +52,14 @@ void RegisterSearchRoutes(http::Router& router, SearchService& search);
 // (api/blob_routes.h).
 void RegisterTrackRoutes(http::Router& router, TrackService& tracks, MediaDelivery& media,
                          const PublicBase& base);
+
+// POST /api/v1/events (a batch of listening events, body at most 64 KiB; 202 with their ids),
+// GET /api/v1/me/recently-played, GET /api/v1/me/most-played, GET /api/v1/browse/popular,
+// GET /api/v1/artists/{id}/top-tracks (?limit=1..50, ?offset=0..1000; {items: [{track,
+// plays, lastPlayedAt?}], nextOffset}) and GET /api/v1/browse/new-releases ({items: [album],
+// nextOffset}); any account.
+void RegisterEventRoutes(http::Router& router, ListeningEventService& events,
+                         ListeningStats& stats);
 
 // GET /healthz, GET /readyz, GET /api/v1/openapi.json, GET /api/v1 (all public). /readyz
 // also lists `roles`, the roles this process serves, so a gateway's mistake is easy to spot,

@@ -131,6 +131,8 @@ const SetterTable& Setters() {
       {"max_stored_bytes", [](Config& c, const std::string& v) { c.max_stored_bytes = ParseSize(v); }},
       {"max_queued_jobs", [](Config& c, const std::string& v) { c.max_queued_jobs = ParseInteger(v, 1, 1'000'000); }},
       {"janitor_interval", [](Config& c, const std::string& v) { c.janitor_interval = ParseDuration(v); }},
+      {"max_events_per_minute", [](Config& c, const std::string& v) { c.max_events_per_minute = ParseInteger(v, 0, 1'000'000); }},
+      {"events_interval", [](Config& c, const std::string& v) { c.events_interval = ParseDuration(v); }},
       {"shutdown_grace", [](Config& c, const std::string& v) { c.shutdown_grace = ParseDuration(v); }},
       {"roles", SetRoles},
       {"max_connections", [](Config& c, const std::string& v) { c.max_connections = static_cast<int>(ParseInteger(v, 1, 1 << 20)); }},

@@ -38,6 +38,11 @@ struct Config {
   std::int64_t max_stored_bytes = 20LL << 30;
   std::int64_t max_queued_jobs = 50;
   std::chrono::seconds janitor_interval{60};
+  // Listening events one account may send per minute (POST /api/v1/events); 0 = no limit.
+  std::int64_t max_events_per_minute = 600;
+  // How often the worker role applies new outbox records to the play counts, listening
+  // history and popularity.
+  std::chrono::seconds events_interval{1};
   std::chrono::seconds shutdown_grace{20};
   std::string log_level = "info";
   // Connection limits: open connections in all and from one client IP (0: no per-IP cap),

@@ -30,6 +30,9 @@
 #include "services/attempt_throttle.h"
 #include "services/blob_janitor.h"
 #include "services/catalog_service.h"
+#include "services/events/event_pump.h"
+#include "services/events/listening_events.h"
+#include "services/events/listening_stats.h"
 #include "services/id_generator.h"
 #include "services/image_work_pool.h"
 #include "services/local_blob_endpoint.h"
@@ -221,6 +224,12 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   ingest_options.images = image_pool_.get();
   worker_ = std::make_unique<IngestWorker>(*catalog_, *blob_store_, *transcoder_, clock_,
                                            std::move(ingest_options));
+  // In memory, per process, like the login throttles.
+  event_limit_ = std::make_unique<EventRateLimit>(clock_, config_.max_events_per_minute);
+  listening_events_ =
+      std::make_unique<ListeningEventService>(*catalog_, clock_, *ids_, *event_limit_);
+  listening_stats_ = std::make_unique<ListeningStats>(*catalog_, clock_);
+  event_pump_ = std::make_unique<EventPump>(*catalog_, StandardConsumers());
 }
 
 Runtime::~Runtime() = default;
@@ -245,6 +254,7 @@ std::shared_ptr<const http::Router> Runtime::BuildRouter() {
   }
   api::RegisterMediaRoutes(all, *media_);
   api::RegisterCoverRoutes(all, *catalog_service_);
+  api::RegisterEventRoutes(all, *listening_events_, *listening_stats_);
 
   api::ServedGroups groups;
   groups.users = config_.role_users;

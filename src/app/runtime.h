@@ -17,6 +17,10 @@ class AccountService;
 class AttemptThrottle;
 class BlobJanitor;
 class CatalogService;
+class EventPump;
+class EventRateLimit;
+class ListeningEventService;
+class ListeningStats;
 class IdGenerator;
 class ImageWorkPool;
 class LocalBlobEndpoint;
@@ -58,6 +62,9 @@ class Runtime {
   // The transcoding worker (not started: `cadenza serve` and `cadenza worker` start it when
   // the roles include "worker").
   IngestWorker& worker() { return *worker_; }
+  // Applies the outbox to the play counts, listening history and popularity (run by the
+  // worker role, every events_interval).
+  EventPump& event_pump() { return *event_pump_; }
 
   // Every route of the binary (api/route_groups.h lists them by group): those of the groups
   // this process's roles serve answer, the others answer 421 Misdirected Request. The web app
@@ -94,6 +101,10 @@ class Runtime {
   std::unique_ptr<BlobJanitor> janitor_;
   std::unique_ptr<Transcoder> transcoder_;
   std::unique_ptr<IngestWorker> worker_;
+  std::unique_ptr<EventRateLimit> event_limit_;
+  std::unique_ptr<ListeningEventService> listening_events_;
+  std::unique_ptr<ListeningStats> listening_stats_;
+  std::unique_ptr<EventPump> event_pump_;
 };
 
 }  // namespace cadenza::app

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -19,6 +20,7 @@
 #include "app/storage_config.h"
 #include "http/server.h"
 #include "services/blob_janitor.h"
+#include "services/events/event_pump.h"
 #include "services/ingest/ingest_worker.h"
 
 namespace cadenza::app {
@@ -63,6 +65,20 @@ class WorkerScope {
  private:
   Runtime& runtime_;
   bool started_ = false;
+};
+
+// With the worker role: applies new listening events to the consumers' tables every
+// events_interval, on a thread of its own, until the scope ends.
+class EventPumpScope {
+ public:
+  explicit EventPumpScope(Runtime& runtime) {
+    if (!runtime.config().role_worker) return;
+    task_.emplace("event pump", std::max(std::chrono::seconds(1), runtime.config().events_interval),
+                  [&runtime] { runtime.event_pump().Drain(); });
+  }
+
+ private:
+  std::optional<PeriodicTask> task_;
 };
 
 namespace {
@@ -121,6 +137,7 @@ int RunServe(const Config& config) {
     PeriodicTask janitor("blob janitor", config.janitor_interval,
                          [&runtime] { runtime.janitor().RunOnce(); });
     WorkerScope worker(runtime);
+    EventPumpScope event_pump(runtime);
     int signal_number = 0;
     sigwait(&signals, &signal_number);
     spdlog::info("received {}, finishing in-flight requests", strsignal(signal_number));
@@ -147,6 +164,7 @@ int RunWorker(const Config& config) {
     PeriodicTask janitor("blob janitor", config.janitor_interval,
                          [&runtime] { runtime.janitor().RunOnce(); });
     WorkerScope worker(runtime);
+    EventPumpScope event_pump(runtime);
     int signal_number = 0;
     sigwait(&signals, &signal_number);
     spdlog::info("received {}, finishing the jobs in progress", strsignal(signal_number));

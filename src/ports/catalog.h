@@ -24,6 +24,7 @@
 #include "domain/media.h"
 #include "domain/pagination.h"
 #include "ports/search.h"
+#include "ports/event_outbox.h"
 
 namespace cadenza {
 
@@ -184,6 +185,8 @@ class CatalogTransaction {
   virtual RenditionRepository& renditions() = 0;
   // Full-text search over the rows this transaction sees (ports/search.h).
   virtual SearchRepository& search() = 0;
+  virtual EventOutbox& events() = 0;  // see ports/event_outbox.h
+  virtual ListeningRepository& listening() = 0;
 };
 
 // Thread-safe. Blocking: call from blocking-work threads only.

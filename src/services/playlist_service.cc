@@ -5,6 +5,7 @@
 
 #include "domain/error.h"
 #include "domain/permissions.h"
+#include "services/events/catalog_events.h"
 #include "services/text_rules.h"
 
 namespace cadenza {
@@ -74,7 +75,10 @@ Playlist PlaylistService::Create(const Principal& who, const PlaylistDraft& draf
   playlist.id = ids_.Next();
   playlist.owner_user_id = who.user_id;
   playlist.created_at = playlist.updated_at = clock_.Now();
-  catalog_.Write([&](CatalogTransaction& tx) { tx.playlists().Insert(playlist); });
+  catalog_.Write([&](CatalogTransaction& tx) {
+    tx.playlists().Insert(playlist);
+    AppendCatalogEvent(tx, ids_, kPlaylistCreated, who.user_id, playlist.id, playlist.created_at);
+  });
   return playlist;
 }
 
@@ -103,6 +107,8 @@ Playlist PlaylistService::Update(const Principal& who, std::string_view id,
     if (patch.is_public) playlist.is_public = *patch.is_public;
     playlist.updated_at = clock_.Now();
     tx.playlists().Update(playlist);
+    AppendCatalogEvent(tx, ids_, kPlaylistChanged, who.user_id, playlist.id, playlist.updated_at,
+                       "details");
     return playlist;
   });
 }
@@ -111,6 +117,7 @@ void PlaylistService::Delete(const Principal& who, std::string_view id) {
   catalog_.Write([&](CatalogTransaction& tx) {
     LoadModifiable(tx, who, id);
     tx.playlists().Delete(id);
+    AppendCatalogEvent(tx, ids_, kPlaylistDeleted, who.user_id, id, clock_.Now());
   });
 }
 
@@ -146,6 +153,7 @@ PlaylistWithEntries PlaylistService::AddTracks(const Principal& who, std::string
     tx.playlists().ReplaceEntries(playlist.id, entries);
     playlist.updated_at = now;
     tx.playlists().Update(playlist);
+    AppendCatalogEvent(tx, ids_, kPlaylistChanged, who.user_id, playlist.id, now, "tracks_added");
     return Expand(tx, std::move(playlist));
   });
 }
@@ -163,6 +171,8 @@ PlaylistWithEntries PlaylistService::RemoveEntry(const Principal& who, std::stri
     tx.playlists().ReplaceEntries(playlist.id, entries);
     playlist.updated_at = clock_.Now();
     tx.playlists().Update(playlist);
+    AppendCatalogEvent(tx, ids_, kPlaylistChanged, who.user_id, playlist.id, playlist.updated_at,
+                       "entry_removed");
     return Expand(tx, std::move(playlist));
   });
 }
@@ -192,6 +202,8 @@ PlaylistWithEntries PlaylistService::MoveEntry(const Principal& who, std::string
       tx.playlists().ReplaceEntries(playlist.id, entries);
       playlist.updated_at = clock_.Now();
       tx.playlists().Update(playlist);
+      AppendCatalogEvent(tx, ids_, kPlaylistChanged, who.user_id, playlist.id,
+                         playlist.updated_at, "entry_moved");
     }
     return Expand(tx, std::move(playlist));
   });

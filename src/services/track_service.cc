@@ -7,6 +7,7 @@
 
 #include "domain/error.h"
 #include "domain/permissions.h"
+#include "services/events/catalog_events.h"
 #include "domain/blob_key.h"
 #include "media/layout.h"
 #include "services/audio_sniff.h"
@@ -144,6 +145,7 @@ Track TrackService::Create(const Principal& caller, const NewTrack& request) {
     tx.tracks().Insert(track);
     tx.uploads().Delete(slot.id);
     EnqueueTranscode(tx, track.id, *owner, now);
+    AppendCatalogEvent(tx, ids_, kTrackUploaded, caller.user_id, track.id, now);
     return track;
   });
 }
@@ -203,7 +205,10 @@ Track TrackService::Update(const Principal& caller, std::string_view id, const T
     // Updating first: the catalogue queues the old blob_key, and the slot's key is then in
     // use, so deleting the slot row does not queue the new blob.
     tx.tracks().Update(track);
-    if (slot) RequeueAfterReplace(tx, track, *slot, owner, now);
+    if (slot) {
+      RequeueAfterReplace(tx, track, *slot, owner, now);
+      AppendCatalogEvent(tx, ids_, kTrackUploaded, caller.user_id, track.id, now, "replaced");
+    }
     return track;
   });
 }
@@ -254,6 +259,7 @@ void TrackService::Delete(const Principal& caller, std::string_view id) {
     Resource resource{owner};
     Authorize(caller, Action::kModifyCatalog, &resource);
     tx.tracks().Delete(track.id);
+    AppendCatalogEvent(tx, ids_, kTrackDeleted, caller.user_id, track.id, clock_.Now());
     // The rendition rows queue their own blobs. The latest transcode attempt may have stored
     // blobs without rows (killed mid-way: nothing else would ever queue them; still running:
     // it queues them again once it sees the track gone). Earlier attempts were queued when

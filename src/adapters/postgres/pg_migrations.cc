@@ -269,6 +269,66 @@ constexpr std::string_view kV7PlayCounts = R"sql(
 ALTER TABLE tracks ADD COLUMN play_count BIGINT NOT NULL DEFAULT 0 CHECK (play_count >= 0);
 )sql";
 
+// Listening events: the transactional outbox, each consumer's position, the play-throughs
+// that count a play once, and the consumers' tables. seq comes from an identity column;
+// appends serialize on an advisory lock (pg_event_outbox.cc) so that seq order is commit order.
+constexpr std::string_view kV9EventOutbox = R"sql(
+CREATE TABLE event_outbox (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id TEXT COLLATE "C" NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  event_key TEXT COLLATE "C" NOT NULL,
+  user_id TEXT COLLATE "C" NOT NULL,
+  subject_id TEXT COLLATE "C" NOT NULL,
+  position_ms BIGINT NOT NULL,
+  occurred_at BIGINT NOT NULL,
+  recorded_at BIGINT NOT NULL,
+  attributes TEXT NOT NULL,
+  published BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE INDEX event_outbox_unpublished ON event_outbox (seq) WHERE NOT published;
+
+CREATE TABLE event_consumers (
+  name TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  position BIGINT NOT NULL CHECK (position >= 0)
+);
+
+CREATE TABLE play_throughs (
+  user_id TEXT COLLATE "C" NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  play_id TEXT COLLATE "C" NOT NULL,
+  track_id TEXT COLLATE "C" NOT NULL REFERENCES tracks (id) ON DELETE CASCADE,
+  counted BOOLEAN NOT NULL DEFAULT FALSE,
+  started_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, play_id)
+);
+CREATE INDEX play_throughs_track ON play_throughs (track_id);
+
+CREATE TABLE user_track_plays (
+  user_id TEXT COLLATE "C" NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  track_id TEXT COLLATE "C" NOT NULL REFERENCES tracks (id) ON DELETE CASCADE,
+  plays BIGINT NOT NULL CHECK (plays > 0),
+  last_played_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, track_id)
+);
+CREATE INDEX user_track_plays_recent ON user_track_plays (user_id, last_played_at DESC, track_id);
+CREATE INDEX user_track_plays_most
+  ON user_track_plays (user_id, plays DESC, last_played_at DESC, track_id);
+CREATE INDEX user_track_plays_track ON user_track_plays (track_id);
+
+CREATE TABLE track_daily_plays (
+  day BIGINT NOT NULL,
+  track_id TEXT COLLATE "C" NOT NULL REFERENCES tracks (id) ON DELETE CASCADE,
+  plays BIGINT NOT NULL CHECK (plays > 0),
+  PRIMARY KEY (day, track_id)
+);
+CREATE INDEX track_daily_plays_track ON track_daily_plays (track_id);
+
+-- Browse: an artist's top tracks, new releases.
+CREATE INDEX tracks_album_id_play_count ON tracks (album_id, play_count DESC);
+CREATE INDEX albums_new_releases
+  ON albums (release_date DESC NULLS LAST, created_at DESC, id DESC);
+)sql";
+
 std::int64_t NowMs() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -308,6 +368,7 @@ std::span<const Migration> AllMigrations() {
       {6, "catalog schema (SQLite versions 1 to 6)", SchemaV6Text()},
       {7, "track play counts", kV7PlayCounts},
       {8, "full-text search index", SearchMigrationSql()},
+      {9, "event outbox and listening statistics", kV9EventOutbox},
   };
   return kMigrations;
 }

@@ -41,7 +41,9 @@ class PgTransaction final : public CatalogTransaction {
         blob_deletions_(conn),
         jobs_(conn),
         renditions_(conn),
-        search_(conn) {}
+        search_(conn),
+        events_(conn),
+        listening_(conn) {}
 
   UserRepository& users() override { return users_; }
   ArtistRepository& artists() override { return artists_; }
@@ -53,6 +55,8 @@ class PgTransaction final : public CatalogTransaction {
   JobQueue& jobs() override { return jobs_; }
   RenditionRepository& renditions() override { return renditions_; }
   SearchRepository& search() override { return search_; }
+  EventOutbox& events() override { return events_; }
+  ListeningRepository& listening() override { return listening_; }
 
  private:
   pg::PgUserRepository users_;
@@ -65,6 +69,8 @@ class PgTransaction final : public CatalogTransaction {
   pg::PgJobQueue jobs_;
   pg::PgRenditionRepository renditions_;
   pg::PgSearchRepository search_;
+  pg::PgEventOutbox events_;
+  pg::PgListeningRepository listening_;
 };
 
 // The catalog whose Write this thread is inside, to refuse reentry (it would wait for a second

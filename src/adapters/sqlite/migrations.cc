@@ -327,6 +327,66 @@ constexpr char kV7PlayCounts[] = R"sql(
 ALTER TABLE tracks ADD COLUMN play_count INTEGER NOT NULL DEFAULT 0 CHECK (play_count >= 0);
 )sql";
 
+// Listening events: the transactional outbox (seq is the rowid, handed out by the single
+// writer, so seq order is commit order), each consumer's position, the play-throughs that
+// count a play once, and the consumers' tables: plays per listener and track, plays per track
+// and UTC day.
+constexpr char kV9EventOutbox[] = R"sql(
+CREATE TABLE event_outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  event_key TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  position_ms INTEGER NOT NULL,
+  occurred_at INTEGER NOT NULL,
+  recorded_at INTEGER NOT NULL,
+  attributes TEXT NOT NULL,
+  published INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1))
+) STRICT;
+CREATE INDEX event_outbox_unpublished ON event_outbox (seq) WHERE published = 0;
+
+CREATE TABLE event_consumers (
+  name TEXT NOT NULL PRIMARY KEY,
+  position INTEGER NOT NULL CHECK (position >= 0)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE play_throughs (
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  play_id TEXT NOT NULL,
+  track_id TEXT NOT NULL REFERENCES tracks (id) ON DELETE CASCADE,
+  counted INTEGER NOT NULL DEFAULT 0 CHECK (counted IN (0, 1)),
+  started_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, play_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX play_throughs_track ON play_throughs (track_id);
+
+CREATE TABLE user_track_plays (
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  track_id TEXT NOT NULL REFERENCES tracks (id) ON DELETE CASCADE,
+  plays INTEGER NOT NULL CHECK (plays > 0),
+  last_played_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, track_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX user_track_plays_recent ON user_track_plays (user_id, last_played_at DESC, track_id);
+CREATE INDEX user_track_plays_most
+  ON user_track_plays (user_id, plays DESC, last_played_at DESC, track_id);
+CREATE INDEX user_track_plays_track ON user_track_plays (track_id);
+
+CREATE TABLE track_daily_plays (
+  day INTEGER NOT NULL,
+  track_id TEXT NOT NULL REFERENCES tracks (id) ON DELETE CASCADE,
+  plays INTEGER NOT NULL CHECK (plays > 0),
+  PRIMARY KEY (day, track_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX track_daily_plays_track ON track_daily_plays (track_id);
+
+-- Browse: an artist's top tracks, new releases.
+CREATE INDEX tracks_album_id_play_count ON tracks (album_id, play_count DESC);
+CREATE INDEX albums_new_releases ON albums (release_date DESC, created_at DESC, id DESC);
+)sql";
+
 #undef CADENZA_NOW_MS
 
 // Not constexpr: the search migration is assembled from one template per kind.
@@ -339,6 +399,7 @@ const Migration kMigrations[] = {
     {6, "job owners and fair leasing", kV6JobOwners},
     {7, "track play counts", kV7PlayCounts},
     {8, "full-text search index", SearchMigrationSql()},
+    {9, "event outbox and listening statistics", kV9EventOutbox},
 };
 
 }  // namespace

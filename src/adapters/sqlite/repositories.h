@@ -174,4 +174,48 @@ class SqliteRenditionRepository final : public RenditionRepository {
   Connection& conn_;
 };
 
+// Appends need no lock of their own: the single writer hands out seq in commit order.
+// ConsumerPosition's lock is the writer itself.
+class SqliteEventOutbox final : public EventOutbox {
+ public:
+  explicit SqliteEventOutbox(Connection& conn) : conn_(conn) {}
+  void Append(const Event& event) override;
+  std::vector<OutboxRecord> ListAfter(std::int64_t after_seq, int limit) override;
+  std::vector<OutboxRecord> ListUnpublished(int limit) override;
+  void MarkPublished(const std::vector<std::int64_t>& seqs) override;
+  std::int64_t ConsumerPosition(std::string_view consumer) override;
+  void SetConsumerPosition(std::string_view consumer, std::int64_t seq) override;
+
+ private:
+  Connection& conn_;
+};
+
+class SqliteListeningRepository final : public ListeningRepository {
+ public:
+  explicit SqliteListeningRepository(Connection& conn) : conn_(conn) {}
+  bool StartPlayThrough(std::string_view user_id, std::string_view play_id,
+                        std::string_view track_id, Timestamp at) override;
+  std::optional<std::string> UncountedPlayThrough(std::string_view user_id,
+                                                  std::string_view play_id) override;
+  void MarkPlayThroughCounted(std::string_view user_id, std::string_view play_id) override;
+  void AddTrackPlay(std::string_view track_id) override;
+  void AddUserPlay(std::string_view user_id, std::string_view track_id, Timestamp at) override;
+  void AddDailyPlay(std::string_view track_id, std::int64_t day) override;
+  std::int64_t TrackPlays(std::string_view track_id) override;
+  std::optional<TrackListening> UserTrack(std::string_view user_id,
+                                          std::string_view track_id) override;
+  std::vector<TrackListening> RecentlyPlayed(std::string_view user_id, int limit,
+                                             int offset) override;
+  std::vector<TrackListening> MostPlayed(std::string_view user_id, int limit,
+                                         int offset) override;
+  std::vector<TrackListening> Popular(std::int64_t from_day, std::int64_t to_day, int limit,
+                                      int offset) override;
+  std::vector<TrackListening> TopTracksOfArtist(std::string_view artist_id, int limit,
+                                                int offset) override;
+  std::vector<std::string> NewReleaseAlbumIds(int limit, int offset) override;
+
+ private:
+  Connection& conn_;
+};
+
 }  // namespace cadenza::sqlite

@@ -31,7 +31,9 @@ class SqliteTransaction final : public CatalogTransaction {
         blob_deletions_(conn),
         jobs_(conn),
         renditions_(conn),
-        search_(conn) {}
+        search_(conn),
+        events_(conn),
+        listening_(conn) {}
 
   UserRepository& users() override { return users_; }
   ArtistRepository& artists() override { return artists_; }
@@ -43,6 +45,8 @@ class SqliteTransaction final : public CatalogTransaction {
   JobQueue& jobs() override { return jobs_; }
   RenditionRepository& renditions() override { return renditions_; }
   SearchRepository& search() override { return search_; }
+  EventOutbox& events() override { return events_; }
+  ListeningRepository& listening() override { return listening_; }
 
  private:
   sqlite::SqliteUserRepository users_;
@@ -55,6 +59,8 @@ class SqliteTransaction final : public CatalogTransaction {
   sqlite::SqliteJobQueue jobs_;
   sqlite::SqliteRenditionRepository renditions_;
   sqlite::SqliteSearchRepository search_;
+  sqlite::SqliteEventOutbox events_;
+  sqlite::SqliteListeningRepository listening_;
 };
 
 // Runs `fn` between `begin` and COMMIT; rolls back and rethrows whatever it throws.

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "domain/entities.h"
+#include "services/events/catalog_events.h"
 #include "services/ingest/track_tags.h"
 #include "services/ingest/transcode_job.h"
 
@@ -36,6 +37,7 @@ CommitOutcome CommitAttempt(CatalogTransaction& tx, const IngestAttempt& attempt
   track->updated_at = now;
   tx.tracks().Update(*track);
   tx.jobs().Complete(job.id, attempt.owner);
+  AppendCatalogEvent(tx, ids, kTrackReady, job.owner_id, track->id, now);
   return CommitOutcome::kReady;
 }
 

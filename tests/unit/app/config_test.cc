@@ -40,6 +40,17 @@ TEST(ConfigTest, ThrottleLimitsDefaultAndAcceptZeroForOff) {
   EXPECT_THROW(BuildConfig({{"flags", {{"registrations_per_address", "-1"}}}}), std::runtime_error);
 }
 
+TEST(ConfigTest, ListeningEventSettingsHaveDefaultsAndAcceptZeroForOff) {
+  Config defaults = BuildConfig({});
+  EXPECT_EQ(defaults.max_events_per_minute, 600);
+  EXPECT_EQ(defaults.events_interval, std::chrono::seconds(1));
+  Config c = BuildConfig({{"environment", {{"max_events_per_minute", "0"},
+                                           {"events_interval", "5s"}}}});
+  EXPECT_EQ(c.max_events_per_minute, 0);
+  EXPECT_EQ(c.events_interval, std::chrono::seconds(5));
+  EXPECT_THROW(BuildConfig({{"flags", {{"max_events_per_minute", "-1"}}}}), std::runtime_error);
+}
+
 TEST(ConfigTest, PublicUrlIsKeptWithoutItsTrailingSlash) {
   EXPECT_EQ(BuildConfig({{"flags", {{"listen", "0.0.0.0:81"}}}}).public_url, "");
   EXPECT_EQ(BuildConfig({{"flags", {{"public_url", "https://music.example.org/"}}}}).public_url,

@@ -70,6 +70,13 @@ TEST_F(IngestWorkerTest, AGeneratedFlacGoesFromProcessingToReady) {
     for (const Segment& s : r.segments) EXPECT_LE(s.duration, r.timescale * 6.5);
   }
   EXPECT_FALSE(JobOf(track.id));
+  // The commit recorded the track as ready, for the job's owner.
+  auto records = catalog_->ReadValue(
+      [](CatalogTransaction& tx) { return tx.events().ListAfter(0, 100); });
+  ASSERT_FALSE(records.empty());
+  EXPECT_EQ(records.back().event.type, "track_ready");
+  EXPECT_EQ(records.back().event.subject_id, track.id);
+  EXPECT_EQ(records.back().event.user_id, job->owner_id);
   EXPECT_FALSE(worker_.RunOnce());  // nothing left to do
   EXPECT_TRUE(WorkFolderIsEmpty());
   ExpectNoOrphans({track.id});

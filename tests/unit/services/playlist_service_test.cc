@@ -46,6 +46,30 @@ class PlaylistServiceTest : public test_env::ServiceTestEnv {
   std::vector<Track> tracks_;
 };
 
+TEST_F(PlaylistServiceTest, ChangesAreRecordedAsEventsInTheirTransactions) {
+  Playlist playlist = NewPlaylist(owner_, false);
+  playlists_->AddTracks(owner_, playlist.id, Ids({0, 1}), std::nullopt);
+  playlists_->MoveEntry(owner_, playlist.id, 0, 1);
+  playlists_->RemoveEntry(owner_, playlist.id, 0);
+  playlists_->Update(owner_, playlist.id, PlaylistPatch{.name = "Renamed"});
+  // Refused changes record nothing.
+  EXPECT_THROW(playlists_->Delete(stranger_, playlist.id), Error);
+  playlists_->Delete(owner_, playlist.id);
+  auto records = catalog_->ReadValue(
+      [](CatalogTransaction& tx) { return tx.events().ListAfter(0, 100); });
+  std::vector<std::string> seen;
+  for (const OutboxRecord& r : records) {
+    EXPECT_EQ(r.event.user_id, owner_.user_id);
+    EXPECT_EQ(r.event.subject_id, playlist.id);
+    seen.push_back(r.event.type + r.event.attributes_json);
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "playlist_created{}", R"(playlist_changed{"change":"tracks_added"})",
+                      R"(playlist_changed{"change":"entry_moved"})",
+                      R"(playlist_changed{"change":"entry_removed"})",
+                      R"(playlist_changed{"change":"details"})", "playlist_deleted{}"}));
+}
+
 TEST_F(PlaylistServiceTest, CreateAndGet) {
   Playlist created =
       playlists_->Create(owner_, PlaylistDraft{" Road trip ", "For the\nlong drive", true});

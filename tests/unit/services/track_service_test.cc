@@ -30,6 +30,28 @@ class TrackServiceTest : public TrackFixture {
   BlobJanitor janitor_{*catalog_, blobs_, clock_, JanitorOptions{}};
 };
 
+// --- Events ---
+
+TEST_F(TrackServiceTest, UploadReplaceAndDeleteAreRecordedInTheirTransactions) {
+  Track track = tracks_.Create(artist_, NewTrack{album_.id, "Song", UploadedTicket(artist_, "one").blob_key, {}});
+  tracks_.Update(artist_, track.id, TrackPatch{.upload_key = UploadedReplacement(artist_, track, "two").blob_key});
+  // A refused delete records nothing.
+  EXPECT_THROW(tracks_.Delete(listener_, track.id), Error);
+  tracks_.Delete(artist_, track.id);
+  auto records = catalog_->ReadValue(
+      [](CatalogTransaction& tx) { return tx.events().ListAfter(0, 100); });
+  std::vector<std::string> seen;
+  for (const OutboxRecord& r : records) {
+    EXPECT_EQ(r.event.user_id, artist_.user_id);
+    EXPECT_EQ(r.event.subject_id, track.id);
+    EXPECT_EQ(r.event.key, track.id);
+    seen.push_back(r.event.type + r.event.attributes_json);
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"track_uploaded{}",
+                                            R"(track_uploaded{"change":"replaced"})",
+                                            "track_deleted{}"}));
+}
+
 // --- Create ---
 
 TEST_F(TrackServiceTest, CreateClaimsTheCompletedUpload) {

@@ -66,7 +66,9 @@ TEST_F(MigrationTest, SchemaHasTheExpectedShape) {
                                            "jobs", "job_turns", "renditions",
                                            "rendition_segments", "schema_migrations",
                                            "track_search", "album_search", "artist_search",
-                                           "playlist_search", "search_words"}));
+                                           "playlist_search", "search_words",
+                                           "event_outbox", "event_consumers", "play_throughs",
+                                           "user_track_plays", "track_daily_plays"}));
   for (const auto& table : tables) {
     EXPECT_EQ(QueryText(side, "SELECT strict FROM pragma_table_list WHERE name = '" + table + "'"),
               "1")

@@ -8,6 +8,9 @@ import { player, position } from './state';
 import { makeQuality, qualityFromLevel } from './quality';
 import * as queueOps from './queue';
 import { updateMediaSession } from './media-session';
+import { ListeningReporter, PlayTracker, type ListeningEvent } from './listening';
+import { API_BASE } from '../api/client';
+import { usableToken } from '../api/session';
 
 type HlsClass = typeof Hls;
 
@@ -145,7 +148,12 @@ export function attachAudio(element: HTMLAudioElement | null): void {
   audio = element;
   element.volume = settings.get().volume;
   element.preload = 'auto';
-  element.addEventListener('play', () => setPlaying(true));
+  element.addEventListener('play', () => {
+    setPlaying(true);
+    // The first play of a loaded track opens a play-through; resuming one does nothing.
+    const trackId = currentTrackId();
+    if (trackId) plays.started(trackId, element.currentTime);
+  });
   element.addEventListener('playing', () => setLoading(false));
   element.addEventListener('canplay', () => { refreshingStream = false; });
   element.addEventListener('waiting', () => setLoading(true));
@@ -223,8 +231,32 @@ function knownDuration(): number {
   return fromElement && Number.isFinite(fromElement) ? fromElement : 0;
 }
 
+// ---- listening events ----
+
+function sendListeningEvents(events: ListeningEvent[], keepalive: boolean): Promise<Response> {
+  const token = usableToken();
+  // No session: nothing can be sent, and nothing would ever be accepted.
+  if (!token) return Promise.resolve(new Response(null, { status: 401 }));
+  return fetch(`${API_BASE}/events`, {
+    method: 'POST',
+    keepalive,
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ events }),
+  });
+}
+
+const listening = new ListeningReporter({ send: sendListeningEvents });
+const plays = new PlayTracker(listening);
+if (typeof window !== 'undefined') {
+  window.addEventListener('pagehide', () => listening.flushOnHide());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') listening.flushOnHide();
+  });
+}
+
 function onTimeUpdate(): void {
   if (!audio) return;
+  if (!audio.paused) plays.progress(audio.currentTime);
   const duration = knownDuration();
   position.set({ time: audio.currentTime, duration });
   // Ask for the next track's URLs ahead of time so that it starts without a round trip.
@@ -237,6 +269,7 @@ function onTimeUpdate(): void {
 }
 
 function onEnded(): void {
+  if (audio) plays.ended(audio.currentTime);
   const { queue } = player.get();
   if (queueOps.hasNext(queue)) void load(queue.current + 1, true);
   else setPlaying(false);
@@ -341,6 +374,8 @@ async function load(index: number, autoplay: boolean, startAt = 0, refreshing = 
   const entry = state.queue.entries[index];
   if (!entry || !audio) return;
   refreshingStream = refreshing;
+  // Another track (or the same one again) replaces a play-through that did not end.
+  if (!refreshing) plays.left(audio.currentTime);
   loadTicket += 1;
   const ticket = loadTicket;
   prefetchedFor = null;
