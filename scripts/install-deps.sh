@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Cadenza builds and tests with, and the npm packages of the
-# web app (and, for tests, of the browser tests and the S3 store's tests) from their lock files. Idempotent: packages
+# web app (and, for tests, of the browser tests, the S3 store's tests and the Kafka client tests) from their lock files. Idempotent: packages
 # already present are skipped, so a developer machine pays for apt and npm only once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,7 @@ build_packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpq-dev libsodium-dev libssl-dev libcurl4-openssl-dev libseccomp-dev
-  libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
+  libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev librdkafka-dev
   libavformat-dev libavcodec-dev libswresample-dev libswscale-dev libavutil-dev libebur128-dev
   nodejs brotli
 )
@@ -56,5 +56,5 @@ npm_ci() {
 }
 npm_ci web
 case "${1:-build}" in
-  test|bench) npm_ci tests/e2e; npm_ci tests/s3 ;;
+  test|bench) npm_ci tests/e2e; npm_ci tests/s3; npm_ci tests/kafka ;;
 esac

@@ -46,12 +46,14 @@ check base "$io" "base is standard C++ only"
 sqlite='sqlite3\.h'
 sodium='sodium\.h|sodium/'
 ffmpeg='libav[a-z]*/|libsw[a-z]*/|ebur128\.h'
+rdkafka='librdkafka/'
 for d in base domain ports media services http api app adapters/localfs; do
-  check "$d" "$sqlite|$sodium|$ffmpeg" "C libraries stay in their adapter"
+  check "$d" "$sqlite|$sodium|$ffmpeg|$rdkafka" "C libraries stay in their adapter"
 done
 check adapters/sqlite "$sodium|$ffmpeg|$io" "adapters/sqlite calls SQLite only"
 check adapters/sodium "$sqlite|$ffmpeg|$io" "adapters/sodium calls libsodium only"
 check adapters/ffmpeg "$sqlite|$sodium|$io" "adapters/ffmpeg calls FFmpeg and libebur128 only"
 check adapters/localfs "$io" "adapters/localfs calls POSIX only"
+check adapters/kafka "$sqlite|$sodium|$ffmpeg|$io" "adapters/kafka calls librdkafka only"
 [ $fail -eq 0 ] && echo "layering: ok"
 exit $fail

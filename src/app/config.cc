@@ -1,6 +1,7 @@
 #include "app/config.h"
 
 #include "app/config_parsing.h"
+#include "app/event_bus_config.h"
 #include "app/storage_config.h"
 
 #include <fmt/format.h>
@@ -164,6 +165,7 @@ const SetterTable& Setters() {
        }},
     };
     for (const auto& [name, setter] : StorageSetters()) table.emplace(name, setter);
+    for (const auto& [name, setter] : EventBusSetters()) table.emplace(name, setter);
     return table;
   }();
   return setters;

@@ -117,6 +117,13 @@ struct Config {
   // get the same URL and an edge can cache it. 0: signed at the moment, expiring with the token.
   std::chrono::seconds s3_read_grant_period{3600};
 
+  // The event bus (app/event_bus_config.h). Empty kafka_brokers: the embedded bus. Set (a
+  // comma list of HOST:PORT), events go through Kafka to the topics <kafka_topic_prefix>listening
+  // and <kafka_topic_prefix>catalog; a publish not acknowledged within kafka_timeout fails.
+  std::string kafka_brokers;
+  std::string kafka_topic_prefix = "cadenza.";
+  std::chrono::milliseconds kafka_timeout{10000};
+
   std::filesystem::path DatabaseFile() const { return data_dir / "cadenza.db"; }
   std::filesystem::path BlobDirectory() const { return data_dir / "blobs"; }
   std::filesystem::path SecretsDirectory() const {
