@@ -322,6 +322,18 @@ CREATE TABLE track_daily_plays (
 CREATE INDEX track_daily_plays_track ON track_daily_plays (track_id);
 )sql";
 
+// Deduplication for consumers of the streaming platform (Kafka), which may deliver an event
+// twice: the events each consumer applied, by id, forgotten after a retention window.
+constexpr char kV9ConsumedEvents[] = R"sql(
+CREATE TABLE consumed_events (
+  consumer TEXT COLLATE "C" NOT NULL,
+  event_id TEXT COLLATE "C" NOT NULL,
+  consumed_at BIGINT NOT NULL,
+  PRIMARY KEY (consumer, event_id)
+);
+CREATE INDEX consumed_events_consumed_at ON consumed_events (consumed_at);
+)sql";
+
 std::int64_t NowMs() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -361,6 +373,7 @@ std::span<const Migration> AllMigrations() {
       {6, "catalog schema (SQLite versions 1 to 6)", SchemaV6Text()},
       {7, "track play counts", kV7PlayCounts},
       {8, "event outbox and listening statistics", kV8EventOutbox},
+      {9, "consumed events of the streaming platform", kV9ConsumedEvents},
   };
   return kMigrations;
 }

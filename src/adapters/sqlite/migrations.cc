@@ -381,6 +381,18 @@ CREATE TABLE track_daily_plays (
 CREATE INDEX track_daily_plays_track ON track_daily_plays (track_id);
 )sql";
 
+// Deduplication for consumers of the streaming platform (Kafka), which may deliver an event
+// twice: the events each consumer applied, by id, forgotten after a retention window.
+constexpr char kV9ConsumedEvents[] = R"sql(
+CREATE TABLE consumed_events (
+  consumer TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  consumed_at INTEGER NOT NULL,
+  PRIMARY KEY (consumer, event_id)
+) STRICT;
+CREATE INDEX consumed_events_consumed_at ON consumed_events (consumed_at);
+)sql";
+
 #undef CADENZA_NOW_MS
 
 constexpr Migration kMigrations[] = {
@@ -392,6 +404,7 @@ constexpr Migration kMigrations[] = {
     {6, "job owners and fair leasing", kV6JobOwners},
     {7, "track play counts", kV7PlayCounts},
     {8, "event outbox and listening statistics", kV8EventOutbox},
+    {9, "consumed events of the streaming platform", kV9ConsumedEvents},
 };
 
 }  // namespace
