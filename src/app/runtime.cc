@@ -225,6 +225,10 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   ingest_options.images = image_pool_.get();
   worker_ = std::make_unique<IngestWorker>(*catalog_, *blob_store_, *transcoder_, clock_,
                                            std::move(ingest_options));
+  BuildEvents();
+}
+
+void Runtime::BuildEvents() {
   // In memory, per process, like the login throttles.
   event_limit_ = std::make_unique<EventRateLimit>(clock_, config_.max_events_per_minute);
   listening_events_ =

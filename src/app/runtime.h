@@ -81,6 +81,9 @@ class Runtime {
   std::shared_ptr<const http::Router> BuildRouter();
 
  private:
+  // The listening events' services, and the consumers' drivers the worker role runs.
+  void BuildEvents();
+
   Config config_;
   SystemClock clock_;
   std::unique_ptr<Catalog> catalog_;

@@ -64,7 +64,7 @@ TEST_F(MigrationTest, SchemaHasTheExpectedShape) {
                                            "jobs", "job_turns", "renditions",
                                            "rendition_segments", "schema_migrations",
                                            "event_outbox", "event_consumers", "play_throughs",
-                                           "user_track_plays", "track_daily_plays"}));
+                                           "user_track_plays", "track_daily_plays", "consumed_events"}));
   for (const auto& table : tables) {
     EXPECT_EQ(QueryText(side, "SELECT strict FROM pragma_table_list WHERE name = '" + table + "'"),
               "1")
