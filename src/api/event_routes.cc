@@ -98,6 +98,12 @@ std::pair<int, int> LimitOffset(const http::Request& request) {
   return {parse("limit", 20, 1, 50), parse("offset", 0, 0, 1000)};
 }
 
+// The offset of the next page, or null after a short page or past the last allowed offset.
+boost::json::value NextOffset(std::size_t count, int limit, int offset) {
+  if (static_cast<int>(count) == limit && offset + limit <= 1000) return offset + limit;
+  return nullptr;
+}
+
 http::Response PlayedPage(const std::vector<PlayedTrack>& tracks, int limit, int offset) {
   boost::json::array items;
   for (const PlayedTrack& played : tracks) {
@@ -106,11 +112,7 @@ http::Response PlayedPage(const std::vector<PlayedTrack>& tracks, int limit, int
     items.push_back(std::move(item));
   }
   boost::json::object body{{"items", std::move(items)}};
-  if (static_cast<int>(tracks.size()) == limit && offset + limit <= 1000) {
-    body["nextOffset"] = offset + limit;
-  } else {
-    body["nextOffset"] = nullptr;
-  }
+  body["nextOffset"] = NextOffset(tracks.size(), limit, offset);
   return http::Response::Json(200, body);
 }
 
@@ -141,6 +143,22 @@ void RegisterEventRoutes(http::Router& router, ListeningEventService& events,
                             auto [limit, offset] = LimitOffset(request);
                             return PlayedPage(stats.MostPlayed(who, limit, offset), limit, offset);
                           });
+  router.AddAuthenticated("GET", "/api/v1/artists/{id}/top-tracks", any,
+                          [&](http::Request& request, const Principal&) {
+                            std::string id = PathId(request);
+                            auto [limit, offset] = LimitOffset(request);
+                            return PlayedPage(stats.TopTracks(id, limit, offset), limit, offset);
+                          });
+  router.AddAuthenticated(
+      "GET", "/api/v1/browse/new-releases", any, [&](http::Request& request, const Principal&) {
+        auto [limit, offset] = LimitOffset(request);
+        std::vector<Album> albums = stats.NewReleases(limit, offset);
+        boost::json::array items;
+        for (const Album& album : albums) items.push_back(ToJson(album));
+        boost::json::object body{{"items", std::move(items)}};
+        body["nextOffset"] = NextOffset(albums.size(), limit, offset);
+        return http::Response::Json(200, body);
+      });
   router.AddAuthenticated("GET", "/api/v1/browse/popular", any,
                           [&](http::Request& request, const Principal&) {
                             auto [limit, offset] = LimitOffset(request);

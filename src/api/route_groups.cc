@@ -110,6 +110,8 @@ const std::vector<GroupedRoute>& RouteGroupTable() {
       {"GET", "/api/v1/me/recently-played", G::kCatalog},
       {"GET", "/api/v1/me/most-played", G::kCatalog},
       {"GET", "/api/v1/browse/popular", G::kCatalog},
+      {"GET", "/api/v1/browse/new-releases", G::kCatalog},
+      {"GET", "/api/v1/artists/{id}/top-tracks", G::kCatalog},
   };
   return table;
 }

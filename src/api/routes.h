@@ -48,9 +48,10 @@ void RegisterTrackRoutes(http::Router& router, TrackService& tracks, MediaDelive
                          const PublicBase& base);
 
 // POST /api/v1/events (a batch of listening events, body at most 64 KiB; 202 with their ids),
-// GET /api/v1/me/recently-played, GET /api/v1/me/most-played, GET /api/v1/browse/popular
-// (?limit=1..50, ?offset=0..1000; {items: [{track, plays, lastPlayedAt?}], nextOffset}); any
-// account.
+// GET /api/v1/me/recently-played, GET /api/v1/me/most-played, GET /api/v1/browse/popular,
+// GET /api/v1/artists/{id}/top-tracks (?limit=1..50, ?offset=0..1000; {items: [{track,
+// plays, lastPlayedAt?}], nextOffset}) and GET /api/v1/browse/new-releases ({items: [album],
+// nextOffset}); any account.
 void RegisterEventRoutes(http::Router& router, ListeningEventService& events,
                          ListeningStats& stats);
 

@@ -113,6 +113,13 @@ class ListeningRepository {
   // sum, last_played_at is 0.
   virtual std::vector<TrackListening> Popular(std::int64_t from_day, std::int64_t to_day,
                                               int limit, int offset) = 0;
+  // The artist's ready tracks by tracks.play_count, most first (ties: track id); `plays` is
+  // play_count, last_played_at is 0.
+  virtual std::vector<TrackListening> TopTracksOfArtist(std::string_view artist_id, int limit,
+                                                        int offset) = 0;
+  // Albums with at least one ready track, by release_date (newest first, albums without one
+  // last), then created_at (newest first), then id.
+  virtual std::vector<std::string> NewReleaseAlbumIds(int limit, int offset) = 0;
 };
 
 }  // namespace cadenza

@@ -12,11 +12,15 @@ let server;
 let artist;
 const ready = [];  // two ready tracks
 let failed;        // a track whose processing failed
+let artistId;
+let albumId;
 
 before(async () => {
   server = await startServer();
   artist = await server.registerUser('artist');
-  const album = await server.createAlbum(artist.token, (await server.createArtist(artist.token)).id);
+  artistId = (await server.createArtist(artist.token)).id;
+  const album = await server.createAlbum(artist.token, artistId, { releaseDate: '2024-03-01' });
+  albumId = album.id;
   for (let i = 0; i < 2; i++) {
     const { track } = await server.uploadTrack(artist.token, album.id, uniqueWav({ seconds: 1 }));
     ready.push(await waitForStatus(server, artist.token, track.id, 'ready'));
@@ -149,4 +153,29 @@ test('too many events a minute answer 429 with Retry-After', async () => {
   // Another listener is not affected.
   const other = await server.registerUser('listener');
   assert.equal((await send(other.token, [event('play_started', ready[0], 'x')])).status, 202);
+});
+
+test('an artist\'s top tracks follow the play counts, and new releases list albums with ready tracks', async () => {
+  const listener = await server.registerUser('listener');
+  const [t1, t2] = ready;
+  for (let i = 0; i < 3; i++) {
+    const res = await send(listener.token, [event('play_started', t2, `top-${i}`), event('play_ended', t2, `top-${i}`, 900)]);
+    assert.equal(res.status, 202, res.text);
+  }
+  // The earlier tests played t1 twice and t2 once: t2 now leads with 4.
+  const top = await waitFor(async () => {
+    const page = await played(listener.token, `/api/v1/artists/${artistId}/top-tracks`);
+    return playsOf(page, t2) >= 4 ? page : null;
+  }, { timeoutMs: 30_000 });
+  assert.ok(top, 'the plays reached the play counts');
+  assert.deepEqual(top.items.map((i) => i.track.id), [t2.id, t1.id], 'most played first, ready tracks only');
+  assert.ok(playsOf(top, t2) > playsOf(top, t1));
+  expectProblem(await server.api('GET', `/api/v1/artists/${randomUuidV7()}/top-tracks`, { token: listener.token }), 404);
+
+  const empty = await server.createAlbum(artist.token, artistId, { releaseDate: '2030-01-01' });
+  const releases = await played(listener.token, '/api/v1/browse/new-releases');
+  const ids = releases.items.map((a) => a.id);
+  assert.ok(ids.includes(albumId), JSON.stringify(releases));
+  assert.ok(!ids.includes(empty.id), 'an album without a ready track is not a release');
+  expectProblem(await server.api('GET', '/api/v1/browse/new-releases?limit=0', { token: listener.token }), 400, { field: 'limit' });
 });

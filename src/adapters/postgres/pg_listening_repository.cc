@@ -108,4 +108,26 @@ std::vector<TrackListening> PgListeningRepository::Popular(std::int64_t from_day
       Params().Int(from_day).Int(to_day).Int(limit).Int(offset)));
 }
 
+std::vector<TrackListening> PgListeningRepository::TopTracksOfArtist(std::string_view artist_id,
+                                                                     int limit, int offset) {
+  return ReadListening(conn_.Exec(
+      "SELECT t.id, t.play_count, 0 FROM tracks t JOIN albums a ON a.id = t.album_id "
+      "WHERE a.artist_id = $1 AND t.status = 'ready' "
+      "ORDER BY t.play_count DESC, t.id LIMIT $2 OFFSET $3",
+      Params().Text(artist_id).Int(limit).Int(offset)));
+}
+
+std::vector<std::string> PgListeningRepository::NewReleaseAlbumIds(int limit, int offset) {
+  Result r = conn_.Exec(
+      "SELECT a.id FROM albums a WHERE EXISTS (SELECT 1 FROM tracks t "
+      "WHERE t.album_id = a.id AND t.status = 'ready') "
+      "ORDER BY a.release_date DESC NULLS LAST, a.created_at DESC, a.id DESC "
+      "LIMIT $1 OFFSET $2",
+      Params().Int(limit).Int(offset));
+  std::vector<std::string> ids;
+  ids.reserve(static_cast<std::size_t>(r.Rows()));
+  for (int row = 0; row < r.Rows(); ++row) ids.push_back(r.Text(row, 0));
+  return ids;
+}
+
 }  // namespace cadenza::pg

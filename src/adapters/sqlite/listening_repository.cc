@@ -118,4 +118,26 @@ std::vector<TrackListening> SqliteListeningRepository::Popular(std::int64_t from
   return ReadListening(*query);
 }
 
+std::vector<TrackListening> SqliteListeningRepository::TopTracksOfArtist(
+    std::string_view artist_id, int limit, int offset) {
+  auto query = conn_.Prepare(
+      "SELECT t.id, t.play_count, 0 FROM tracks t JOIN albums a ON a.id = t.album_id "
+      "WHERE a.artist_id = ?1 AND t.status = 'ready' "
+      "ORDER BY t.play_count DESC, t.id LIMIT ?2 OFFSET ?3");
+  query->BindText(1, artist_id).BindInt(2, limit).BindInt(3, offset);
+  return ReadListening(*query);
+}
+
+std::vector<std::string> SqliteListeningRepository::NewReleaseAlbumIds(int limit, int offset) {
+  // SQLite sorts NULL below every value, so albums without a release date come last in DESC.
+  auto query = conn_.Prepare(
+      "SELECT a.id FROM albums a WHERE EXISTS (SELECT 1 FROM tracks t "
+      "WHERE t.album_id = a.id AND t.status = 'ready') "
+      "ORDER BY a.release_date DESC, a.created_at DESC, a.id DESC LIMIT ?1 OFFSET ?2");
+  query->BindInt(1, limit).BindInt(2, offset);
+  std::vector<std::string> ids;
+  while (query->Step()) ids.push_back(query->ColumnText(0));
+  return ids;
+}
+
 }  // namespace cadenza::sqlite

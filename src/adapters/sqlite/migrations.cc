@@ -379,6 +379,10 @@ CREATE TABLE track_daily_plays (
   PRIMARY KEY (day, track_id)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX track_daily_plays_track ON track_daily_plays (track_id);
+
+-- Browse: an artist's top tracks, new releases.
+CREATE INDEX tracks_album_id_play_count ON tracks (album_id, play_count DESC);
+CREATE INDEX albums_new_releases ON albums (release_date DESC, created_at DESC, id DESC);
 )sql";
 
 // Deduplication for consumers of the streaming platform (Kafka), which may deliver an event

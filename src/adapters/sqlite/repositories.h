@@ -212,6 +212,9 @@ class SqliteListeningRepository final : public ListeningRepository {
                                          int offset) override;
   std::vector<TrackListening> Popular(std::int64_t from_day, std::int64_t to_day, int limit,
                                       int offset) override;
+  std::vector<TrackListening> TopTracksOfArtist(std::string_view artist_id, int limit,
+                                                int offset) override;
+  std::vector<std::string> NewReleaseAlbumIds(int limit, int offset) override;
 
  private:
   Connection& conn_;

@@ -1,5 +1,6 @@
 #include "services/events/listening_stats.h"
 
+#include "domain/error.h"
 #include "services/events/event_consumers.h"
 
 namespace cadenza {
@@ -38,6 +39,24 @@ std::vector<PlayedTrack> ListeningStats::Popular(int limit, int offset) {
   return catalog_.ReadValue([&](CatalogTransaction& tx) {
     return WithTracks(
         tx, tx.listening().Popular(today - kPopularDays + 1, today, limit, offset));
+  });
+}
+
+std::vector<PlayedTrack> ListeningStats::TopTracks(std::string_view artist_id, int limit,
+                                                   int offset) {
+  return catalog_.ReadValue([&](CatalogTransaction& tx) {
+    if (!tx.artists().FindById(artist_id)) throw NotFound("artist not found");
+    return WithTracks(tx, tx.listening().TopTracksOfArtist(artist_id, limit, offset));
+  });
+}
+
+std::vector<Album> ListeningStats::NewReleases(int limit, int offset) {
+  return catalog_.ReadValue([&](CatalogTransaction& tx) {
+    std::vector<Album> albums;
+    for (const std::string& id : tx.listening().NewReleaseAlbumIds(limit, offset)) {
+      if (std::optional<Album> album = tx.albums().FindById(id)) albums.push_back(*album);
+    }
+    return albums;
   });
 }
 

@@ -2,6 +2,7 @@
 // What the consumers keep, read back with the tracks: a listener's recently and most played
 // tracks, and the tracks most played over the last days.
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "domain/entities.h"
@@ -31,6 +32,10 @@ class ListeningStats {
   std::vector<PlayedTrack> MostPlayed(const Principal& who, int limit, int offset);
   // Every listener's plays on the last kPopularDays UTC days (today included), most first.
   std::vector<PlayedTrack> Popular(int limit, int offset);
+  // The artist's ready tracks, most plays of all time first; kNotFound "artist not found".
+  std::vector<PlayedTrack> TopTracks(std::string_view artist_id, int limit, int offset);
+  // Albums with a ready track, latest release date first (undated last), then newest.
+  std::vector<Album> NewReleases(int limit, int offset);
 
  private:
   Catalog& catalog_;

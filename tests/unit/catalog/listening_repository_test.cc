@@ -106,5 +106,62 @@ TEST_F(ListeningRepositoryTest, EffectsOnDeletedTracksAreIgnoredAndGoWithTheTrac
   });
 }
 
+TEST_F(ListeningRepositoryTest, TopTracksOfAnArtistAreItsReadyTracksByPlays) {
+  Write([](CatalogTransaction& tx) {
+    tx.artists().Insert(MakeArtist("ar2", "u1"));
+    tx.albums().Insert(MakeAlbum("al2", "ar2"));
+    tx.tracks().Insert(MakeTrack("other", "al2"));
+    for (const char* id : {"t1", "t2", "t3", "other"}) {
+      Track track = *tx.tracks().FindById(id);
+      track.status = TrackStatus::kReady;
+      tx.tracks().Update(track);
+    }
+    for (int i = 0; i < 3; ++i) tx.listening().AddTrackPlay("t2");
+    tx.listening().AddTrackPlay("t3");
+    for (int i = 0; i < 9; ++i) tx.listening().AddTrackPlay("other");
+  });
+  Read([&](CatalogTransaction& tx) {
+    EXPECT_EQ(TrackIds(tx.listening().TopTracksOfArtist("ar1", 10, 0)),
+              (Strings{"t2:3", "t3:1", "t1:0"}));
+    EXPECT_EQ(TrackIds(tx.listening().TopTracksOfArtist("ar1", 1, 1)), (Strings{"t3:1"}));
+    EXPECT_TRUE(tx.listening().TopTracksOfArtist("nobody", 10, 0).empty());
+  });
+  Write([](CatalogTransaction& tx) {
+    Track track = *tx.tracks().FindById("t2");
+    track.status = TrackStatus::kProcessing;  // its audio is being replaced
+    tx.tracks().Update(track);
+  });
+  Read([&](CatalogTransaction& tx) {
+    EXPECT_EQ(TrackIds(tx.listening().TopTracksOfArtist("ar1", 10, 0)),
+              (Strings{"t3:1", "t1:0"}));
+  });
+}
+
+TEST_F(ListeningRepositoryTest, NewReleasesAreDatedAlbumsWithReadyTracksLatestFirst) {
+  Write([](CatalogTransaction& tx) {
+    auto album = [&](const char* id, std::optional<std::string> date, Timestamp created,
+                     bool ready) {
+      Album a = MakeAlbum(id, "ar1");
+      a.release_date = std::move(date);
+      a.created_at = a.updated_at = created;
+      tx.albums().Insert(a);
+      Track t = MakeTrack(std::string("track-") + id, id);
+      if (ready) t.status = TrackStatus::kReady;
+      tx.tracks().Insert(t);
+    };
+    album("old", "2001-05-01", 5000, true);
+    album("new", "2024-01-31", 1000, true);
+    album("undated-late", std::nullopt, 9000, true);
+    album("undated-early", std::nullopt, 2000, true);
+    album("same-day-later", "2024-01-31", 3000, true);
+    album("unready", "2030-01-01", 9000, false);
+  });
+  Read([&](CatalogTransaction& tx) {
+    EXPECT_EQ(tx.listening().NewReleaseAlbumIds(10, 0),
+              (Strings{"same-day-later", "new", "old", "undated-late", "undated-early"}));
+    EXPECT_EQ(tx.listening().NewReleaseAlbumIds(2, 1), (Strings{"new", "old"}));
+  });
+}
+
 }  // namespace
 }  // namespace cadenza::testing
