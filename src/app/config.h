@@ -125,6 +125,9 @@ struct Config {
   std::string kafka_brokers;
   std::string kafka_topic_prefix = "cadenza.";
   std::chrono::milliseconds kafka_timeout{10000};
+  // With kafka_brokers set, the worker role relays the outbox to Kafka and applies the events
+  // to the play counts, history and popularity as a member of this consumer group.
+  std::string kafka_group_id = "cadenza";
 
   std::filesystem::path DatabaseFile() const { return data_dir / "cadenza.db"; }
   std::filesystem::path BlobDirectory() const { return data_dir / "blobs"; }

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "adapters/kafka/kafka_publisher.h"
+#include "adapters/kafka/kafka_subscription.h"
+
 namespace cadenza::app {
 
 namespace {
@@ -37,6 +40,17 @@ std::string CheckBrokers(const std::string& text) {
   return joined;
 }
 
+// Kafka accepts any non-empty group id; these keep it readable in logs and tools.
+void CheckGroupId(const std::string& group) {
+  auto allowed = [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
+           ch == '_' || ch == '-';
+  };
+  if (group.empty() || group.size() > 200 || !std::all_of(group.begin(), group.end(), allowed)) {
+    throw std::invalid_argument("expected 1 to 200 letters, digits, '.', '_' or '-', got \"" + group + "\"");
+  }
+}
+
 }  // namespace
 
 const SetterTable& EventBusSetters() {
@@ -45,6 +59,10 @@ const SetterTable& EventBusSetters() {
       {"kafka_topic_prefix", [](Config& c, const std::string& v) {
          CheckTopicPrefix(v);
          c.kafka_topic_prefix = v;
+       }},
+      {"kafka_group_id", [](Config& c, const std::string& v) {
+         CheckGroupId(v);
+         c.kafka_group_id = v;
        }},
       {"kafka_timeout", [](Config& c, const std::string& v) {
          c.kafka_timeout = ParseMillis(v);
@@ -63,6 +81,14 @@ kafka::KafkaOptions KafkaOptionsFor(const Config& config) {
   options.topic_prefix = config.kafka_topic_prefix;
   options.timeout = config.kafka_timeout;
   return options;
+}
+
+std::unique_ptr<EventPublisher> MakeKafkaPublisher(const Config& config) {
+  return std::make_unique<kafka::KafkaEventPublisher>(KafkaOptionsFor(config));
+}
+
+std::unique_ptr<EventSubscription> MakeKafkaSubscription(const Config& config) {
+  return std::make_unique<kafka::KafkaEventSubscription>(KafkaOptionsFor(config), config.kafka_group_id);
 }
 
 }  // namespace cadenza::app

@@ -23,6 +23,7 @@
 #include "api/routes.h"
 #include "api/web_routes.h"
 #include "app/embedded_web_app.h"
+#include "app/event_bus_config.h"
 #include "app/secrets.h"
 #include "app/storage.h"
 #include "http/static_assets.h"
@@ -31,6 +32,8 @@
 #include "services/blob_janitor.h"
 #include "services/catalog_service.h"
 #include "services/events/event_pump.h"
+#include "services/events/outbox_relay.h"
+#include "services/events/stream_consumer_runner.h"
 #include "services/events/listening_events.h"
 #include "services/events/listening_stats.h"
 #include "services/id_generator.h"
@@ -224,12 +227,23 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   ingest_options.images = image_pool_.get();
   worker_ = std::make_unique<IngestWorker>(*catalog_, *blob_store_, *transcoder_, clock_,
                                            std::move(ingest_options));
+  BuildEvents();
+}
+
+void Runtime::BuildEvents() {
   // In memory, per process, like the login throttles.
   event_limit_ = std::make_unique<EventRateLimit>(clock_, config_.max_events_per_minute);
   listening_events_ =
       std::make_unique<ListeningEventService>(*catalog_, clock_, *ids_, *event_limit_);
   listening_stats_ = std::make_unique<ListeningStats>(*catalog_, clock_);
   event_pump_ = std::make_unique<EventPump>(*catalog_, StandardConsumers());
+  if (config_.role_worker && !config_.kafka_brokers.empty()) {
+    event_publisher_ = MakeKafkaPublisher(config_);
+    event_subscription_ = MakeKafkaSubscription(config_);
+    outbox_relay_ = std::make_unique<OutboxRelay>(*catalog_, *event_publisher_);
+    stream_consumer_ = std::make_unique<StreamConsumerRunner>(*catalog_, *event_subscription_, clock_,
+                                                              StandardConsumers());
+  }
 }
 
 Runtime::~Runtime() = default;

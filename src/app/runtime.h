@@ -18,6 +18,10 @@ class AttemptThrottle;
 class BlobJanitor;
 class CatalogService;
 class EventPump;
+class EventPublisher;
+class EventSubscription;
+class OutboxRelay;
+class StreamConsumerRunner;
 class EventRateLimit;
 class ListeningEventService;
 class ListeningStats;
@@ -65,6 +69,10 @@ class Runtime {
   // Applies the outbox to the play counts, listening history and popularity (run by the
   // worker role, every events_interval).
   EventPump& event_pump() { return *event_pump_; }
+  // With kafka_brokers set and the worker role (else null): the relay publishing the outbox to
+  // Kafka and the consumer group member applying Kafka's events, run instead of event_pump().
+  OutboxRelay* outbox_relay() { return outbox_relay_.get(); }
+  StreamConsumerRunner* stream_consumer() { return stream_consumer_.get(); }
 
   // Every route of the binary (api/route_groups.h lists them by group): those of the groups
   // this process's roles serve answer, the others answer 421 Misdirected Request. The web app
@@ -74,6 +82,9 @@ class Runtime {
   std::shared_ptr<const http::Router> BuildRouter();
 
  private:
+  // The listening events' services, and the consumers' drivers the worker role runs.
+  void BuildEvents();
+
   Config config_;
   SystemClock clock_;
   std::unique_ptr<Catalog> catalog_;
@@ -105,6 +116,10 @@ class Runtime {
   std::unique_ptr<ListeningEventService> listening_events_;
   std::unique_ptr<ListeningStats> listening_stats_;
   std::unique_ptr<EventPump> event_pump_;
+  std::unique_ptr<EventPublisher> event_publisher_;
+  std::unique_ptr<EventSubscription> event_subscription_;
+  std::unique_ptr<OutboxRelay> outbox_relay_;
+  std::unique_ptr<StreamConsumerRunner> stream_consumer_;
 };
 
 }  // namespace cadenza::app

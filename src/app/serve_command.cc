@@ -21,6 +21,8 @@
 #include "http/server.h"
 #include "services/blob_janitor.h"
 #include "services/events/event_pump.h"
+#include "services/events/outbox_relay.h"
+#include "services/events/stream_consumer_runner.h"
 #include "services/ingest/ingest_worker.h"
 
 namespace cadenza::app {
@@ -68,17 +70,28 @@ class WorkerScope {
 };
 
 // With the worker role: applies new listening events to the consumers' tables every
-// events_interval, on a thread of its own, until the scope ends.
+// events_interval, on a thread of its own, until the scope ends. With kafka_brokers set, two
+// threads instead: the relay publishing the outbox to Kafka, and the consumer group member
+// applying Kafka's events (each drains what is pending, then waits events_interval).
 class EventPumpScope {
  public:
   explicit EventPumpScope(Runtime& runtime) {
     if (!runtime.config().role_worker) return;
-    task_.emplace("event pump", std::max(std::chrono::seconds(1), runtime.config().events_interval),
-                  [&runtime] { runtime.event_pump().Drain(); });
+    const auto interval = std::max(std::chrono::seconds(1), runtime.config().events_interval);
+    if (runtime.outbox_relay() == nullptr) {
+      pump_.emplace("event pump", interval, [&runtime] { runtime.event_pump().Drain(); });
+      return;
+    }
+    spdlog::info("events: relaying the outbox to Kafka at {}, consuming as group {}",
+                 runtime.config().kafka_brokers, runtime.config().kafka_group_id);
+    pump_.emplace("outbox relay", interval, [&runtime] { runtime.outbox_relay()->Drain(); });
+    consumer_.emplace("event stream consumer", interval,
+                      [&runtime] { runtime.stream_consumer()->Drain(); });
   }
 
  private:
-  std::optional<PeriodicTask> task_;
+  std::optional<PeriodicTask> pump_;
+  std::optional<PeriodicTask> consumer_;
 };
 
 namespace {

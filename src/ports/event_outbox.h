@@ -61,6 +61,17 @@ class EventOutbox {
   // Stores the position in the caller's transaction, so that it commits with the effects of
   // the records it covers, or neither does.
   virtual void SetConsumerPosition(std::string_view consumer, std::int64_t seq) = 0;
+
+  // Consumers of the streaming platform's events, which may arrive twice, remember what they
+  // applied by event id, in the transaction that applies it. Records that `consumer` (1..64
+  // bytes) consumed `event_id` at `at`: true when the pair is new (apply the event), false when
+  // it was recorded before (skip it). Write transactions only; on PostgreSQL a concurrent
+  // transaction recording the same pair waits for this one to end and then sees it.
+  virtual bool MarkConsumed(std::string_view consumer, std::string_view event_id,
+                            Timestamp at) = 0;
+  // Forgets at most `limit` (1..10000) pairs consumed before `before`; returns how many.
+  // Write transactions only.
+  virtual std::int64_t ForgetConsumedBefore(Timestamp before, int limit) = 0;
 };
 
 // Tables the in-process consumers keep from the outbox (services/events/). Write methods run

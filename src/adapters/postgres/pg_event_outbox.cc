@@ -50,6 +50,12 @@ void CheckConsumer(std::string_view consumer) {
   }
 }
 
+void CheckForgetLimit(int limit) {
+  if (limit < 1 || limit > 10000) {
+    throw std::invalid_argument("EventOutbox: ForgetConsumedBefore's limit is 1..10000");
+  }
+}
+
 }  // namespace
 
 void PgEventOutbox::Append(const Event& event) {
@@ -113,6 +119,26 @@ void PgEventOutbox::SetConsumerPosition(std::string_view consumer, std::int64_t 
       "INSERT INTO event_consumers (name, position) VALUES ($1, $2) "
       "ON CONFLICT (name) DO UPDATE SET position = excluded.position",
       Params().Text(consumer).Int(seq));
+}
+
+bool PgEventOutbox::MarkConsumed(std::string_view consumer, std::string_view event_id,
+                                 Timestamp at) {
+  CheckConsumer(consumer);
+  // ON CONFLICT waits for a concurrent inserter of the same pair, then skips if it committed.
+  return conn_
+             .Exec("INSERT INTO consumed_events (consumer, event_id, consumed_at) "
+                   "VALUES ($1, $2, $3) ON CONFLICT (consumer, event_id) DO NOTHING RETURNING 1",
+                   Params().Text(consumer).Text(event_id).Int(at))
+             .Rows() > 0;
+}
+
+std::int64_t PgEventOutbox::ForgetConsumedBefore(Timestamp before, int limit) {
+  CheckForgetLimit(limit);
+  return conn_
+      .Exec("DELETE FROM consumed_events WHERE (consumer, event_id) IN (SELECT consumer, "
+            "event_id FROM consumed_events WHERE consumed_at < $1 LIMIT $2)",
+            Params().Int(before).Int(limit))
+      .Affected();
 }
 
 }  // namespace cadenza::pg

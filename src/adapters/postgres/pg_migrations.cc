@@ -329,6 +329,18 @@ CREATE INDEX albums_new_releases
   ON albums (release_date DESC NULLS LAST, created_at DESC, id DESC);
 )sql";
 
+// Deduplication for consumers of the streaming platform (Kafka), which may deliver an event
+// twice: the events each consumer applied, by id, forgotten after a retention window.
+constexpr char kV10ConsumedEvents[] = R"sql(
+CREATE TABLE consumed_events (
+  consumer TEXT COLLATE "C" NOT NULL,
+  event_id TEXT COLLATE "C" NOT NULL,
+  consumed_at BIGINT NOT NULL,
+  PRIMARY KEY (consumer, event_id)
+);
+CREATE INDEX consumed_events_consumed_at ON consumed_events (consumed_at);
+)sql";
+
 std::int64_t NowMs() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -369,6 +381,7 @@ std::span<const Migration> AllMigrations() {
       {7, "track play counts", kV7PlayCounts},
       {8, "full-text search index", SearchMigrationSql()},
       {9, "event outbox and listening statistics", kV9EventOutbox},
+      {10, "consumed events of the streaming platform", kV10ConsumedEvents},
   };
   return kMigrations;
 }

@@ -153,6 +153,8 @@ class PgEventOutbox final : public EventOutbox {
   void MarkPublished(const std::vector<std::int64_t>& seqs) override;
   std::int64_t ConsumerPosition(std::string_view consumer) override;
   void SetConsumerPosition(std::string_view consumer, std::int64_t seq) override;
+  bool MarkConsumed(std::string_view consumer, std::string_view event_id, Timestamp at) override;
+  std::int64_t ForgetConsumedBefore(Timestamp before, int limit) override;
 
  private:
   Connection& conn_;

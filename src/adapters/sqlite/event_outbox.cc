@@ -35,6 +35,12 @@ void CheckConsumer(std::string_view consumer) {
   }
 }
 
+void CheckForgetLimit(int limit) {
+  if (limit < 1 || limit > 10000) {
+    throw std::invalid_argument("EventOutbox: ForgetConsumedBefore's limit is 1..10000");
+  }
+}
+
 }  // namespace
 
 void SqliteEventOutbox::Append(const Event& event) {
@@ -98,6 +104,27 @@ void SqliteEventOutbox::SetConsumerPosition(std::string_view consumer, std::int6
       "ON CONFLICT (name) DO UPDATE SET position = excluded.position");
   upsert->BindText(1, consumer).BindInt(2, seq);
   upsert->Run();
+}
+
+bool SqliteEventOutbox::MarkConsumed(std::string_view consumer, std::string_view event_id,
+                                     Timestamp at) {
+  CheckConsumer(consumer);
+  auto insert = conn_.Prepare(
+      "INSERT INTO consumed_events (consumer, event_id, consumed_at) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT (consumer, event_id) DO NOTHING");
+  insert->BindText(1, consumer).BindText(2, event_id).BindInt(3, at);
+  insert->Run();
+  return conn_.Changes() > 0;
+}
+
+std::int64_t SqliteEventOutbox::ForgetConsumedBefore(Timestamp before, int limit) {
+  CheckForgetLimit(limit);
+  auto remove = conn_.Prepare(
+      "DELETE FROM consumed_events WHERE rowid IN (SELECT rowid FROM consumed_events "
+      "WHERE consumed_at < ?1 LIMIT ?2)");
+  remove->BindInt(1, before).BindInt(2, limit);
+  remove->Run();
+  return conn_.Changes();
 }
 
 }  // namespace cadenza::sqlite

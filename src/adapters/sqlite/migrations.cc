@@ -387,6 +387,18 @@ CREATE INDEX tracks_album_id_play_count ON tracks (album_id, play_count DESC);
 CREATE INDEX albums_new_releases ON albums (release_date DESC, created_at DESC, id DESC);
 )sql";
 
+// Deduplication for consumers of the streaming platform (Kafka), which may deliver an event
+// twice: the events each consumer applied, by id, forgotten after a retention window.
+constexpr char kV10ConsumedEvents[] = R"sql(
+CREATE TABLE consumed_events (
+  consumer TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  consumed_at INTEGER NOT NULL,
+  PRIMARY KEY (consumer, event_id)
+) STRICT;
+CREATE INDEX consumed_events_consumed_at ON consumed_events (consumed_at);
+)sql";
+
 #undef CADENZA_NOW_MS
 
 // Not constexpr: the search migration is assembled from one template per kind.
@@ -400,6 +412,7 @@ const Migration kMigrations[] = {
     {7, "track play counts", kV7PlayCounts},
     {8, "full-text search index", SearchMigrationSql()},
     {9, "event outbox and listening statistics", kV9EventOutbox},
+    {10, "consumed events of the streaming platform", kV10ConsumedEvents},
 };
 
 }  // namespace

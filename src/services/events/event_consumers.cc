@@ -7,7 +7,13 @@ constexpr Timestamp kMillisPerDay = 86'400'000;
 
 bool IsPlay(const OutboxRecord& record) { return record.event.type == kPlayCountedEvent; }
 
-class PlayCountConsumer final : public EventConsumer {
+// The three consumers follow counted plays only.
+class PlayConsumer : public EventConsumer {
+ public:
+  bool Follows(std::string_view type) const final { return type == kPlayCountedEvent; }
+};
+
+class PlayCountConsumer final : public PlayConsumer {
  public:
   std::string_view name() const override { return "play_counts"; }
   void Apply(CatalogTransaction& tx, const OutboxRecord& record) override {
@@ -15,7 +21,7 @@ class PlayCountConsumer final : public EventConsumer {
   }
 };
 
-class ListeningHistoryConsumer final : public EventConsumer {
+class ListeningHistoryConsumer final : public PlayConsumer {
  public:
   std::string_view name() const override { return "listening_history"; }
   void Apply(CatalogTransaction& tx, const OutboxRecord& record) override {
@@ -25,7 +31,7 @@ class ListeningHistoryConsumer final : public EventConsumer {
   }
 };
 
-class PopularityConsumer final : public EventConsumer {
+class PopularityConsumer final : public PlayConsumer {
  public:
   std::string_view name() const override { return "popularity"; }
   void Apply(CatalogTransaction& tx, const OutboxRecord& record) override {

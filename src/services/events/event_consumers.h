@@ -22,6 +22,9 @@ class EventConsumer {
   // Writes the record's effect (if any) in `tx`, the transaction that also stores the
   // consumer's new position. Records of types it does not follow are ignored.
   virtual void Apply(CatalogTransaction& tx, const OutboxRecord& record) = 0;
+  // Whether Apply may have an effect for events of `type`: consumers of the streaming
+  // platform record only those they follow as consumed (StreamConsumerRunner).
+  virtual bool Follows(std::string_view /*type*/) const { return true; }
 };
 
 // tracks.play_count.

@@ -17,18 +17,21 @@ TEST(EventBusConfigTest, DefaultsAreTheEmbeddedBus) {
   EXPECT_EQ(c.kafka_brokers, "") << "no Kafka";
   EXPECT_EQ(c.kafka_topic_prefix, "cadenza.");
   EXPECT_EQ(c.kafka_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(c.kafka_group_id, "cadenza");
 }
 
 TEST(EventBusConfigTest, SettingsReachTheKafkaOptions) {
   Config c = BuildConfig({{"file", {{"kafka_brokers", "kafka1:9092, kafka2:9093"},
                                     {"kafka_topic_prefix", "prod-music."},
-                                    {"kafka_timeout", "30s"}}},
+                                    {"kafka_timeout", "30s"},
+                                    {"kafka_group_id", "music-stats_2"}}},
                           {"flags", {{"kafka_timeout", "2500ms"}}}});
   EXPECT_EQ(c.kafka_brokers, "kafka1:9092,kafka2:9093");
   kafka::KafkaOptions options = KafkaOptionsFor(c);
   EXPECT_EQ(options.brokers, "kafka1:9092,kafka2:9093");
   EXPECT_EQ(options.topic_prefix, "prod-music.");
   EXPECT_EQ(options.timeout, std::chrono::milliseconds(2500));
+  EXPECT_EQ(c.kafka_group_id, "music-stats_2");
   EXPECT_EQ(BuildConfig({{"flags", {{"kafka_topic_prefix", ""}}}}).kafka_topic_prefix, "")
       << "an empty prefix: topics named listening and catalog";
   EXPECT_EQ(BuildConfig({{"flags", {{"kafka_brokers", ""}}}}).kafka_brokers, "") << "back to embedded";
@@ -42,6 +45,8 @@ TEST(EventBusConfigTest, RefusesWhatKafkaWouldRefuseNamingTheSetting) {
       {"kafka_topic_prefix", "a b"},        {"kafka_topic_prefix", std::string(201, 'x')},
       {"kafka_timeout", "0"},               {"kafka_timeout", "50ms"},
       {"kafka_timeout", "2d"},              {"kafka_timeout", "soon"},
+      {"kafka_group_id", ""},               {"kafka_group_id", "stats group"},
+      {"kafka_group_id", std::string(201, 'g')},
   };
   for (const auto& [name, value] : bad) {
     try {
@@ -67,7 +72,7 @@ TEST(EventBusConfigTest, EveryWayOfGivingASettingKnowsThem) {
   }
   EXPECT_EQ(BuildConfig({{"file", ReadConfigFile(path)}}).kafka_timeout, std::chrono::seconds(5));
   const std::vector<std::string>& names = SettingNames();
-  for (const char* name : {"kafka_brokers", "kafka_topic_prefix", "kafka_timeout"}) {
+  for (const char* name : {"kafka_brokers", "kafka_topic_prefix", "kafka_timeout", "kafka_group_id"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name << " has no flag";
   }
 }

@@ -68,7 +68,7 @@ TEST_F(MigrationTest, SchemaHasTheExpectedShape) {
                                            "track_search", "album_search", "artist_search",
                                            "playlist_search", "search_words",
                                            "event_outbox", "event_consumers", "play_throughs",
-                                           "user_track_plays", "track_daily_plays"}));
+                                           "user_track_plays", "track_daily_plays", "consumed_events"}));
   for (const auto& table : tables) {
     EXPECT_EQ(QueryText(side, "SELECT strict FROM pragma_table_list WHERE name = '" + table + "'"),
               "1")
