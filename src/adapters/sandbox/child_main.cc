@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <new>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -39,6 +41,29 @@ bool IsOutOfMemory(const std::exception& e) {
   return std::strstr(e.what(), std::strerror(ENOMEM)) != nullptr;
 }
 
+// The address space the child already takes before it reads anything (its code, the
+// libraries it maps, the heap of its start), from /proc/self/statm; 0 when unknown.
+std::int64_t AddressSpaceInUse() {
+  std::ifstream statm("/proc/self/statm");
+  std::int64_t pages = 0;
+  if (!(statm >> pages)) return 0;
+  return pages * static_cast<std::int64_t>(sysconf(_SC_PAGESIZE));
+}
+
+// RLIMIT_AS counts the mapped libraries too. A limit with too little room above them starves
+// the probe, which then cannot tell a file's stream parameters and would blame the file: say
+// instead that the transcoder has no memory, before any input is read.
+constexpr std::int64_t kLeastRoom = 64LL << 20;
+
+std::optional<std::string> LimitLeavesNoRoom(std::int64_t limit) {
+  if (limit <= 0) return std::nullopt;
+  std::int64_t in_use = AddressSpaceInUse();
+  if (in_use == 0 || limit >= in_use + kLeastRoom) return std::nullopt;
+  return "the memory limit of " + std::to_string(limit >> 20) + " MiB leaves less than " +
+         std::to_string(kLeastRoom >> 20) + " MiB beyond the " + std::to_string(in_use >> 20) +
+         " MiB the transcoder takes before it reads anything";
+}
+
 void Serve(const ChildRequest& request, Transcoder& inner) {
   TranscodeResult result;
   if (request.mode == RequestMode::kProbe) {
@@ -63,6 +88,10 @@ int RunSandboxChild(std::string_view request_text, Transcoder& inner) {
   ChildRequest request;
   try {
     request = DecodeRequest(request_text);
+    if (auto no_room = LimitLeavesNoRoom(request.memory_limit_bytes)) {
+      Report(ErrorLine(ChildErrorKind::kOutOfMemory, *no_room));
+      return 1;
+    }
     Confinement confinement;
     confinement.readable_file = request.input;
     confinement.writable_dir = request.work_dir;
