@@ -121,8 +121,8 @@ export class ContextGuard {
 
   // The failures that are not faults: moving the playhead makes hls.js cancel the segment
   // it was fetching for the old position (only a segment fetch already in flight when the test
-  // seeked, cancelled (ERR_ABORTED) after it, is excused), and typing on cancels the search
-  // for the older text. Every such case is listed.
+  // seeked, cancelled (ERR_ABORTED) after it, is excused), typing on cancels the search
+  // for the older text, and leaving a page hands its listening events to keepalive requests. Every such case is listed.
   onFailed(req) {
     const started = this.pending.get(req) ?? Date.now();
     this.pending.delete(req);
@@ -140,6 +140,13 @@ export class ContextGuard {
     // never wanted, so cancelling it is the app working, not a fault.
     if (failure === 'net::ERR_ABORTED' && url.pathname === '/api/v1/search') {
       this.excused.push(`${req.method()} ${req.url()} ${failure} (a search typed past)`);
+      return;
+    }
+    // Leaving or reloading the page hands the queued listening events to keepalive requests,
+    // which the browser completes after the page is gone; the page's side of them is reported
+    // as aborted.
+    if (failure === 'net::ERR_ABORTED' && req.method() === 'POST' && url.pathname === '/api/v1/events') {
+      this.excused.push(`${req.method()} ${req.url()} ${failure} (listening events sent as the page went away)`);
       return;
     }
     this.report(`request failed: ${req.method()} ${req.url()} ${failure}`);
