@@ -4,7 +4,8 @@
 //
 //   node bench/open_loop.mjs --url URL --requests FILE [--token T] [--rate N] [--seconds S]
 //
-// FILE holds one JSON object per line: {"group": "prefix-2", "path": "/api/v1/search?q=ra"}.
+// FILE holds one JSON object per line: {"group": "prefix-2", "path": "/api/v1/search?q=ra"},
+// sent in a fixed shuffled order, round and round.
 // Prints one JSON line per group and one for all: count, errors, p50/p95/p99/max in ms.
 import http from 'node:http';
 import fs from 'node:fs';
@@ -22,6 +23,14 @@ const { values: opt } = parseArgs({
 });
 const base = new URL(opt.url);
 const list = fs.readFileSync(opt.requests, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+// A fixed shuffle, so that a run shorter than the list still samples every kind of request
+// and two runs send the same sequence.
+let state = 42;
+const random = () => { state = (state * 1103515245 + 12345) % 2147483648; return state / 2147483648; };
+for (let i = list.length - 1; i > 0; i -= 1) {
+  const j = Math.floor(random() * (i + 1));
+  [list[i], list[j]] = [list[j], list[i]];
+}
 const rate = Number(opt.rate);
 const total = Math.round(rate * Number(opt.seconds));
 const agent = new http.Agent({ keepAlive: true, maxSockets: Number(opt.connections) });
