@@ -102,16 +102,6 @@ CursorPosition DecodeCursor(std::string_view cursor) {
 
 }  // namespace
 
-std::string_view SearchKindName(SearchKind kind) {
-  switch (kind) {
-    case SearchKind::kTrack: return "track";
-    case SearchKind::kAlbum: return "album";
-    case SearchKind::kArtist: return "artist";
-    case SearchKind::kPlaylist: return "playlist";
-  }
-  return "unknown";
-}
-
 std::string EncodeSearchCursor(SearchKind kind, int offset) {
   return crypto::Base64UrlEncode(std::string(SearchKindName(kind)) + ":" +
                                  std::to_string(offset));

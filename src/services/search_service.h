@@ -10,6 +10,7 @@
 #include "domain/principal.h"
 #include "ports/catalog.h"
 #include "ports/search.h"
+#include "ports/search_kind_name.h"
 
 namespace cadenza {
 
@@ -40,9 +41,6 @@ struct SearchResults {
   std::string query;                   // the text searched for (trimmed)
   std::vector<SearchSection> sections;  // one per SearchQuery::kinds, same order
 };
-
-// "track", "album", "artist", "playlist".
-std::string_view SearchKindName(SearchKind kind);
 
 inline constexpr std::size_t kMaxQueryBytes = 200;
 inline constexpr int kDefaultSearchLimit = 10;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "domain/search_text.h"
+#include "ports/search_kind_name.h"
 
 namespace cadenza::pg {
 namespace {
@@ -42,16 +43,6 @@ constexpr char kPlaylistSelect[] =
     "p.created_at AS created, m.exact_hit "
     "FROM matched m JOIN playlists p ON p.id = m.id "
     "WHERE (p.is_public OR p.owner_user_id = $7) ";
-
-std::string_view KindName(SearchKind kind) {
-  switch (kind) {
-    case SearchKind::kTrack: return "track";
-    case SearchKind::kAlbum: return "album";
-    case SearchKind::kArtist: return "artist";
-    case SearchKind::kPlaylist: return "playlist";
-  }
-  return "track";
-}
 
 std::string_view KindSelect(SearchKind kind) {
   switch (kind) {
@@ -184,7 +175,7 @@ std::vector<SearchHit> PgSearchRepository::Search(const SearchRequest& request) 
   std::vector<SearchTerm> terms = SearchTerms(request.text);
   if (terms.empty()) return {};
   Plan plan = MakePlan(terms, [this](const std::string& word) { return TypoVariants(word); });
-  std::string kind(KindName(request.kind));
+  std::string kind(SearchKindName(request.kind));
   std::string sql = "WITH matched AS (SELECT id, " +
                     std::string(request.kind == SearchKind::kTrack ? "plays, created, " : "") +
                     "words @@ $3::tsquery AS exact_hit FROM " + kind +

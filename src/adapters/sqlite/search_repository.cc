@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "domain/search_text.h"
+#include "ports/search_kind_name.h"
 
 namespace cadenza::sqlite {
 namespace {
@@ -40,16 +41,6 @@ constexpr char kPlaylistSelect[] =
     "p.created_at AS created, {exact} AS exact_hit "
     "FROM matched JOIN playlist_search s ON s.doc_id = matched.doc_id "
     "JOIN playlists p ON p.id = s.id WHERE (p.is_public = 1 OR p.owner_user_id = ?6) ";
-
-std::string_view KindName(SearchKind kind) {
-  switch (kind) {
-    case SearchKind::kTrack: return "track";
-    case SearchKind::kAlbum: return "album";
-    case SearchKind::kArtist: return "artist";
-    case SearchKind::kPlaylist: return "playlist";
-  }
-  return "track";
-}
 
 std::string_view KindSelect(SearchKind kind) {
   switch (kind) {
@@ -148,7 +139,7 @@ std::vector<SearchHit> SqliteSearchRepository::Search(const SearchRequest& reque
     exact += phrase;
     full += variants.empty() ? phrase : "(" + either + ")";
   }
-  std::string kind(KindName(request.kind));
+  std::string kind(SearchKindName(request.kind));
   std::string sql = "WITH matched AS (SELECT rowid AS doc_id FROM " + kind + "_search_fts WHERE " +
                     kind + "_search_fts MATCH ?1 LIMIT ?2) " + std::string(KindSelect(request.kind));
   if (request.kind != SearchKind::kTrack) {
