@@ -1,6 +1,7 @@
 #include "adapters/sqlite/migrations.h"
 
 #include "adapters/sqlite/search_migration.h"
+#include "adapters/sqlite/search_rank_migration.h"
 
 namespace cadenza::sqlite {
 namespace {
@@ -413,6 +414,7 @@ const Migration kMigrations[] = {
     {8, "full-text search index", SearchMigrationSql()},
     {9, "event outbox and listening statistics", kV9EventOutbox},
     {10, "consumed events of the streaming platform", kV10ConsumedEvents},
+    {11, "search documents keyed by rank", SearchRankMigrationSql()},
 };
 
 }  // namespace

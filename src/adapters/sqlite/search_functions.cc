@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "adapters/sqlite/sqlite_error.h"
+#include "domain/search_rank.h"
 #include "domain/search_text.h"
 
 namespace cadenza::sqlite {
@@ -59,6 +60,12 @@ void WordsJson(sqlite3_context* context, int /*argc*/, sqlite3_value** argv) {
   }
 }
 
+// cadenza_search_rank(plays, created): the first index key of a document (SearchRankBase).
+void RankBase(sqlite3_context* context, int /*argc*/, sqlite3_value** argv) {
+  sqlite3_result_int64(context, SearchRankBase(sqlite3_value_int64(argv[0]),
+                                               sqlite3_value_int64(argv[1])));
+}
+
 }  // namespace
 
 void RegisterSearchFunctions(sqlite3* db) {
@@ -70,6 +77,10 @@ void RegisterSearchFunctions(sqlite3* db) {
                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
                                   WordsJson, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) ThrowSqliteCode(rc, "cannot register cadenza_words_json");
+  rc = sqlite3_create_function_v2(db, "cadenza_search_rank", 2,
+                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                                  RankBase, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) ThrowSqliteCode(rc, "cannot register cadenza_search_rank");
 }
 
 }  // namespace cadenza::sqlite

@@ -1,8 +1,11 @@
 #include "adapters/sqlite/search_repository.h"
 
+#include <functional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
+#include "domain/search_rank.h"
 #include "domain/search_text.h"
 #include "ports/search_kind_name.h"
 
@@ -10,37 +13,40 @@ namespace cadenza::sqlite {
 namespace {
 
 constexpr std::size_t kMaxTypoVariants = 16;
+// Prefixes longer than the longest prefix index (3) are written as their completions when
+// there are at most this many: FTS5 walks an OR of words lazily, in key order, but reads every
+// posting of every completion before it returns the first match of a prefix it has no index for.
+constexpr std::size_t kMaxCompletions = 32;
+constexpr std::size_t kLongestIndexedPrefix = 3;
 
-// Tracks: ranked on their documents (which copy plays and created) before anything else is
-// read, so that a common word costs one index walk and one sort, and only a page of tracks,
-// albums and artists is read.
+// After "WITH picked(doc_id, exact_hit) AS (the candidates)": the columns of a SearchHit, in
+// its order, then the ranking keys; ?3 limit, ?4 offset.
 constexpr char kTrackSelect[] =
-    ", ranked AS (SELECT s.id, s.plays, s.created, {exact} AS exact_hit "
-    "FROM matched JOIN track_search s ON s.doc_id = matched.doc_id "
-    "ORDER BY exact_hit DESC, s.plays DESC, s.created DESC, s.id LIMIT ?4 OFFSET ?5) "
+    ", ranked AS (SELECT s.id, s.plays, s.created, picked.exact_hit "
+    "FROM picked JOIN track_search s ON s.doc_id = picked.doc_id "
+    "ORDER BY picked.exact_hit DESC, s.plays DESC, s.created DESC, s.id LIMIT ?3 OFFSET ?4) "
     "SELECT t.id, t.title, ar.id, ar.name, al.id, al.title, al.cover_key, al.cover_max_px, "
     "t.duration_ms, '', t.play_count, t.created_at "
     "FROM ranked JOIN tracks t ON t.id = ranked.id JOIN albums al ON al.id = t.album_id "
     "JOIN artists ar ON ar.id = al.artist_id "
     "ORDER BY ranked.exact_hit DESC, ranked.plays DESC, ranked.created DESC, ranked.id";
-// The others: the columns of a SearchHit, in its order, then the ranking keys.
 constexpr char kAlbumSelect[] =
     "SELECT al.id, al.title, ar.id, ar.name, al.id, al.title, al.cover_key, al.cover_max_px, "
-    "NULL, '', (SELECT COALESCE(SUM(play_count), 0) FROM tracks WHERE album_id = al.id) AS plays, "
-    "al.created_at AS created, {exact} AS exact_hit "
-    "FROM matched JOIN album_search s ON s.doc_id = matched.doc_id "
+    "NULL, '', s.plays, al.created_at, picked.exact_hit, s.created "
+    "FROM picked JOIN album_search s ON s.doc_id = picked.doc_id "
     "JOIN albums al ON al.id = s.id JOIN artists ar ON ar.id = al.artist_id ";
 constexpr char kArtistSelect[] =
-    "SELECT ar.id, ar.name, ar.id, ar.name, '', '', NULL, NULL, NULL, '', "
-    "(SELECT COALESCE(SUM(t.play_count), 0) FROM albums a2 JOIN tracks t ON t.album_id = a2.id "
-    " WHERE a2.artist_id = ar.id) AS plays, ar.created_at AS created, {exact} AS exact_hit "
-    "FROM matched JOIN artist_search s ON s.doc_id = matched.doc_id "
+    "SELECT ar.id, ar.name, ar.id, ar.name, '', '', NULL, NULL, NULL, '', s.plays, "
+    "ar.created_at, picked.exact_hit, s.created "
+    "FROM picked JOIN artist_search s ON s.doc_id = picked.doc_id "
     "JOIN artists ar ON ar.id = s.id ";
 constexpr char kPlaylistSelect[] =
-    "SELECT p.id, p.name, '', '', '', '', NULL, NULL, NULL, p.owner_user_id, 0 AS plays, "
-    "p.created_at AS created, {exact} AS exact_hit "
-    "FROM matched JOIN playlist_search s ON s.doc_id = matched.doc_id "
-    "JOIN playlists p ON p.id = s.id WHERE (p.is_public = 1 OR p.owner_user_id = ?6) ";
+    "SELECT p.id, p.name, '', '', '', '', NULL, NULL, NULL, p.owner_user_id, 0, p.created_at, "
+    "picked.exact_hit, s.created "
+    "FROM picked JOIN playlist_search s ON s.doc_id = picked.doc_id "
+    "JOIN playlists p ON p.id = s.id ";
+constexpr char kOrderOthers[] =
+    "ORDER BY picked.exact_hit DESC, s.plays DESC, s.created DESC, s.id LIMIT ?3 OFFSET ?4";
 
 std::string_view KindSelect(SearchKind kind) {
   switch (kind) {
@@ -64,9 +70,31 @@ std::string Phrase(const std::vector<std::string>& tokens, bool prefix) {
   return out;
 }
 
-void Replace(std::string& text, std::string_view from, std::string_view to) {
-  auto at = text.find(from);
-  if (at != std::string::npos) text.replace(at, from.size(), to);
+// The FTS5 expression of every term, each with its typo variants (none for the exact pass);
+// `last_word` writes the last term's word (and its variants) as a prefix.
+std::string MatchExpression(const std::vector<SearchTerm>& terms,
+                            const std::vector<std::vector<std::string>>& variants,
+                            const std::function<std::string(const std::string&)>& last_word) {
+  std::string out;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    bool last = i + 1 == terms.size();
+    auto write = [&](const std::vector<std::string>& tokens) {
+      return last && tokens.size() == 1 ? last_word(tokens[0]) : Phrase(tokens, last);
+    };
+    std::string either = write(terms[i].tokens);
+    bool fuzzy = i < variants.size() && !variants[i].empty();
+    if (fuzzy) {
+      for (const std::string& variant : variants[i]) either += " OR " + write({variant});
+    }
+    out += (i > 0 ? " AND " : "") + (fuzzy ? "(" + either + ")" : either);
+  }
+  return out;
+}
+
+std::string JsonArray(const std::vector<std::int64_t>& ids) {
+  std::string out = "[";
+  for (std::int64_t id : ids) out += (out.size() > 1 ? "," : "") + std::to_string(id);
+  return out + "]";
 }
 
 std::string FirstCodePoint(const std::string& word) {
@@ -113,49 +141,81 @@ std::vector<std::string> SqliteSearchRepository::TypoVariants(const std::string&
   return variants;
 }
 
+std::string SqliteSearchRepository::PrefixMatch(const std::string& word) {
+  if (CodePointCount(word) <= kLongestIndexedPrefix) return Phrase({word}, true);
+  // search_words holds every indexed word of four characters or more: all the completions.
+  auto query = conn_.Prepare("SELECT word FROM search_words WHERE word >= ?1 AND word < ?2 LIMIT ?3");
+  query->BindText(1, word).BindText(2, word + "\xF5").BindInt(3, kMaxCompletions + 1);
+  std::vector<std::string> completions;
+  while (query->Step()) completions.push_back(query->ColumnText(0));
+  if (completions.size() > kMaxCompletions) return Phrase({word}, true);
+  if (completions.empty()) return Phrase({word}, false);  // matches nothing, quickly
+  std::string out = "(";
+  for (const std::string& completion : completions) {
+    out += (out.size() > 1 ? " OR " : "") + Phrase({completion}, false);
+  }
+  return out + ")";
+}
+
+std::vector<std::int64_t> SqliteSearchRepository::Walk(const SearchRequest& request,
+                                                       const std::string& match, std::size_t want,
+                                                       const std::vector<std::int64_t>& skip) {
+  std::string kind(SearchKindName(request.kind));
+  std::string sql = "SELECT f.rowid FROM " + kind + "_search_fts f ";
+  if (request.kind == SearchKind::kPlaylist) {
+    // Others' private playlists are passed over here, so that they never use up a page.
+    sql += "JOIN playlist_search s ON s.doc_id = f.rowid JOIN playlists p ON p.id = s.id ";
+  }
+  sql += "WHERE " + kind + "_search_fts MATCH ?1 ";
+  if (request.kind == SearchKind::kPlaylist) sql += "AND (p.is_public = 1 OR p.owner_user_id = ?2) ";
+  sql += "ORDER BY f.rowid";
+  auto query = conn_.Prepare(sql);
+  query->BindText(1, match);
+  if (request.kind == SearchKind::kPlaylist) query->BindText(2, request.viewer_user_id);
+  std::unordered_set<std::int64_t> skipped(skip.begin(), skip.end());
+  std::vector<std::int64_t> keys;
+  std::int64_t group_end = -1;
+  while (query->Step()) {
+    std::int64_t key = query->ColumnInt(0);
+    if (group_end >= 0 && key > group_end) break;
+    if (skipped.contains(key)) continue;
+    keys.push_back(key);
+    if (keys.size() == want) group_end = SearchRankGroupEnd(key);
+  }
+  return keys;
+}
+
 std::vector<SearchHit> SqliteSearchRepository::Search(const SearchRequest& request) {
   std::vector<SearchTerm> terms = SearchTerms(request.text);
   if (terms.empty()) return {};
-  std::string exact;  // every term as typed
-  std::string full;   // every term as typed or with one typo
-  bool has_variants = false;
-  std::size_t typed_chars = 0;
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    const SearchTerm& term = terms[i];
-    bool last = i + 1 == terms.size();
-    std::string phrase = Phrase(term.tokens, last);
-    for (const std::string& token : term.tokens) typed_chars += CodePointCount(token);
-    std::vector<std::string> variants;
-    if (!term.per_character && CodePointCount(term.tokens[0]) >= kMinTypoWordChars) {
-      variants = TypoVariants(term.tokens[0]);
+  auto want = static_cast<std::size_t>(request.offset) + static_cast<std::size_t>(request.limit);
+  auto last_word = [this](const std::string& word) { return PrefixMatch(word); };
+  std::vector<std::int64_t> exact =
+      Walk(request, MatchExpression(terms, {}, last_word), want, {});
+  std::vector<std::int64_t> fuzzy;
+  if (exact.size() < want) {  // every exact match is in: typos may fill the rest of the page
+    std::vector<std::vector<std::string>> variants;
+    bool any = false;
+    for (const SearchTerm& term : terms) {
+      variants.emplace_back();
+      if (!term.per_character && CodePointCount(term.tokens[0]) >= kMinTypoWordChars) {
+        variants.back() = TypoVariants(term.tokens[0]);
+        any = any || !variants.back().empty();
+      }
     }
-    std::string either = phrase;
-    for (const std::string& variant : variants) either += " OR " + Phrase({variant}, last);
-    if (!variants.empty()) has_variants = true;
-    if (i > 0) {
-      exact += " AND ";
-      full += " AND ";
+    if (any) {
+      fuzzy = Walk(request, MatchExpression(terms, variants, last_word), want - exact.size(),
+                   exact);
     }
-    exact += phrase;
-    full += variants.empty() ? phrase : "(" + either + ")";
   }
-  std::string kind(SearchKindName(request.kind));
-  std::string sql = "WITH matched AS (SELECT rowid AS doc_id FROM " + kind + "_search_fts WHERE " +
-                    kind + "_search_fts MATCH ?1 LIMIT ?2) " + std::string(KindSelect(request.kind));
-  if (request.kind != SearchKind::kTrack) {
-    sql += "ORDER BY exact_hit DESC, plays DESC, created DESC, 1 LIMIT ?4 OFFSET ?5";
-  }
-  Replace(sql, "{exact}",
-          has_variants ? "(matched.doc_id IN (SELECT rowid FROM " + kind + "_search_fts WHERE " +
-                             kind + "_search_fts MATCH ?3))"
-                       : "1");
+  if (exact.empty() && fuzzy.empty()) return {};
+  std::string sql =
+      "WITH picked(doc_id, exact_hit) AS (SELECT value, 1 FROM json_each(?1) "
+      "UNION ALL SELECT value, 0 FROM json_each(?2)) " + std::string(KindSelect(request.kind));
+  if (request.kind != SearchKind::kTrack) sql += kOrderOthers;
   auto query = conn_.Prepare(sql);
-  query->BindText(1, full)
-      .BindInt(2, typed_chars <= 2 ? kShortQueryCandidates : -1)
-      .BindText(3, exact)
-      .BindInt(4, request.limit)
-      .BindInt(5, request.offset);
-  if (request.kind == SearchKind::kPlaylist) query->BindText(6, request.viewer_user_id);
+  query->BindText(1, JsonArray(exact)).BindText(2, JsonArray(fuzzy)).BindInt(3, request.limit)
+      .BindInt(4, request.offset);
   std::vector<SearchHit> hits;
   while (query->Step()) hits.push_back(ReadHit(*query));
   return hits;
