@@ -275,6 +275,19 @@ test('a listener finds a track, plays it, seeks, and keeps an ordered playlist',
     await eventually(async () => assert.deepEqual(await apiOrder(), [second.id, first.id]),
       { message: 'the new order is saved' });
 
+    // Meanwhile the track played to its end: the player reported it, the play was counted, and
+    // the listener's home lists the track under "Recently played".
+    await eventually(async () => {
+      const { items } = await api('GET', '/api/v1/me/recently-played', accessToken);
+      assert.ok(items.some((item) => item.track.id === first.id), `recently played: ${items.map((i) => i.track.id)}`);
+    }, { timeoutMs: 60_000, message: 'the finished play is in the listening history' });
+    await page.getByTestId('nav-home').click();
+    await visible(byTestId(page.getByTestId('home-recently-played'), 'track-row', { trackId: first.id }),
+      'the track under Recently played on the home page');
+    await page.getByTestId('nav-library').click();
+    await link.click();
+    await page.waitForURL(`**/playlists/${playlistId}`);
+
     // Stop the music and let the network settle, so the reload cancels nothing; then the order
     // must come back from the server.
     const play = page.getByTestId('player-play');

@@ -4,7 +4,9 @@ import type {
   AlbumWithTracks,
   Artist,
   AuthResponse,
+  OffsetPage,
   Page,
+  PlayedTrack,
   Playlist,
   PlaylistWithEntries,
   Role,
@@ -38,6 +40,16 @@ export const catalog = {
   album: (id: string) => api<AlbumWithTracks>('GET', `/albums/${path(id)}`),
   track: (id: string) => api<Track>('GET', `/tracks/${path(id)}`),
   stream: (id: string) => api<StreamUrls>('GET', `/tracks/${path(id)}/stream`),
+};
+
+/** What listening made: history, popularity and new releases (GET /browse, /me). */
+export const browse = {
+  popular: (limit = 10) => api<OffsetPage<PlayedTrack>>('GET', `/browse/popular?limit=${limit}`),
+  newReleases: (limit = 24) => api<OffsetPage<Album>>('GET', `/browse/new-releases?limit=${limit}`),
+  recentlyPlayed: (limit = 10) => api<OffsetPage<PlayedTrack>>('GET', `/me/recently-played?limit=${limit}`),
+  mostPlayed: (limit = 10) => api<OffsetPage<PlayedTrack>>('GET', `/me/most-played?limit=${limit}`),
+  topTracks: (artistId: string, limit = 5) =>
+    api<OffsetPage<PlayedTrack>>('GET', `/artists/${path(artistId)}/top-tracks?limit=${limit}`),
 };
 
 export const search = {

@@ -70,6 +70,18 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** A track with its plays: a listener's history, popular now, an artist's top tracks. */
+export interface PlayedTrack {
+  track: Track;
+  plays: number;
+  lastPlayedAt?: string;
+}
+
+export interface OffsetPage<T> {
+  items: T[];
+  nextOffset: number | null;
+}
+
 export interface Playlist {
   id: string;
   ownerId: string;

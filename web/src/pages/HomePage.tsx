@@ -1,5 +1,6 @@
 import { rememberAlbums, rememberArtists } from '../api/cache';
-import { catalog } from '../api/endpoints';
+import { browse, catalog } from '../api/endpoints';
+import type { PlayedTrack, Track } from '../api/types';
 import { session } from '../api/session';
 import { AlbumGrid } from '../components/AlbumCard';
 import { PageState } from '../components/PageState';
@@ -15,8 +16,40 @@ function greeting(): string {
   return 'Good evening';
 }
 
+const HOME_PLAYED_TRACKS = 8;
+
+// Ready tracks of a played page (a track may have been replaced or failed since it was played).
+function playable(items: readonly PlayedTrack[]): Track[] {
+  return items.map((item) => item.track).filter((track) => track.status === 'ready');
+}
+
+/** The listener's recent plays and what everyone played this week; empty when unavailable. */
+function useListening() {
+  return useLoad(async () => {
+    const empty = { items: [], nextOffset: null };
+    const [recent, popular] = await Promise.all([
+      browse.recentlyPlayed(HOME_PLAYED_TRACKS).catch(() => empty),
+      browse.popular(HOME_PLAYED_TRACKS).catch(() => empty),
+    ]);
+    return { recent: playable(recent.items), popular: playable(popular.items) };
+  }, []);
+}
+
+function TrackSection({ id, title, tracks }: { id: string; title: string; tracks: readonly Track[] }) {
+  if (tracks.length === 0) return null;
+  return (
+    <section class="section" data-testid={`home-${id}`} aria-labelledby={id}>
+      <div class="section-head">
+        <h2 id={id}>{title}</h2>
+      </div>
+      <TrackList tracks={tracks} showArtwork showAlbum />
+    </section>
+  );
+}
+
 export function HomePage() {
   const current = useStore(session);
+  const listening = useListening();
   const { data, error, loading, reload } = useLoad(async () => {
     const [albums, artists, tracks] = await Promise.all([
       catalog.newestAlbums(48),
@@ -34,6 +67,8 @@ export function HomePage() {
         {greeting()}
         {current ? `, ${current.user.displayName}` : ''}
       </h1>
+      <TrackSection id="recently-played" title="Recently played" tracks={listening.data?.recent ?? []} />
+      <TrackSection id="popular-now" title="Popular this week" tracks={listening.data?.popular ?? []} />
       <section class="section" data-testid="home-new-releases" aria-labelledby="new-releases">
         <div class="section-head">
           <h2 id="new-releases">New releases</h2>
