@@ -133,6 +133,7 @@ const SetterTable& Setters() {
       {"janitor_interval", [](Config& c, const std::string& v) { c.janitor_interval = ParseDuration(v); }},
       {"max_events_per_minute", [](Config& c, const std::string& v) { c.max_events_per_minute = ParseInteger(v, 0, 1'000'000); }},
       {"events_interval", [](Config& c, const std::string& v) { c.events_interval = ParseDuration(v); }},
+      {"events_retention", [](Config& c, const std::string& v) { c.events_retention = v == "0" ? std::chrono::seconds(0) : ParseDuration(v); }},
       {"shutdown_grace", [](Config& c, const std::string& v) { c.shutdown_grace = ParseDuration(v); }},
       {"roles", SetRoles},
       {"max_connections", [](Config& c, const std::string& v) { c.max_connections = static_cast<int>(ParseInteger(v, 1, 1 << 20)); }},

@@ -43,6 +43,9 @@ struct Config {
   // How often the worker role applies new outbox records to the play counts, listening
   // history and popularity.
   std::chrono::seconds events_interval{1};
+  // How long outbox records are kept once every consumer (and, with kafka_brokers, the relay)
+  // is done with them; the worker role prunes them every janitor_interval. 0 keeps them all.
+  std::chrono::seconds events_retention{std::chrono::hours(24 * 7)};
   std::chrono::seconds shutdown_grace{20};
   std::string log_level = "info";
   // Connection limits: open connections in all and from one client IP (0: no per-IP cap),

@@ -32,6 +32,7 @@
 #include "services/blob_janitor.h"
 #include "services/catalog_service.h"
 #include "services/events/event_pump.h"
+#include "services/events/event_retention.h"
 #include "services/events/outbox_relay.h"
 #include "services/events/stream_consumer_runner.h"
 #include "services/events/listening_events.h"
@@ -243,6 +244,18 @@ void Runtime::BuildEvents() {
     outbox_relay_ = std::make_unique<OutboxRelay>(*catalog_, *event_publisher_);
     stream_consumer_ = std::make_unique<StreamConsumerRunner>(*catalog_, *event_subscription_, clock_,
                                                               StandardConsumers());
+  }
+  if (config_.role_worker) {
+    EventRetentionOptions retention;
+    retention.outbox_retention = config_.events_retention;
+    if (outbox_relay_ != nullptr) {
+      // The pump does not run beside the relay (Kafka's consumers apply the events), so its
+      // positions say nothing: what the relay has published is all that may go.
+      retention.require_published = true;
+    } else {
+      retention.consumers = event_pump_->ConsumerNames();
+    }
+    event_retention_ = std::make_unique<EventRetention>(*catalog_, clock_, retention);
   }
 }
 

@@ -18,6 +18,7 @@ class AttemptThrottle;
 class BlobJanitor;
 class CatalogService;
 class EventPump;
+class EventRetention;
 class EventPublisher;
 class EventSubscription;
 class OutboxRelay;
@@ -73,6 +74,9 @@ class Runtime {
   // Kafka and the consumer group member applying Kafka's events, run instead of event_pump().
   OutboxRelay* outbox_relay() { return outbox_relay_.get(); }
   StreamConsumerRunner* stream_consumer() { return stream_consumer_.get(); }
+  // With the worker role (else null): prunes the outbox, play-throughs and plays per day, run
+  // every janitor_interval.
+  EventRetention* event_retention() { return event_retention_.get(); }
 
   // Every route of the binary (api/route_groups.h lists them by group): those of the groups
   // this process's roles serve answer, the others answer 421 Misdirected Request. The web app
@@ -120,6 +124,7 @@ class Runtime {
   std::unique_ptr<EventSubscription> event_subscription_;
   std::unique_ptr<OutboxRelay> outbox_relay_;
   std::unique_ptr<StreamConsumerRunner> stream_consumer_;
+  std::unique_ptr<EventRetention> event_retention_;
 };
 
 }  // namespace cadenza::app

@@ -21,6 +21,7 @@
 #include "http/server.h"
 #include "services/blob_janitor.h"
 #include "services/events/event_pump.h"
+#include "services/events/event_retention.h"
 #include "services/events/outbox_relay.h"
 #include "services/events/stream_consumer_runner.h"
 #include "services/ingest/ingest_worker.h"
@@ -72,11 +73,19 @@ class WorkerScope {
 // With the worker role: applies new listening events to the consumers' tables every
 // events_interval, on a thread of its own, until the scope ends. With kafka_brokers set, two
 // threads instead: the relay publishing the outbox to Kafka, and the consumer group member
-// applying Kafka's events (each drains what is pending, then waits events_interval).
+// applying Kafka's events (each drains what is pending, then waits events_interval). Either
+// way one more thread prunes the event tables every janitor_interval.
 class EventPumpScope {
  public:
   explicit EventPumpScope(Runtime& runtime) {
     if (!runtime.config().role_worker) return;
+    retention_.emplace("event retention", runtime.config().janitor_interval, [&runtime] {
+      RetentionReport gone = runtime.event_retention()->RunOnce();
+      if (gone.outbox_records + gone.play_throughs + gone.daily_plays == 0) return;
+      spdlog::info("event retention: deleted {} outbox record(s), {} play-through(s), {} "
+                   "daily play row(s)", gone.outbox_records, gone.play_throughs,
+                   gone.daily_plays);
+    });
     const auto interval = std::max(std::chrono::seconds(1), runtime.config().events_interval);
     if (runtime.outbox_relay() == nullptr) {
       pump_.emplace("event pump", interval, [&runtime] { runtime.event_pump().Drain(); });
@@ -92,6 +101,7 @@ class EventPumpScope {
  private:
   std::optional<PeriodicTask> pump_;
   std::optional<PeriodicTask> consumer_;
+  std::optional<PeriodicTask> retention_;
 };
 
 namespace {

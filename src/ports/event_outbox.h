@@ -72,6 +72,15 @@ class EventOutbox {
   // Forgets at most `limit` (1..10000) pairs consumed before `before`; returns how many.
   // Write transactions only.
   virtual std::int64_t ForgetConsumedBefore(Timestamp before, int limit) = 0;
+
+  // Retention (services/events/event_retention.h). Deletes at most `limit` (1..10000) records
+  // with recorded_at < `recorded_before` AND seq <= `up_to_seq` AND, when `require_published`,
+  // marked published; returns how many went. Never deletes a record newer than the cut, past
+  // `up_to_seq` (the caller passes the smallest position of the in-process consumers) or, when
+  // required, one a relay has still to publish. Which of the matching records go first is
+  // unspecified. Write transactions only.
+  virtual std::int64_t ForgetBefore(Timestamp recorded_before, std::int64_t up_to_seq,
+                                    bool require_published, int limit) = 0;
 };
 
 // Tables the in-process consumers keep from the outbox (services/events/). Write methods run
@@ -91,6 +100,9 @@ class ListeningRepository {
                                                           std::string_view play_id) = 0;
   // Marks a play-through counted.
   virtual void MarkPlayThroughCounted(std::string_view user_id, std::string_view play_id) = 0;
+  // Retention: deletes at most `limit` (1..10000) play-throughs with started_at <
+  // `started_before`, counted or not; returns how many went. Write transactions only.
+  virtual std::int64_t ForgetPlayThroughsBefore(Timestamp started_before, int limit) = 0;
 
   // Consumer effects. A track that no longer exists is ignored (its rows went with it).
   virtual void AddTrackPlay(std::string_view track_id) = 0;  // tracks.play_count + 1
@@ -98,6 +110,9 @@ class ListeningRepository {
                            Timestamp at) = 0;
   // Plays of a track on one UTC day (days since the Unix epoch).
   virtual void AddDailyPlay(std::string_view track_id, std::int64_t day) = 0;
+  // Retention: deletes at most `limit` (1..10000) daily rows of days before `day`; returns how
+  // many went. Write transactions only.
+  virtual std::int64_t ForgetDailyPlaysBefore(std::int64_t day, int limit) = 0;
 
   // Reads.
   virtual std::int64_t TrackPlays(std::string_view track_id) = 0;  // 0 for an unknown track

@@ -50,9 +50,9 @@ void CheckConsumer(std::string_view consumer) {
   }
 }
 
-void CheckForgetLimit(int limit) {
+void CheckForgetLimit(int limit, const std::string& method) {
   if (limit < 1 || limit > 10000) {
-    throw std::invalid_argument("EventOutbox: ForgetConsumedBefore's limit is 1..10000");
+    throw std::invalid_argument("EventOutbox: " + method + "'s limit is 1..10000");
   }
 }
 
@@ -133,11 +133,23 @@ bool PgEventOutbox::MarkConsumed(std::string_view consumer, std::string_view eve
 }
 
 std::int64_t PgEventOutbox::ForgetConsumedBefore(Timestamp before, int limit) {
-  CheckForgetLimit(limit);
+  CheckForgetLimit(limit, "ForgetConsumedBefore");
   return conn_
       .Exec("DELETE FROM consumed_events WHERE (consumer, event_id) IN (SELECT consumer, "
             "event_id FROM consumed_events WHERE consumed_at < $1 LIMIT $2)",
             Params().Int(before).Int(limit))
+      .Affected();
+}
+
+std::int64_t PgEventOutbox::ForgetBefore(Timestamp recorded_before, std::int64_t up_to_seq,
+                                         bool require_published, int limit) {
+  CheckForgetLimit(limit, "ForgetBefore");
+  // Deleting takes no append lock: a record that goes is older than every position that
+  // matters, and appends only add records with larger seqs.
+  return conn_
+      .Exec("DELETE FROM event_outbox WHERE seq IN (SELECT seq FROM event_outbox "
+            "WHERE recorded_at < $1 AND seq <= $2 AND (published OR NOT $3) LIMIT $4)",
+            Params().Int(recorded_before).Int(up_to_seq).Bool(require_published).Int(limit))
       .Affected();
 }
 

@@ -1,3 +1,4 @@
+#include <stdexcept>
 #include <string>
 
 #include "adapters/postgres/pg_repositories.h"
@@ -13,6 +14,12 @@ std::vector<TrackListening> ReadListening(const Result& r) {
         .track_id = r.Text(row, 0), .plays = r.Int(row, 1), .last_played_at = r.Int(row, 2)});
   }
   return out;
+}
+
+void CheckForgetLimit(int limit) {
+  if (limit < 1 || limit > 10000) {
+    throw std::invalid_argument("ListeningRepository: a forget's limit is 1..10000");
+  }
 }
 
 }  // namespace
@@ -40,6 +47,27 @@ void PgListeningRepository::MarkPlayThroughCounted(std::string_view user_id,
   conn_.ExecGuarded(
       "UPDATE play_throughs SET counted = TRUE WHERE user_id = $1 AND play_id = $2",
       Params().Text(user_id).Text(play_id));
+}
+
+std::int64_t PgListeningRepository::ForgetPlayThroughsBefore(Timestamp started_before,
+                                                             int limit) {
+  CheckForgetLimit(limit);
+  return conn_
+      // By ctid: the rows found by the index are deleted by a TID scan. A key IN (subquery)
+      // is planned as a hash join over a scan of the whole table.
+      .Exec("DELETE FROM play_throughs WHERE ctid = ANY(ARRAY(SELECT ctid FROM play_throughs "
+            "WHERE started_at < $1 LIMIT $2))",
+            Params().Int(started_before).Int(limit))
+      .Affected();
+}
+
+std::int64_t PgListeningRepository::ForgetDailyPlaysBefore(std::int64_t day, int limit) {
+  CheckForgetLimit(limit);
+  return conn_
+      .Exec("DELETE FROM track_daily_plays WHERE ctid = ANY(ARRAY(SELECT ctid "
+            "FROM track_daily_plays WHERE day < $1 LIMIT $2))",
+            Params().Int(day).Int(limit))
+      .Affected();
 }
 
 void PgListeningRepository::AddTrackPlay(std::string_view track_id) {

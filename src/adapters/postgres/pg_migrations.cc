@@ -341,6 +341,13 @@ CREATE TABLE consumed_events (
 CREATE INDEX consumed_events_consumed_at ON consumed_events (consumed_at);
 )sql";
 
+// Retention (services/events/event_retention.h) deletes old outbox records and play-throughs
+// in small batches; these indexes find them without scanning the tables.
+constexpr char kV12EventRetention[] = R"sql(
+CREATE INDEX event_outbox_recorded_at ON event_outbox (recorded_at);
+CREATE INDEX play_throughs_started_at ON play_throughs (started_at);
+)sql";
+
 std::int64_t NowMs() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -382,6 +389,7 @@ std::span<const Migration> AllMigrations() {
       {8, "full-text search index", SearchMigrationSql()},
       {9, "event outbox and listening statistics", kV9EventOutbox},
       {10, "consumed events of the streaming platform", kV10ConsumedEvents},
+      {12, "indexes for the retention of event tables", kV12EventRetention},
   };
   return kMigrations;
 }

@@ -155,6 +155,8 @@ class PgEventOutbox final : public EventOutbox {
   void SetConsumerPosition(std::string_view consumer, std::int64_t seq) override;
   bool MarkConsumed(std::string_view consumer, std::string_view event_id, Timestamp at) override;
   std::int64_t ForgetConsumedBefore(Timestamp before, int limit) override;
+  std::int64_t ForgetBefore(Timestamp recorded_before, std::int64_t up_to_seq,
+                            bool require_published, int limit) override;
 
  private:
   Connection& conn_;
@@ -168,9 +170,11 @@ class PgListeningRepository final : public ListeningRepository {
   std::optional<std::string> UncountedPlayThrough(std::string_view user_id,
                                                   std::string_view play_id) override;
   void MarkPlayThroughCounted(std::string_view user_id, std::string_view play_id) override;
+  std::int64_t ForgetPlayThroughsBefore(Timestamp started_before, int limit) override;
   void AddTrackPlay(std::string_view track_id) override;
   void AddUserPlay(std::string_view user_id, std::string_view track_id, Timestamp at) override;
   void AddDailyPlay(std::string_view track_id, std::int64_t day) override;
+  std::int64_t ForgetDailyPlaysBefore(std::int64_t day, int limit) override;
   std::int64_t TrackPlays(std::string_view track_id) override;
   std::optional<TrackListening> UserTrack(std::string_view user_id,
                                           std::string_view track_id) override;

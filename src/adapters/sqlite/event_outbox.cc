@@ -35,9 +35,9 @@ void CheckConsumer(std::string_view consumer) {
   }
 }
 
-void CheckForgetLimit(int limit) {
+void CheckForgetLimit(int limit, const std::string& method) {
   if (limit < 1 || limit > 10000) {
-    throw std::invalid_argument("EventOutbox: ForgetConsumedBefore's limit is 1..10000");
+    throw std::invalid_argument("EventOutbox: " + method + "'s limit is 1..10000");
   }
 }
 
@@ -118,11 +118,28 @@ bool SqliteEventOutbox::MarkConsumed(std::string_view consumer, std::string_view
 }
 
 std::int64_t SqliteEventOutbox::ForgetConsumedBefore(Timestamp before, int limit) {
-  CheckForgetLimit(limit);
+  CheckForgetLimit(limit, "ForgetConsumedBefore");
   auto remove = conn_.Prepare(
       "DELETE FROM consumed_events WHERE rowid IN (SELECT rowid FROM consumed_events "
       "WHERE consumed_at < ?1 LIMIT ?2)");
   remove->BindInt(1, before).BindInt(2, limit);
+  remove->Run();
+  return conn_.Changes();
+}
+
+std::int64_t SqliteEventOutbox::ForgetBefore(Timestamp recorded_before, std::int64_t up_to_seq,
+                                             bool require_published, int limit) {
+  CheckForgetLimit(limit, "ForgetBefore");
+  // INDEXED BY: the old records are found by recorded_at; a scan of the seq range instead
+  // would read every record up to up_to_seq, most of them too new to go, on every batch.
+  auto remove = conn_.Prepare(
+      "DELETE FROM event_outbox WHERE seq IN (SELECT seq FROM event_outbox "
+      "INDEXED BY event_outbox_recorded_at WHERE recorded_at < ?1 AND seq <= ?2 "
+      "AND (published = 1 OR ?3 = 0) LIMIT ?4)");
+  remove->BindInt(1, recorded_before)
+      .BindInt(2, up_to_seq)
+      .BindInt(3, require_published ? 1 : 0)
+      .BindInt(4, limit);
   remove->Run();
   return conn_.Changes();
 }

@@ -1,4 +1,7 @@
+#include <optional>
+#include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "adapters/sqlite/repositories.h"
 
@@ -12,6 +15,12 @@ std::vector<TrackListening> ReadListening(Statement& s) {
         .track_id = s.ColumnText(0), .plays = s.ColumnInt(1), .last_played_at = s.ColumnInt(2)});
   }
   return out;
+}
+
+void CheckForgetLimit(int limit) {
+  if (limit < 1 || limit > 10000) {
+    throw std::invalid_argument("ListeningRepository: a forget's limit is 1..10000");
+  }
 }
 
 }  // namespace
@@ -42,6 +51,43 @@ void SqliteListeningRepository::MarkPlayThroughCounted(std::string_view user_id,
       conn_.Prepare("UPDATE play_throughs SET counted = 1 WHERE user_id = ?1 AND play_id = ?2");
   update->BindText(1, user_id).BindText(2, play_id);
   update->Run();
+}
+
+std::int64_t SqliteListeningRepository::ForgetPlayThroughsBefore(Timestamp started_before,
+                                                                 int limit) {
+  CheckForgetLimit(limit);
+  auto remove = conn_.Prepare(
+      "DELETE FROM play_throughs WHERE (user_id, play_id) IN (SELECT user_id, play_id "
+      "FROM play_throughs WHERE started_at < ?1 LIMIT ?2)");
+  remove->BindInt(1, started_before).BindInt(2, limit);
+  remove->Run();
+  return conn_.Changes();
+}
+
+std::int64_t SqliteListeningRepository::ForgetDailyPlaysBefore(std::int64_t day, int limit) {
+  CheckForgetLimit(limit);
+  // The limit-th old row in key order bounds the delete, so both statements are range scans
+  // of the primary key. (A row-value IN over a LIMIT subquery is probed by day alone here,
+  // reading every track of a day again for each batch.)
+  std::optional<std::pair<std::int64_t, std::string>> last;
+  {
+    auto bound = conn_.Prepare(
+        "SELECT day, track_id FROM track_daily_plays WHERE day < ?1 ORDER BY day, track_id "
+        "LIMIT 1 OFFSET ?2");
+    bound->BindInt(1, day).BindInt(2, limit - 1);
+    if (bound->Step()) last.emplace(bound->ColumnInt(0), bound->ColumnText(1));
+  }  // reset before the delete runs
+  if (!last) {  // fewer than `limit` old rows: all of them
+    auto remove = conn_.Prepare("DELETE FROM track_daily_plays WHERE day < ?1");
+    remove->BindInt(1, day);
+    remove->Run();
+    return conn_.Changes();
+  }
+  auto remove =
+      conn_.Prepare("DELETE FROM track_daily_plays WHERE (day, track_id) <= (?1, ?2)");
+  remove->BindInt(1, last->first).BindText(2, last->second);
+  remove->Run();
+  return conn_.Changes();
 }
 
 void SqliteListeningRepository::AddTrackPlay(std::string_view track_id) {

@@ -44,4 +44,11 @@ std::int64_t EventPump::Drain() {
   return total;
 }
 
+std::vector<std::string> EventPump::ConsumerNames() const {
+  std::vector<std::string> names;
+  names.reserve(consumers_.size());
+  for (const auto& consumer : consumers_) names.emplace_back(consumer->name());
+  return names;
+}
+
 }  // namespace cadenza

@@ -7,6 +7,7 @@
 // consumer's batches are serialized by the lock on its position.
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "ports/catalog.h"
@@ -26,6 +27,9 @@ class EventPump {
   std::int64_t RunOnce();
   // RunOnce until no consumer has anything left; returns the records applied.
   std::int64_t Drain();
+
+  // The consumers' names, whose positions say how far the outbox has been applied.
+  std::vector<std::string> ConsumerNames() const;
 
  private:
   std::int64_t RunConsumer(EventConsumer& consumer);

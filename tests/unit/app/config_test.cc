@@ -51,6 +51,16 @@ TEST(ConfigTest, ListeningEventSettingsHaveDefaultsAndAcceptZeroForOff) {
   EXPECT_THROW(BuildConfig({{"flags", {{"max_events_per_minute", "-1"}}}}), std::runtime_error);
 }
 
+TEST(ConfigTest, EventsRetentionIsAWeekByDefaultAndZeroTurnsItOff) {
+  EXPECT_EQ(BuildConfig({}).events_retention, std::chrono::hours(24 * 7));
+  EXPECT_EQ(BuildConfig({{"environment", {{"events_retention", "30d"}}}}).events_retention,
+            std::chrono::hours(24 * 30));
+  EXPECT_EQ(BuildConfig({{"flags", {{"events_retention", "0"}}}}).events_retention,
+            std::chrono::seconds(0));
+  EXPECT_THROW(BuildConfig({{"flags", {{"events_retention", "-1d"}}}}), std::runtime_error);
+  EXPECT_THROW(BuildConfig({{"flags", {{"events_retention", "soon"}}}}), std::runtime_error);
+}
+
 TEST(ConfigTest, PublicUrlIsKeptWithoutItsTrailingSlash) {
   EXPECT_EQ(BuildConfig({{"flags", {{"listen", "0.0.0.0:81"}}}}).public_url, "");
   EXPECT_EQ(BuildConfig({{"flags", {{"public_url", "https://music.example.org/"}}}}).public_url,

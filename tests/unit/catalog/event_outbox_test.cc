@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <limits>
+#include <stdexcept>
 #include <set>
 #include <string>
 #include <thread>
@@ -118,6 +120,81 @@ TEST_F(EventOutboxTest, ConsumerPositionsAreStoredPerConsumerAndRollBack) {
                std::runtime_error);
   EXPECT_EQ(position("play_counts"), 7);
   EXPECT_THROW(position(""), std::invalid_argument);
+}
+
+Event RecordedAt(std::string id, Timestamp recorded_at) {
+  Event event = MakeEvent(std::move(id));
+  event.recorded_at = recorded_at;
+  return event;
+}
+
+TEST_F(EventOutboxTest, ForgetBeforeKeepsNewRecordsThoseBeyondTheSeqAndUnpublishedOnes) {
+  Write([](CatalogTransaction& tx) {
+    tx.events().Append(RecordedAt("e1", 100));
+    tx.events().Append(RecordedAt("e2", 200));
+    tx.events().Append(RecordedAt("e3", 300));
+    tx.events().Append(RecordedAt("e4", 400));
+    tx.events().Append(RecordedAt("e5", 1000));
+  });
+  auto all = catalog_->ReadValue([](CatalogTransaction& tx) { return tx.events().ListAfter(0, 10); });
+  ASSERT_EQ(all.size(), 5u);
+  Write([&](CatalogTransaction& tx) {
+    tx.events().MarkPublished({all[0].seq, all[1].seq, all[3].seq, all[4].seq});
+  });
+  auto forget = [&](Timestamp before, std::int64_t up_to_seq, bool published, int limit) {
+    return catalog_->WriteValue([&](CatalogTransaction& tx) {
+      return tx.events().ForgetBefore(before, up_to_seq, published, limit);
+    });
+  };
+  auto left = [&] {
+    return Ids(catalog_->ReadValue(
+        [](CatalogTransaction& tx) { return tx.events().ListAfter(0, 10); }));
+  };
+  const std::int64_t kAny = std::numeric_limits<std::int64_t>::max();
+  // Up to e2's seq only, though e4 is old and published too.
+  EXPECT_EQ(forget(1000, all[1].seq, true, 100), 2);
+  EXPECT_EQ(left(), (Strings{"e3", "e4", "e5"}));
+  // e3 has not been published: it stays while publication is required.
+  EXPECT_EQ(forget(1000, kAny, true, 100), 1);
+  EXPECT_EQ(left(), (Strings{"e3", "e5"}));
+  EXPECT_EQ(Ids(catalog_->ReadValue(
+                [](CatalogTransaction& tx) { return tx.events().ListUnpublished(10); })),
+            (Strings{"e3"}));
+  EXPECT_EQ(forget(1000, kAny, false, 100), 1);
+  // e5 was recorded at the cut itself: not before it.
+  EXPECT_EQ(forget(1000, kAny, false, 100), 0);
+  EXPECT_EQ(left(), (Strings{"e5"}));
+  EXPECT_EQ(forget(1001, kAny, false, 100), 1);
+  EXPECT_TRUE(left().empty());
+  // Seqs are never reused: an append after the forget comes after every seq handed out.
+  Write([](CatalogTransaction& tx) { tx.events().Append(RecordedAt("e6", 100)); });
+  auto e6 = catalog_->ReadValue([](CatalogTransaction& tx) { return tx.events().ListAfter(0, 10); });
+  ASSERT_EQ(e6.size(), 1u);
+  EXPECT_GT(e6[0].seq, all[4].seq);
+}
+
+TEST_F(EventOutboxTest, ForgetBeforeHonoursItsLimitAndRollsBack) {
+  Write([](CatalogTransaction& tx) {
+    for (const char* id : {"e1", "e2", "e3", "e4", "e5"}) tx.events().Append(RecordedAt(id, 100));
+  });
+  auto forget = [&](int limit) {
+    return catalog_->WriteValue([&](CatalogTransaction& tx) {
+      return tx.events().ForgetBefore(200, std::numeric_limits<std::int64_t>::max(), false,
+                                      limit);
+    });
+  };
+  EXPECT_THROW(Write([](CatalogTransaction& tx) {
+                 tx.events().ForgetBefore(200, std::numeric_limits<std::int64_t>::max(), false,
+                                          100);
+                 throw std::runtime_error("rolled back");
+               }),
+               std::runtime_error);
+  EXPECT_EQ(forget(2), 2);
+  EXPECT_EQ(forget(2), 2);
+  EXPECT_EQ(forget(2), 1);
+  EXPECT_EQ(forget(2), 0);
+  EXPECT_THROW(forget(0), std::invalid_argument);
+  EXPECT_THROW(forget(10001), std::invalid_argument);
 }
 
 // Appenders hold their transaction open a little after appending, so that transactions that

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -161,6 +162,68 @@ TEST_F(ListeningRepositoryTest, NewReleasesAreDatedAlbumsWithReadyTracksLatestFi
               (Strings{"same-day-later", "new", "old", "undated-late", "undated-early"}));
     EXPECT_EQ(tx.listening().NewReleaseAlbumIds(2, 1), (Strings{"new", "old"}));
   });
+}
+
+TEST_F(ListeningRepositoryTest, ForgetPlayThroughsBeforeDeletesExactlyTheOldOnes) {
+  Write([](CatalogTransaction& tx) {
+    auto& l = tx.listening();
+    l.StartPlayThrough("l1", "p1", "t1", 100);
+    l.StartPlayThrough("l1", "p2", "t1", 150);
+    l.StartPlayThrough("l1", "p3", "t2", 200);
+    l.StartPlayThrough("l1", "p4", "t3", 300);
+    l.MarkPlayThroughCounted("l1", "p2");
+  });
+  auto forget = [&](Timestamp before, int limit) {
+    return catalog_->WriteValue([&](CatalogTransaction& tx) {
+      return tx.listening().ForgetPlayThroughsBefore(before, limit);
+    });
+  };
+  auto uncounted = [&](const char* play_id) {
+    return catalog_->ReadValue(
+        [&](CatalogTransaction& tx) { return tx.listening().UncountedPlayThrough("l1", play_id); });
+  };
+  EXPECT_EQ(forget(200, 1), 1);
+  EXPECT_EQ(forget(200, 1), 1);  // counted or not
+  EXPECT_EQ(forget(200, 1), 0);  // p3 started at the cut itself
+  EXPECT_EQ(uncounted("p3"), "t2");
+  EXPECT_EQ(uncounted("p4"), "t3");
+  // The forgotten play ids are free again; the kept ones are not.
+  EXPECT_TRUE(catalog_->WriteValue([](CatalogTransaction& tx) {
+    return tx.listening().StartPlayThrough("l1", "p2", "t1", 400);
+  }));
+  EXPECT_FALSE(catalog_->WriteValue([](CatalogTransaction& tx) {
+    return tx.listening().StartPlayThrough("l1", "p3", "t1", 400);
+  }));
+  EXPECT_THROW(forget(200, 0), std::invalid_argument);
+  EXPECT_THROW(forget(200, 10001), std::invalid_argument);
+}
+
+TEST_F(ListeningRepositoryTest, ForgetDailyPlaysBeforeDeletesExactlyTheEarlierDays) {
+  Write([](CatalogTransaction& tx) {
+    auto& l = tx.listening();
+    l.AddDailyPlay("t1", 10);
+    l.AddDailyPlay("t2", 10);
+    l.AddDailyPlay("t1", 11);
+    l.AddDailyPlay("t1", 12);
+    l.AddDailyPlay("t2", 12);
+    l.AddTrackPlay("t1");
+  });
+  auto forget = [&](std::int64_t day, int limit) {
+    return catalog_->WriteValue(
+        [&](CatalogTransaction& tx) { return tx.listening().ForgetDailyPlaysBefore(day, limit); });
+  };
+  EXPECT_EQ(forget(12, 2), 2);
+  EXPECT_EQ(forget(12, 2), 1);
+  EXPECT_EQ(forget(12, 2), 0);
+  EXPECT_EQ(TrackIds(catalog_->ReadValue(
+                [](CatalogTransaction& tx) { return tx.listening().Popular(0, 100, 10, 0); })),
+            (Strings{"t1:1", "t2:1"}));
+  // The track's own total is not a daily row.
+  EXPECT_EQ(catalog_->ReadValue(
+                [](CatalogTransaction& tx) { return tx.listening().TrackPlays("t1"); }),
+            1);
+  EXPECT_THROW(forget(12, 0), std::invalid_argument);
+  EXPECT_THROW(forget(12, 10001), std::invalid_argument);
 }
 
 }  // namespace
