@@ -13,6 +13,11 @@ namespace cadenza::pg {
 namespace {
 
 constexpr std::size_t kMaxTypoVariants = 16;
+// A last word's prefix is asked of the GIN index as the whole words it begins when there are
+// at most this many; search_words holds every indexed word of four characters or more, so
+// only prefixes of four or more can be expanded.
+constexpr int kMaxPrefixWords = 64;
+constexpr std::size_t kMinPrefixChars = 4;
 
 // After "FROM unnest($1::text[]) WITH ORDINALITY AS c(id, pos)": the columns of a SearchHit,
 // in its order, of the page's ids in the order given.
@@ -220,10 +225,22 @@ std::vector<std::string> PgSearchRepository::TypoVariants(const std::string& wor
   return variants;
 }
 
-std::vector<std::string> PgSearchRepository::RankedIds(const SearchRequest& request,
-                                                      const std::string& query,
-                                                      const std::string& index_query,
-                                                      const std::string& runs, int want) {
+std::string PgSearchRepository::PrefixWords(const std::string& prefix) {
+  if (CodePointCount(prefix) < kMinPrefixChars) return {};
+  Result rows = conn_.Exec("SELECT word FROM search_words WHERE word >= $1 AND word < $2 LIMIT $3",
+                           Params().Text(prefix).Text(prefix + "\xF4\x8F\xBF\xBF").Int(
+                               kMaxPrefixWords + 1));
+  if (rows.Rows() == 0 || rows.Rows() > kMaxPrefixWords) return {};
+  std::string words = "(";
+  for (int row = 0; row < rows.Rows(); ++row) {
+    words += (row > 0 ? " | " : "") + Lexeme(rows.Text(row, 0), false);
+  }
+  return words + ")";
+}
+
+std::vector<std::string> PgSearchRepository::RankedIds(
+    const SearchRequest& request, const std::string& query,
+    const std::function<std::string()>& index_query, const std::string& runs, int want) {
   PassShape shape{std::string(SearchKindName(request.kind)) + "_search", runs != "{}",
                   request.kind == SearchKind::kPlaylist};
   Params params;
@@ -232,7 +249,8 @@ std::vector<std::string> PgSearchRepository::RankedIds(const SearchRequest& requ
   if (shape.playlists) params.Text(request.viewer_user_id);
   Result rows = conn_.Exec(WindowSql(shape), params);
   if (rows.Rows() < want) {
-    params.Text(index_query.empty() ? query : index_query);
+    std::string asked = index_query ? index_query() : std::string();
+    params.Text(asked.empty() ? query : asked);
     rows = conn_.Exec(GinSql(shape), params);
   }
   std::vector<std::string> ids;
@@ -247,14 +265,21 @@ std::vector<SearchHit> PgSearchRepository::Search(const SearchRequest& request) 
   const int want = request.offset + request.limit;
   const Plan exact = MakePlan(terms, nullptr);
   const std::string runs = ArrayLiteral(exact.runs);
-  std::vector<std::string> ids = RankedIds(request, exact.exact, exact.exact_index, runs, want);
+  // The GIN index is asked the whole words, and the last word's prefix as the words it begins.
+  auto exact_index = [&]() {
+    const SearchTerm& last = terms.back();
+    std::string words = last.per_character ? "" : PrefixWords(last.tokens[0]);
+    if (words.empty()) return exact.exact_index;
+    return exact.exact_index.empty() ? words : exact.exact_index + " & " + words;
+  };
+  std::vector<std::string> ids = RankedIds(request, exact.exact, exact_index, runs, want);
   // Typo variants only when the exact hits leave room on the page: a common query skips them.
   if (std::cmp_less(ids.size(), want)) {
     Plan plan = MakePlan(terms, [this](const std::string& word) { return TypoVariants(word); });
     if (plan.query != plan.exact) {
       std::vector<std::string> fuzzy =
           RankedIds(request, "(" + plan.query + ") & !(" + plan.exact + ")",
-                    plan.query_index.empty() ? plan.query : plan.query_index, runs,
+                    [&]() { return plan.query_index; }, runs,
                     want - static_cast<int>(ids.size()));
       ids.insert(ids.end(), fuzzy.begin(), fuzzy.end());
     }

@@ -18,12 +18,16 @@
 // variants) walks the kWindowRows best-ranked documents in the rank index alone (an index-only
 // scan, whatever the table's size) and keeps those whose words match: when `want` of them do,
 // they are the best `want` of all, and a common word costs well under a millisecond. When
-// fewer do (a rare word), the GIN index finds every match and only those are sorted. The LIKE
+// fewer do (a rare word), the GIN index finds every match and only those are sorted; it is
+// asked the whole words and the last word's prefix as the few indexed words it begins (a
+// prefix it would answer with a bitmap of every match, "heart":* for "saudade heart"), and
+// the prefix itself is checked on what it returns. The LIKE
 // of a script without spaces, and a playlist's visibility (public or the viewer's own), are
 // checked on the matching rows only, inside the pass, so invisible playlists never take a
 // place on the page. Only when the exact pass found fewer than `want` are typo variants
 // looked up, and a fuzzy pass (the query with variants and not the exact one) fills the rest
 // the same way. A last query reads what the page's hits show, in rank order.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -43,12 +47,16 @@ class PgSearchRepository final : public SearchRepository {
  private:
   // Indexed words one edit from `word` (itself excluded), at most a few.
   std::vector<std::string> TypoVariants(const std::string& word);
+  // The indexed words that begin with `prefix`, as a tsquery ('a' | 'b'); empty when there
+  // are none, too many, or `prefix` is too short for search_words to hold them all.
+  std::string PrefixWords(const std::string& prefix);
   // Ids of the best `want` documents of request.kind matching `query` (a tsquery) and every
-  // pattern of `runs` (an array literal), visible to the viewer, best first. `index_query`,
-  // implied by `query` (or empty for `query` itself), is what the GIN index is asked.
+  // pattern of `runs` (an array literal), visible to the viewer, best first. `index_query`
+  // (called only when the GIN index is needed; empty for `query` itself) gives a tsquery that
+  // `query` implies, cheaper for the GIN index to answer.
   std::vector<std::string> RankedIds(const SearchRequest& request, const std::string& query,
-                                     const std::string& index_query, const std::string& runs,
-                                     int want);
+                                     const std::function<std::string()>& index_query,
+                                     const std::string& runs, int want);
 
   Connection& conn_;
 };
