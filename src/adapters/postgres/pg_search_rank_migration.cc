@@ -121,7 +121,8 @@ BEGIN
     END IF;
     RETURN NULL;
   END IF;
-  INSERT INTO artist_search (id, doc, created) VALUES (NEW.id, cadenza_fold(NEW.name), NEW.created_at)
+  INSERT INTO artist_search (id, doc, created)
+  VALUES (NEW.id, cadenza_fold(NEW.name), NEW.created_at)
   ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, created = EXCLUDED.created;
   IF TG_OP = 'UPDATE' THEN
     UPDATE album_search s SET doc = cadenza_fold(al.title || ' ' || NEW.name)
@@ -145,7 +146,8 @@ BEGIN
     END IF;
     RETURN NULL;
   END IF;
-  INSERT INTO playlist_search (id, doc, created) VALUES (NEW.id, cadenza_fold(NEW.name), NEW.created_at)
+  INSERT INTO playlist_search (id, doc, created)
+  VALUES (NEW.id, cadenza_fold(NEW.name), NEW.created_at)
   ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, created = EXCLUDED.created;
   RETURN NULL;
 END $$;

@@ -19,8 +19,8 @@ constexpr std::size_t kMaxTypoVariants = 16;
 constexpr int kMaxPrefixWords = 64;
 constexpr std::size_t kMinPrefixChars = 4;
 
-// After "FROM unnest($1::text[]) WITH ORDINALITY AS c(id, pos)": the columns of a SearchHit,
-// in its order, of the page's ids in the order given.
+// After "WITH page (id, pos)" (the page's ids, $1, in rank order): the columns of a SearchHit,
+// in its order. play_count and created_at come from the documents, which keep them.
 constexpr char kTrackPage[] =
     "SELECT t.id, t.title, ar.id, ar.name, al.id, al.title, al.cover_key, al.cover_max_px, "
     "t.duration_ms, '', s.plays, s.created FROM page c JOIN track_search s ON s.id = c.id "
@@ -40,7 +40,8 @@ constexpr char kPlaylistPage[] =
     "JOIN playlists p ON p.id = c.id ORDER BY c.pos";
 
 std::string PageSql(SearchKind kind) {
-  std::string sql = "WITH page AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS c(id, pos)) ";
+  std::string sql =
+      "WITH page AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS c(id, pos)) ";
   switch (kind) {
     case SearchKind::kTrack: return sql + kTrackPage;
     case SearchKind::kAlbum: return sql + kAlbumPage;
