@@ -60,15 +60,18 @@ struct PassShape {
   bool playlists = false;
 };
 
-// Conditions on a row `s` whose words match: the order of each run (its document read for
-// the rows that got this far only) and a playlist's visibility. Scalar subqueries, which the
-// planner keeps per row rather than turning into a join over a whole table.
-std::string RowChecks(const PassShape& shape) {
+// Conditions on a row `s` whose words match: the order of each run (its document s.doc, or
+// when the row came from the rank index, read for the rows that got this far only) and a
+// playlist's visibility. Scalar subqueries, which the planner keeps per row rather than
+// turning into a join over a whole table.
+std::string RowChecks(const PassShape& shape, bool has_doc) {
   std::string checks;
   int next = 3;
   if (shape.runs) {
-    checks += " AND (' ' || (SELECT d.doc FROM " + shape.table +
-              " d WHERE d.id = s.id) || ' ') LIKE ALL ($" + std::to_string(next++) + "::text[])";
+    std::string doc =
+        has_doc ? "s.doc" : "(SELECT d.doc FROM " + shape.table + " d WHERE d.id = s.id)";
+    checks += " AND (' ' || " + doc + " || ' ') LIKE ALL ($" + std::to_string(next++) +
+              "::text[])";
   }
   if (shape.playlists) {
     checks += " AND COALESCE((SELECT p.is_public OR p.owner_user_id = $" + std::to_string(next) +
@@ -85,7 +88,7 @@ constexpr char kRankOrder[] = " ORDER BY s.plays DESC, s.created DESC, s.id LIMI
 std::string WindowSql(const PassShape& shape) {
   std::string words = "COALESCE(s.rank_words, (SELECT x.words FROM " + shape.table +
                       " x WHERE x.id = s.id)) @@ $1::tsquery";
-  std::string checks = RowChecks(shape);
+  std::string checks = RowChecks(shape, false);
   return "SELECT s.id FROM (SELECT id, plays, created, rank_words FROM " + shape.table +
          " ORDER BY plays DESC, created DESC, id LIMIT " +
          std::to_string(PgSearchRepository::kWindowRows) + ") s WHERE " +
@@ -97,10 +100,10 @@ std::string WindowSql(const PassShape& shape) {
 // Every match through the GIN index, then sorted: for queries the window had too few of.
 std::string GinSql(const PassShape& shape) {
   int gin = 3 + (shape.runs ? 1 : 0) + (shape.playlists ? 1 : 0);
-  return "WITH m AS MATERIALIZED (SELECT id, plays, created, words FROM " + shape.table +
-         " WHERE words @@ $" + std::to_string(gin) +
-         "::tsquery) SELECT s.id FROM m s WHERE s.words @@ $1::tsquery" + RowChecks(shape) +
-         kRankOrder;
+  return "WITH m AS MATERIALIZED (SELECT id, plays, created, words" +
+         std::string(shape.runs ? ", doc" : "") + " FROM " + shape.table + " WHERE words @@ $" +
+         std::to_string(gin) + "::tsquery) SELECT s.id FROM m s WHERE s.words @@ $1::tsquery" +
+         RowChecks(shape, true) + kRankOrder;
 }
 
 // A PostgreSQL array literal of strings that hold no '"', '\\', ',', '{', '}' or spaces
