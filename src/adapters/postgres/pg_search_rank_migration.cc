@@ -5,16 +5,34 @@
 namespace cadenza::pg {
 namespace {
 
-// Each kind's documents get a copy of the words that fits in a btree entry (NULL for the rare
-// long document, whose words the query reads from the table instead).
+// Words of a document, as version 8 indexed them, and every pair of neighbouring characters
+// of a script without spaces as one more word ("東 京 都" also holds 東京 and 京都): a
+// substring of two characters or more is then a few exact words, not every document holding
+// each of its characters. A character of such a script is a word of one character of the
+// class that cadenza_fold (pg_search_migration.cc) puts spaces around.
+constexpr char kWords[] = R"sql(
+CREATE FUNCTION cadenza_words(doc TEXT) RETURNS tsvector
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT array_to_tsvector(w || ARRAY(
+    SELECT w[i] || w[i + 1] FROM generate_series(1, cardinality(w) - 1) AS i
+    WHERE w[i] ~ E'^[\u0E00-\u0EFF\u1000-\u109F\u1100-\u11FF\u1780-\u17FF\u3005-\u3007\u3040-\u30FF\u3130-\u318F\u31F0-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF66-\uFF9F\U00020000-\U0003FFFF]$' AND w[i + 1] ~ E'^[\u0E00-\u0EFF\u1000-\u109F\u1100-\u11FF\u1780-\u17FF\u3005-\u3007\u3040-\u30FF\u3130-\u318F\u31F0-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF66-\uFF9F\U00020000-\U0003FFFF]$'))
+  FROM string_to_array(doc, ' ') AS w
+$$;
+)sql";
+
+// Each kind's words again (with the pairs), and a copy that fits in a btree entry (NULL for
+// the rare long document, whose words the query reads from the table instead).
 std::string RankColumns(const std::string& kind, bool with_plays) {
-  return "ALTER TABLE " + kind + "_search " +
+  const std::string table = kind + "_search";
+  return "ALTER TABLE " + table + " DROP COLUMN words;\n"
+         "ALTER TABLE " + table + " ADD COLUMN words tsvector GENERATED ALWAYS AS "
+         "(cadenza_words(doc)) STORED, " +
          (with_plays ? "ADD COLUMN plays BIGINT NOT NULL DEFAULT 0, "
                        "ADD COLUMN created BIGINT NOT NULL DEFAULT 0, "
                      : "") +
          "ADD COLUMN rank_words tsvector GENERATED ALWAYS AS (CASE WHEN octet_length(doc) <= " +
-         std::to_string(kMaxRankedDocBytes) +
-         " THEN array_to_tsvector(string_to_array(doc, ' ')) END) STORED;\n";
+         std::to_string(kMaxRankedDocBytes) + " THEN cadenza_words(doc) END) STORED;\n"
+         "CREATE INDEX " + table + "_words ON " + table + " USING gin (words);\n";
 }
 
 // The best-ranked documents first, with their words: a query walks this index alone.
@@ -156,7 +174,7 @@ END $$;
 }  // namespace
 
 std::string_view SearchRankMigrationSql() {
-  static const std::string kSql = RankColumns("track", false) + RankColumns("album", true) +
+  static const std::string kSql = kWords + RankColumns("track", false) + RankColumns("album", true) +
                                   RankColumns("artist", true) + RankColumns("playlist", true) +
                                   kBackfill + kPlaysTriggers + RankIndex("track") +
                                   RankIndex("album") + RankIndex("artist") +

@@ -166,9 +166,13 @@ Plan MakePlan(const std::vector<SearchTerm>& terms,
     std::string exact = "(";
     std::string either = "(";
     if (term.per_character) {
-      for (const std::string& token : term.tokens) {
-        exact += (exact.size() > 1 ? " & " : "") + Lexeme(token, false);
+      // Its neighbouring pairs, which the documents' words hold (cadenza_words), or the one
+      // character; the LIKE puts the pairs in order.
+      for (std::size_t k = 0; k + 1 < term.tokens.size(); ++k) {
+        exact += (exact.size() > 1 ? " & " : "") + Lexeme(term.tokens[k] + term.tokens[k + 1],
+                                                          false);
       }
+      if (term.tokens.size() == 1) exact += Lexeme(term.tokens[0], false);
       exact += ")";
       either = exact;
       plan.runs.push_back("% " + Join(term.tokens) + " %");

@@ -5,7 +5,8 @@
 // Query: the text is folded by domain/search_text.h into terms and built into a tsquery over
 // each document's words (its folded words as they are, no parser or dictionary): 'word' for a
 // whole word, 'word':* for the last term (a prefix), and for a run of a script without spaces
-// all its characters, with a LIKE '% 東 京 %' on the document for their order (a substring).
+// its pairs of neighbouring characters (words of the index too: '東京' & '京都' for 東京都) or
+// its one character, with a LIKE '% 東 京 都 %' on the document for their order (a substring).
 // A word of kMinTypoWordChars or more also matches the indexed words one edit away that start
 // with the same letter ('word' | 'variant'; candidates from search_words by length and first
 // letter, as on SQLite, checked with WithinOneEdit). Terms hold only folded letters and digits
