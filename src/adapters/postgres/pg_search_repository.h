@@ -20,14 +20,15 @@
 // scan, whatever the table's size) and keeps those whose words match: when `want` of them do,
 // they are the best `want` of all, and a common word costs well under a millisecond. When
 // fewer do (a rare word), the GIN index finds every match and only those are sorted; it is
-// asked the whole words and the last word's prefix as the few indexed words it begins (a
-// prefix it would answer with a bitmap of every match, "heart":* for "saudade heart"), and
-// the prefix itself is checked on what it returns. The LIKE
-// of a script without spaces, and a playlist's visibility (public or the viewer's own), are
-// checked on the matching rows only, inside the pass, so invisible playlists never take a
-// place on the page. Only when the exact pass found fewer than `want` are typo variants
-// looked up, and a fuzzy pass (the query with variants and not the exact one) fills the rest
-// the same way. A last query reads what the page's hits show, in rank order.
+// asked the whole words, and the last word's prefix as the few indexed words it begins (as a
+// prefix it would build a bitmap of every match: all of heart:* for "saudade heart"); the
+// prefix itself is checked on what it returns. The LIKE of a script without spaces and a
+// playlist's visibility (public or the viewer's own) are checked on the rows whose words
+// match, inside the pass, so invisible playlists never take a place on the page. Only when
+// the exact pass found fewer than `want` are typo variants looked up, and a fuzzy pass (the
+// query with variants and not the exact one) fills the rest the same way. A last query reads
+// what the page's hits show, in rank order. A document too long for the rank index
+// (rank_words NULL) has its words read from the table within the window.
 #include <functional>
 #include <string>
 #include <vector>
