@@ -1,6 +1,7 @@
 #include "adapters/postgres/pg_migrations.h"
 
 #include "adapters/postgres/pg_search_migration.h"
+#include "adapters/postgres/pg_search_rank_migration.h"
 
 #include <chrono>
 #include <stdexcept>
@@ -366,6 +367,9 @@ int ApplyPending(Connection& conn, std::span<const Migration> migrations, int la
                              ", newer than this release knows (" + std::to_string(latest) +
                              "); upgrade Cadenza");
   }
+  // A migration may rewrite a large table: the connection's statement timeout is for requests.
+  // SET LOCAL ends with the transaction, so the pooled connection keeps its timeout.
+  conn.Script("SET LOCAL statement_timeout = 0");
   int ran = 0;
   for (const Migration& m : migrations) {
     bool applied =
@@ -389,6 +393,7 @@ std::span<const Migration> AllMigrations() {
       {8, "full-text search index", SearchMigrationSql()},
       {9, "event outbox and listening statistics", kV9EventOutbox},
       {10, "consumed events of the streaming platform", kV10ConsumedEvents},
+      {11, "search ranking columns and indexes", SearchRankMigrationSql()},
       {12, "indexes for the retention of event tables", kV12EventRetention},
   };
   return kMigrations;

@@ -1,7 +1,9 @@
 #include "adapters/postgres/pg_search_repository.h"
 
+#include <algorithm>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "domain/search_text.h"
@@ -11,47 +13,97 @@ namespace cadenza::pg {
 namespace {
 
 constexpr std::size_t kMaxTypoVariants = 16;
+// A last word's prefix is asked of the GIN index as the whole words it begins when there are
+// at most this many; search_words holds every indexed word of four characters or more, so
+// only prefixes of four or more can be expanded.
+constexpr int kMaxPrefixWords = 64;
+constexpr std::size_t kMinPrefixChars = 4;
 
-// After "WITH matched AS (id, [plays, created,] exact_hit of the matching documents)", with
-// $5 limit, $6 offset, $7 viewer: the columns of a SearchHit, in its order.
-// Tracks: ranked on their documents (which copy plays and created) before anything else is
-// read, so that only a page of tracks, albums and artists is.
-constexpr char kTrackSelect[] =
-    ", ranked AS (SELECT id, plays, created, exact_hit FROM matched "
-    "ORDER BY exact_hit DESC, plays DESC, created DESC, id LIMIT $5 OFFSET $6) "
+// After "WITH page (id, pos)" (the page's ids, $1, in rank order): the columns of a SearchHit,
+// in its order. play_count and created_at come from the documents, which keep them.
+constexpr char kTrackPage[] =
     "SELECT t.id, t.title, ar.id, ar.name, al.id, al.title, al.cover_key, al.cover_max_px, "
-    "t.duration_ms, '' AS owner, t.play_count, t.created_at "
-    "FROM ranked JOIN tracks t ON t.id = ranked.id JOIN albums al ON al.id = t.album_id "
-    "JOIN artists ar ON ar.id = al.artist_id "
-    "ORDER BY ranked.exact_hit DESC, ranked.plays DESC, ranked.created DESC, ranked.id";
-// The others: then plays, created and the exact flag, for the ORDER BY appended.
-constexpr char kAlbumSelect[] =
+    "t.duration_ms, '', s.plays, s.created FROM page c JOIN track_search s ON s.id = c.id "
+    "JOIN tracks t ON t.id = c.id JOIN albums al ON al.id = t.album_id "
+    "JOIN artists ar ON ar.id = al.artist_id ORDER BY c.pos";
+constexpr char kAlbumPage[] =
     "SELECT al.id, al.title, ar.id, ar.name, al.id, al.title, al.cover_key, al.cover_max_px, "
-    "NULL::BIGINT, '' AS owner, "
-    "(SELECT COALESCE(SUM(play_count), 0) FROM tracks WHERE album_id = al.id) AS plays, "
-    "al.created_at AS created, m.exact_hit "
-    "FROM matched m JOIN albums al ON al.id = m.id JOIN artists ar ON ar.id = al.artist_id ";
-constexpr char kOrderOthers[] =
-    "ORDER BY exact_hit DESC, plays DESC, created DESC, 1 LIMIT $5 OFFSET $6";
-constexpr char kArtistSelect[] =
-    "SELECT ar.id, ar.name, ar.id, ar.name, '', '', NULL, NULL, NULL::BIGINT, '' AS owner, "
-    "(SELECT COALESCE(SUM(t.play_count), 0) FROM albums a2 JOIN tracks t ON t.album_id = a2.id "
-    " WHERE a2.artist_id = ar.id) AS plays, ar.created_at AS created, m.exact_hit "
-    "FROM matched m JOIN artists ar ON ar.id = m.id ";
-constexpr char kPlaylistSelect[] =
-    "SELECT p.id, p.name, '', '', '', '', NULL, NULL, NULL::BIGINT, p.owner_user_id, 0 AS plays, "
-    "p.created_at AS created, m.exact_hit "
-    "FROM matched m JOIN playlists p ON p.id = m.id "
-    "WHERE (p.is_public OR p.owner_user_id = $7) ";
+    "NULL::BIGINT, '', s.plays, s.created FROM page c JOIN album_search s ON s.id = c.id "
+    "JOIN albums al ON al.id = c.id JOIN artists ar ON ar.id = al.artist_id ORDER BY c.pos";
+constexpr char kArtistPage[] =
+    "SELECT ar.id, ar.name, ar.id, ar.name, '', '', NULL, NULL, NULL::BIGINT, '', s.plays, "
+    "s.created FROM page c JOIN artist_search s ON s.id = c.id JOIN artists ar ON ar.id = c.id "
+    "ORDER BY c.pos";
+constexpr char kPlaylistPage[] =
+    "SELECT p.id, p.name, '', '', '', '', NULL, NULL, NULL::BIGINT, p.owner_user_id, s.plays, "
+    "s.created FROM page c JOIN playlist_search s ON s.id = c.id "
+    "JOIN playlists p ON p.id = c.id ORDER BY c.pos";
 
-std::string_view KindSelect(SearchKind kind) {
+std::string PageSql(SearchKind kind) {
+  std::string sql =
+      "WITH page AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS c(id, pos)) ";
   switch (kind) {
-    case SearchKind::kTrack: return kTrackSelect;
-    case SearchKind::kAlbum: return kAlbumSelect;
-    case SearchKind::kArtist: return kArtistSelect;
-    case SearchKind::kPlaylist: return kPlaylistSelect;
+    case SearchKind::kTrack: return sql + kTrackPage;
+    case SearchKind::kAlbum: return sql + kAlbumPage;
+    case SearchKind::kArtist: return sql + kArtistPage;
+    case SearchKind::kPlaylist: return sql + kPlaylistPage;
   }
-  return kTrackSelect;
+  return sql + kTrackPage;
+}
+
+// What a pass asks of one kind's documents. Parameters: $1 the tsquery, $2 how many ids,
+// then the LIKE patterns of the runs (when there are any), the viewer (playlists) and, for
+// the GIN query only, the part of the tsquery the GIN index is asked.
+struct PassShape {
+  std::string table;  // <kind>_search
+  bool runs = false;
+  bool playlists = false;
+};
+
+// Conditions on a row `s` whose words match: the order of each run (its document s.doc, or
+// when the row came from the rank index, read for the rows that got this far only) and a
+// playlist's visibility. Scalar subqueries, which the planner keeps per row rather than
+// turning into a join over a whole table.
+std::string RowChecks(const PassShape& shape, bool has_doc) {
+  std::string checks;
+  int next = 3;
+  if (shape.runs) {
+    std::string doc =
+        has_doc ? "s.doc" : "(SELECT d.doc FROM " + shape.table + " d WHERE d.id = s.id)";
+    checks += " AND (' ' || " + doc + " || ' ') LIKE ALL ($" + std::to_string(next++) +
+              "::text[])";
+  }
+  if (shape.playlists) {
+    checks += " AND COALESCE((SELECT p.is_public OR p.owner_user_id = $" + std::to_string(next) +
+              " FROM playlists p WHERE p.id = s.id), FALSE)";
+  }
+  return checks;
+}
+
+constexpr char kRankOrder[] = " ORDER BY s.plays DESC, s.created DESC, s.id LIMIT $2";
+
+// The best-ranked kWindowRows documents from the rank index alone, in its order (no sort),
+// filtered on their words (a long document's read from the table), then on the other checks
+// (CASE: only for rows whose words match). Stops at the $2-th hit.
+std::string WindowSql(const PassShape& shape) {
+  std::string words = "COALESCE(s.rank_words, (SELECT x.words FROM " + shape.table +
+                      " x WHERE x.id = s.id)) @@ $1::tsquery";
+  std::string checks = RowChecks(shape, false);
+  return "SELECT s.id FROM (SELECT id, plays, created, rank_words FROM " + shape.table +
+         " ORDER BY plays DESC, created DESC, id LIMIT " +
+         std::to_string(PgSearchRepository::kWindowRows) + ") s WHERE " +
+         (checks.empty() ? words : "CASE WHEN " + words + " THEN TRUE" + checks +
+                                       " ELSE FALSE END") +
+         kRankOrder;
+}
+
+// Every match through the GIN index, then sorted: for queries the window had too few of.
+std::string GinSql(const PassShape& shape) {
+  int gin = 3 + (shape.runs ? 1 : 0) + (shape.playlists ? 1 : 0);
+  return "WITH m AS MATERIALIZED (SELECT id, plays, created, words" +
+         std::string(shape.runs ? ", doc" : "") + " FROM " + shape.table + " WHERE words @@ $" +
+         std::to_string(gin) + "::tsquery) SELECT s.id FROM m s WHERE s.words @@ $1::tsquery" +
+         RowChecks(shape, true) + kRankOrder;
 }
 
 // A PostgreSQL array literal of strings that hold no '"', '\\', ',', '{', '}' or spaces
@@ -91,15 +143,20 @@ std::string Lexeme(const std::string& word, bool prefix) {
 }
 
 // What a query asks of the documents: a tsquery of every term (with its typo variants), the
-// same without variants (for the exact-match flag), and a LIKE pattern per run of a script
-// without spaces, whose characters the tsquery only requires somewhere in the document.
+// same without variants, and a LIKE pattern per run of a script without spaces, whose
+// characters the tsquery only requires somewhere in the document. The *_index ones leave out
+// a last word's prefix, which the GIN index answers with a bitmap of every word it begins
+// (all of "heart":* for "saudade heart"): the whole words alone it intersects cheaply, and the
+// prefix is checked on their matches. Empty when the prefix is all there is.
 struct Plan {
   std::string query;
   std::string exact;
+  std::string query_index;
+  std::string exact_index;
   std::vector<std::string> runs;
-  std::size_t typed_chars = 0;
 };
 
+// Without typo_variants, query is exact.
 Plan MakePlan(const std::vector<SearchTerm>& terms,
               const std::function<std::vector<std::string>(const std::string&)>& typo_variants) {
   Plan plan;
@@ -109,20 +166,21 @@ Plan MakePlan(const std::vector<SearchTerm>& terms,
     std::string exact = "(";
     std::string either = "(";
     if (term.per_character) {
-      for (const std::string& token : term.tokens) {
-        exact += (exact.size() > 1 ? " & " : "") + Lexeme(token, false);
+      // Its neighbouring pairs, which the documents' words hold (cadenza_words), or the one
+      // character; the LIKE puts the pairs in order.
+      for (std::size_t k = 0; k + 1 < term.tokens.size(); ++k) {
+        exact += (exact.size() > 1 ? " & " : "") + Lexeme(term.tokens[k] + term.tokens[k + 1],
+                                                          false);
       }
+      if (term.tokens.size() == 1) exact += Lexeme(term.tokens[0], false);
       exact += ")";
       either = exact;
       plan.runs.push_back("% " + Join(term.tokens) + " %");
-      plan.typed_chars += term.tokens.size();
     } else {
       const std::string& word = term.tokens[0];
-      std::size_t chars = CodePointCount(word);
-      plan.typed_chars += chars;
       exact += Lexeme(word, last) + ")";
       either += Lexeme(word, last);
-      if (chars >= kMinTypoWordChars) {
+      if (typo_variants && CodePointCount(word) >= kMinTypoWordChars) {
         for (const std::string& variant : typo_variants(word)) {
           either += " | " + Lexeme(variant, last);
         }
@@ -131,6 +189,10 @@ Plan MakePlan(const std::vector<SearchTerm>& terms,
     }
     plan.query += (i > 0 ? " & " : "") + either;
     plan.exact += (i > 0 ? " & " : "") + exact;
+    if (!last || term.per_character) {
+      plan.query_index += (i > 0 ? " & " : "") + either;
+      plan.exact_index += (i > 0 ? " & " : "") + exact;
+    }
   }
   return plan;
 }
@@ -171,28 +233,69 @@ std::vector<std::string> PgSearchRepository::TypoVariants(const std::string& wor
   return variants;
 }
 
+std::string PgSearchRepository::PrefixWords(const std::string& prefix) {
+  if (CodePointCount(prefix) < kMinPrefixChars) return {};
+  Result rows = conn_.Exec("SELECT word FROM search_words WHERE word >= $1 AND word < $2 LIMIT $3",
+                           Params().Text(prefix).Text(prefix + "\xF4\x8F\xBF\xBF").Int(
+                               kMaxPrefixWords + 1));
+  if (rows.Rows() == 0 || rows.Rows() > kMaxPrefixWords) return {};
+  std::string words = "(";
+  for (int row = 0; row < rows.Rows(); ++row) {
+    words += (row > 0 ? " | " : "") + Lexeme(rows.Text(row, 0), false);
+  }
+  return words + ")";
+}
+
+std::vector<std::string> PgSearchRepository::RankedIds(
+    const SearchRequest& request, const std::string& query,
+    const std::function<std::string()>& index_query, const std::string& runs, int want) {
+  PassShape shape{std::string(SearchKindName(request.kind)) + "_search", runs != "{}",
+                  request.kind == SearchKind::kPlaylist};
+  Params params;
+  params.Text(query).Int(want);
+  if (shape.runs) params.Text(runs);
+  if (shape.playlists) params.Text(request.viewer_user_id);
+  Result rows = conn_.Exec(WindowSql(shape), params);
+  if (rows.Rows() < want) {
+    std::string asked = index_query ? index_query() : std::string();
+    params.Text(asked.empty() ? query : asked);
+    rows = conn_.Exec(GinSql(shape), params);
+  }
+  std::vector<std::string> ids;
+  ids.reserve(static_cast<std::size_t>(rows.Rows()));
+  for (int row = 0; row < rows.Rows(); ++row) ids.push_back(rows.Text(row, 0));
+  return ids;
+}
+
 std::vector<SearchHit> PgSearchRepository::Search(const SearchRequest& request) {
   std::vector<SearchTerm> terms = SearchTerms(request.text);
   if (terms.empty()) return {};
-  Plan plan = MakePlan(terms, [this](const std::string& word) { return TypoVariants(word); });
-  std::string kind(SearchKindName(request.kind));
-  std::string sql = "WITH matched AS (SELECT id, " +
-                    std::string(request.kind == SearchKind::kTrack ? "plays, created, " : "") +
-                    "words @@ $3::tsquery AS exact_hit FROM " + kind +
-                    "_search WHERE words @@ $1::tsquery "
-                    "AND (' ' || doc || ' ') LIKE ALL ($2::text[]) LIMIT $4) " +
-                    std::string(KindSelect(request.kind));
-  if (request.kind != SearchKind::kTrack) sql += kOrderOthers;
-  Params params;
-  params.Text(plan.query).Text(ArrayLiteral(plan.runs)).Text(plan.exact);
-  if (plan.typed_chars <= 2) {
-    params.Int(kShortQueryCandidates);
-  } else {
-    params.Null();
+  const int want = request.offset + request.limit;
+  const Plan exact = MakePlan(terms, nullptr);
+  const std::string runs = ArrayLiteral(exact.runs);
+  // The GIN index is asked the whole words, and the last word's prefix as the words it begins.
+  auto exact_index = [&]() {
+    const SearchTerm& last = terms.back();
+    std::string words = last.per_character ? "" : PrefixWords(last.tokens[0]);
+    if (words.empty()) return exact.exact_index;
+    return exact.exact_index.empty() ? words : exact.exact_index + " & " + words;
+  };
+  std::vector<std::string> ids = RankedIds(request, exact.exact, exact_index, runs, want);
+  // Typo variants only when the exact hits leave room on the page: a common query skips them.
+  if (std::cmp_less(ids.size(), want)) {
+    Plan plan = MakePlan(terms, [this](const std::string& word) { return TypoVariants(word); });
+    if (plan.query != plan.exact) {
+      std::vector<std::string> fuzzy =
+          RankedIds(request, "(" + plan.query + ") & !(" + plan.exact + ")",
+                    [&]() { return plan.query_index; }, runs,
+                    want - static_cast<int>(ids.size()));
+      ids.insert(ids.end(), fuzzy.begin(), fuzzy.end());
+    }
   }
-  params.Int(request.limit).Int(request.offset);
-  if (request.kind == SearchKind::kPlaylist) params.Text(request.viewer_user_id);
-  Result rows = conn_.Exec(sql, params);
+  if (std::cmp_less_equal(ids.size(), request.offset)) return {};
+  std::vector<std::string> page(ids.begin() + request.offset,
+                                ids.begin() + std::min<std::ptrdiff_t>(want, std::ssize(ids)));
+  Result rows = conn_.Exec(PageSql(request.kind), Params().Text(ArrayLiteral(page)));
   std::vector<SearchHit> hits;
   hits.reserve(static_cast<std::size_t>(rows.Rows()));
   for (int row = 0; row < rows.Rows(); ++row) hits.push_back(ReadHit(rows, row));

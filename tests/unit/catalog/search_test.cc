@@ -71,6 +71,23 @@ class SearchTest : public CatalogTest {
     for (const SearchHit& hit : Hits(text, kind, viewer)) ids.push_back(hit.id);
     return ids;
   }
+
+  // "id=plays" of each hit, in rank order.
+  Strings Plays(const std::string& text, SearchKind kind) {
+    Strings out;
+    for (const SearchHit& hit : Hits(text, kind)) {
+      out.push_back(hit.id + "=" + std::to_string(hit.play_count));
+    }
+    return out;
+  }
+
+  // The ids of one page.
+  Strings Page(const std::string& text, int limit, int offset,
+               SearchKind kind = SearchKind::kTrack, const std::string& viewer = "") {
+    Strings ids;
+    for (const SearchHit& hit : Hits(text, kind, viewer, limit, offset)) ids.push_back(hit.id);
+    return ids;
+  }
 };
 
 TEST_F(SearchTest, IgnoresCaseAndDiacritics) {
@@ -390,6 +407,140 @@ TEST_F(SearchTest, PagesAreStableAndDisjoint) {
   for (std::size_t i = 1; i < whole.size(); ++i) {
     EXPECT_GE(whole[i - 1].play_count, whole[i].play_count);
   }
+}
+
+TEST_F(SearchTest, AlbumsAndArtistsFollowPlaysAfterTracksMoveAndAlbumsDelete) {
+  AddArtist("e1", "Echo One", 1700000000000);
+  AddArtist("e2", "Echo Two", 1700000000000);
+  AddAlbum("a1", "e1", "Echo Alpha", 1700000000000);
+  AddAlbum("a2", "e1", "Echo Beta", 1700000000000);
+  AddAlbum("a3", "e2", "Echo Gamma", 1700000000000);
+  AddTrack("t1", "a1", "First");
+  AddTrack("t2", "a2", "Second");
+  AddTrack("t3", "a3", "Third");
+  SetPlays("t1", 10);
+  SetPlays("t2", 5);
+  SetPlays("t3", 7);
+  EXPECT_EQ(Plays("echo", SearchKind::kAlbum), (Strings{"a1=10", "a3=7", "a2=5"}));
+  EXPECT_EQ(Plays("echo", SearchKind::kArtist), (Strings{"e1=15", "e2=7"}));
+
+  under_test_->Exec("UPDATE tracks SET album_id = 'a3' WHERE id = 't1'");
+  EXPECT_EQ(Plays("echo", SearchKind::kAlbum), (Strings{"a3=17", "a2=5", "a1=0"}));
+  EXPECT_EQ(Plays("echo", SearchKind::kArtist), (Strings{"e2=17", "e1=5"}));
+
+  under_test_->Exec("UPDATE albums SET artist_id = 'e2' WHERE id = 'a2'");
+  EXPECT_EQ(Plays("echo", SearchKind::kArtist), (Strings{"e2=22", "e1=0"}));
+  EXPECT_EQ(Plays("echo two", SearchKind::kAlbum), (Strings{"a3=17", "a2=5"}));
+
+  Write([](CatalogTransaction& tx) { tx.albums().Delete("a3"); });  // its tracks cascade
+  EXPECT_EQ(Plays("echo", SearchKind::kAlbum), (Strings{"a2=5", "a1=0"}));
+  EXPECT_EQ(Plays("echo", SearchKind::kArtist), (Strings{"e2=5", "e1=0"}));
+
+  AddTrack("t4", "a1", "Fourth");
+  SetPlays("t4", 9);
+  Write([](CatalogTransaction& tx) { tx.tracks().Delete("t2"); });
+  EXPECT_EQ(Plays("echo", SearchKind::kAlbum), (Strings{"a1=9", "a2=0"}));
+  EXPECT_EQ(Plays("echo", SearchKind::kArtist), (Strings{"e1=9", "e2=0"}));
+  Write([](CatalogTransaction& tx) { tx.artists().Delete("e1"); });  // albums, tracks cascade
+  EXPECT_EQ(Plays("echo", SearchKind::kArtist), (Strings{"e2=0"}));
+  EXPECT_EQ(Plays("echo", SearchKind::kAlbum), (Strings{"a2=0"}));
+}
+
+TEST_F(SearchTest, RanksExactlyWithinAWideBandOfPlays) {
+  AddArtist("ar1", "Various");
+  AddAlbum("al1", "ar1", "Collection");
+  struct Row {
+    const char* id;
+    int plays;
+    Timestamp created;
+  };
+  // Scrambled; w2, w6 and w7 share a second, w2 and w7 a millisecond too.
+  const Row rows[] = {{"w6", 100, 1700000001200}, {"w4", 0, 1700000000100},
+                      {"w1", 105, 1700000001000}, {"w7", 100, 1700000001500},
+                      {"w3", 3000, 1700000000000}, {"w8", 0, 1700000001999},
+                      {"w2", 100, 1700000001500}, {"w5", 110, 1700000000900}};
+  for (const Row& row : rows) {
+    AddTrack(row.id, "al1", std::string("Wave ") + row.id, row.created);
+    SetPlays(row.id, row.plays);
+  }
+  const Strings expected = {"w3", "w5", "w1", "w2", "w7", "w6", "w8", "w4"};
+  EXPECT_EQ(Find("wave"), expected);
+  Strings paged;
+  for (int offset = 0; offset < 10; offset += 2) {
+    Strings page = Page("wave", 2, offset);
+    EXPECT_LE(page.size(), 2U);
+    paged.insert(paged.end(), page.begin(), page.end());
+  }
+  EXPECT_EQ(paged, expected);  // disjoint pages, in the same order
+  std::vector<SearchHit> hits = Hits("wave");
+  ASSERT_EQ(hits.size(), expected.size());
+  EXPECT_EQ(hits[0].play_count, 3000);
+  EXPECT_EQ(hits[3].created_at, 1700000001500);
+}
+
+TEST_F(SearchTest, ExactMatchesFillThePageBeforeTypos) {
+  AddArtist("ar1", "Various");
+  AddAlbum("al1", "ar1", "Collection");
+  for (int i = 1; i <= 5; ++i) {
+    std::string id = "exact" + std::to_string(i);
+    AddTrack(id, "al1", "Rainbow " + std::to_string(i), 1700000000000 + i);
+    SetPlays(id, i);
+  }
+  AddTrack("fuzzy1", "al1", "Rainbw One", 1700000000000);
+  AddTrack("fuzzy2", "al1", "Rainbw Two", 1700000000000);
+  SetPlays("fuzzy1", 100);  // more plays than any exact match
+  SetPlays("fuzzy2", 200);
+  EXPECT_EQ(Page("rainbow", 3, 0), (Strings{"exact5", "exact4", "exact3"}));
+  EXPECT_EQ(Page("rainbow", 3, 3), (Strings{"exact2", "exact1", "fuzzy2"}));
+  EXPECT_EQ(Page("rainbow", 3, 5), (Strings{"fuzzy2", "fuzzy1"}));
+  EXPECT_TRUE(Page("rainbow", 3, 7).empty());
+  EXPECT_EQ(Page("rainbw", 2, 0), (Strings{"fuzzy2", "fuzzy1"}));  // exact for this spelling
+}
+
+TEST_F(SearchTest, OthersPrivatePlaylistsNeverUseUpAPage) {
+  Write([](CatalogTransaction& tx) {
+    for (int i = 0; i < 3; ++i) {
+      Playlist open = MakePlaylist("public" + std::to_string(i), "u2", true);
+      open.name = "Mix " + std::to_string(i);
+      open.created_at = 1700000000000 + i;
+      tx.playlists().Insert(open);
+    }
+    for (int i = 0; i < 30; ++i) {
+      Playlist hidden = MakePlaylist("private" + std::to_string(i + 10), "u2", false);
+      hidden.name = "mix " + std::to_string(i);
+      hidden.created_at = 1700000010000 + i;  // newer than every public one
+      tx.playlists().Insert(hidden);
+    }
+  });
+  EXPECT_EQ(Page("mix", 3, 0, SearchKind::kPlaylist, "u1"),
+            (Strings{"public2", "public1", "public0"}));
+  EXPECT_TRUE(Page("mix", 3, 3, SearchKind::kPlaylist, "u1").empty());
+  EXPECT_EQ(Page("mix", 3, 0, SearchKind::kPlaylist),
+            (Strings{"public2", "public1", "public0"}));
+  EXPECT_EQ(Page("mix", 3, 0, SearchKind::kPlaylist, "u2"),
+            (Strings{"private39", "private38", "private37"}));
+  EXPECT_EQ(Page("mix", 3, 30, SearchKind::kPlaylist, "u2"),
+            (Strings{"public2", "public1", "public0"}));
+}
+
+TEST_F(SearchTest, PlaysChangesReorderResults) {
+  AddArtist("ar1", "Various");
+  AddAlbum("al1", "ar1", "Collection");
+  AddTrack("a", "al1", "Tide A", 1700000000000);
+  AddTrack("b", "al1", "Tide B", 1700000000000);
+  AddTrack("c", "al1", "Tide C", 1700000000000);
+  SetPlays("a", 10);
+  SetPlays("b", 20);
+  SetPlays("c", 30);
+  EXPECT_EQ(Find("tide"), (Strings{"c", "b", "a"}));
+  SetPlays("a", 50);
+  EXPECT_EQ(Find("tide"), (Strings{"a", "c", "b"}));
+  EXPECT_EQ(Plays("tide", SearchKind::kTrack), (Strings{"a=50", "c=30", "b=20"}));
+  SetPlays("a", 15);
+  EXPECT_EQ(Find("tide"), (Strings{"c", "b", "a"}));
+  SetPlays("c", 0);
+  EXPECT_EQ(Find("tide"), (Strings{"b", "a", "c"}));
+  EXPECT_EQ(Plays("various", SearchKind::kArtist), (Strings{"ar1=35"}));
 }
 
 }  // namespace
