@@ -25,6 +25,7 @@ class StreamConsumerRunner;
 class EventRateLimit;
 class ListeningEventService;
 class ListeningStats;
+class PopularWindowKeeper;
 class IdGenerator;
 class ImageWorkPool;
 class LocalBlobEndpoint;
@@ -73,6 +74,8 @@ class Runtime {
   // Kafka and the consumer group member applying Kafka's events, run instead of event_pump().
   OutboxRelay* outbox_relay() { return outbox_relay_.get(); }
   StreamConsumerRunner* stream_consumer() { return stream_consumer_.get(); }
+  // Moves the popularity window to today; run beside the consumers (worker role).
+  PopularWindowKeeper& popular_window() { return *popular_window_; }
 
   // Every route of the binary (api/route_groups.h lists them by group): those of the groups
   // this process's roles serve answer, the others answer 421 Misdirected Request. The web app
@@ -120,6 +123,7 @@ class Runtime {
   std::unique_ptr<EventSubscription> event_subscription_;
   std::unique_ptr<OutboxRelay> outbox_relay_;
   std::unique_ptr<StreamConsumerRunner> stream_consumer_;
+  std::unique_ptr<PopularWindowKeeper> popular_window_;
 };
 
 }  // namespace cadenza::app

@@ -1,5 +1,6 @@
 #include "adapters/postgres/pg_migrations.h"
 
+#include "adapters/postgres/pg_popular_window.h"
 #include "adapters/postgres/pg_search_migration.h"
 
 #include <chrono>
@@ -382,6 +383,7 @@ std::span<const Migration> AllMigrations() {
       {8, "full-text search index", SearchMigrationSql()},
       {9, "event outbox and listening statistics", kV9EventOutbox},
       {10, "consumed events of the streaming platform", kV10ConsumedEvents},
+      {13, "popularity window", PopularWindowMigrationSql()},
   };
   return kMigrations;
 }

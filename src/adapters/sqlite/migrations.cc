@@ -1,5 +1,6 @@
 #include "adapters/sqlite/migrations.h"
 
+#include "adapters/sqlite/popular_window.h"
 #include "adapters/sqlite/search_migration.h"
 
 namespace cadenza::sqlite {
@@ -413,6 +414,7 @@ const Migration kMigrations[] = {
     {8, "full-text search index", SearchMigrationSql()},
     {9, "event outbox and listening statistics", kV9EventOutbox},
     {10, "consumed events of the streaming platform", kV10ConsumedEvents},
+    {13, "popularity window", PopularWindowMigrationSql()},
 };
 
 }  // namespace
