@@ -37,6 +37,7 @@
 #include "services/events/stream_consumer_runner.h"
 #include "services/events/listening_events.h"
 #include "services/events/listening_stats.h"
+#include "services/events/popular_window.h"
 #include "services/id_generator.h"
 #include "services/image_work_pool.h"
 #include "services/local_blob_endpoint.h"
@@ -238,6 +239,7 @@ void Runtime::BuildEvents() {
       std::make_unique<ListeningEventService>(*catalog_, clock_, *ids_, *event_limit_);
   listening_stats_ = std::make_unique<ListeningStats>(*catalog_, clock_);
   event_pump_ = std::make_unique<EventPump>(*catalog_, StandardConsumers());
+  popular_window_ = std::make_unique<PopularWindowKeeper>(*catalog_, clock_);
   if (config_.role_worker && !config_.kafka_brokers.empty()) {
     event_publisher_ = MakeKafkaPublisher(config_);
     event_subscription_ = MakeKafkaSubscription(config_);

@@ -26,6 +26,7 @@ class StreamConsumerRunner;
 class EventRateLimit;
 class ListeningEventService;
 class ListeningStats;
+class PopularWindowKeeper;
 class IdGenerator;
 class ImageWorkPool;
 class LocalBlobEndpoint;
@@ -77,6 +78,8 @@ class Runtime {
   // With the worker role (else null): prunes the outbox, play-throughs and plays per day, run
   // every janitor_interval.
   EventRetention* event_retention() { return event_retention_.get(); }
+  // Moves the popularity window to today; run beside the consumers (worker role).
+  PopularWindowKeeper& popular_window() { return *popular_window_; }
 
   // Every route of the binary (api/route_groups.h lists them by group): those of the groups
   // this process's roles serve answer, the others answer 421 Misdirected Request. The web app
@@ -125,6 +128,7 @@ class Runtime {
   std::unique_ptr<OutboxRelay> outbox_relay_;
   std::unique_ptr<StreamConsumerRunner> stream_consumer_;
   std::unique_ptr<EventRetention> event_retention_;
+  std::unique_ptr<PopularWindowKeeper> popular_window_;
 };
 
 }  // namespace cadenza::app

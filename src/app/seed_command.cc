@@ -113,10 +113,11 @@ int RunDevSeed(const Config& config, const SeedArgs& args) {
     return 2;
   }
   const double seconds = progress.Seconds();
-  const std::int64_t rows = summary.users + summary.artists + summary.albums + summary.tracks;
+  const std::int64_t rows = summary.users + summary.artists + summary.albums + summary.tracks +
+                            summary.daily_plays;
   std::cout << "seeded " << summary.tracks << " tracks, " << summary.albums << " albums, "
             << summary.artists << " artists, " << summary.users << " accounts (" << summary.labels
-            << " labels) into "
+            << " labels), " << summary.daily_plays << " daily plays into "
             << (config.database_url.empty() ? config.DatabaseFile().string() : RedactedDatabaseUrl(config.database_url))
             << " in " << Duration(seconds) << " (" << static_cast<long long>(static_cast<double>(rows) / seconds)
             << " rows/s, " << static_cast<long long>(static_cast<double>(summary.tracks) / seconds)

@@ -22,6 +22,7 @@
 #include "services/blob_janitor.h"
 #include "services/events/event_pump.h"
 #include "services/events/event_retention.h"
+#include "services/events/popular_window.h"
 #include "services/events/outbox_relay.h"
 #include "services/events/stream_consumer_runner.h"
 #include "services/ingest/ingest_worker.h"
@@ -71,7 +72,8 @@ class WorkerScope {
 };
 
 // With the worker role: applies new listening events to the consumers' tables every
-// events_interval, on a thread of its own, until the scope ends. With kafka_brokers set, two
+// events_interval, on a thread of its own, until the scope ends; first moves the popularity
+// window to the new day once a day (and at start-up), so a day without plays moves it too. With kafka_brokers set, two
 // threads instead: the relay publishing the outbox to Kafka, and the consumer group member
 // applying Kafka's events (each drains what is pending, then waits events_interval). Either
 // way one more thread prunes the event tables every janitor_interval.
@@ -88,14 +90,19 @@ class EventPumpScope {
     });
     const auto interval = std::max(std::chrono::seconds(1), runtime.config().events_interval);
     if (runtime.outbox_relay() == nullptr) {
-      pump_.emplace("event pump", interval, [&runtime] { runtime.event_pump().Drain(); });
+      pump_.emplace("event pump", interval, [&runtime] {
+        runtime.popular_window().AdvanceIfDue();
+        runtime.event_pump().Drain();
+      });
       return;
     }
     spdlog::info("events: relaying the outbox to Kafka at {}, consuming as group {}",
                  runtime.config().kafka_brokers, runtime.config().kafka_group_id);
     pump_.emplace("outbox relay", interval, [&runtime] { runtime.outbox_relay()->Drain(); });
-    consumer_.emplace("event stream consumer", interval,
-                      [&runtime] { runtime.stream_consumer()->Drain(); });
+    consumer_.emplace("event stream consumer", interval, [&runtime] {
+      runtime.popular_window().AdvanceIfDue();
+      runtime.stream_consumer()->Drain();
+    });
   }
 
  private:

@@ -125,7 +125,8 @@ class ListeningRepository {
   virtual std::vector<TrackListening> MostPlayed(std::string_view user_id, int limit,
                                                  int offset) = 0;
   // Tracks by plays on days [from_day, to_day], most first (ties: track id); `plays` is that
-  // sum, last_played_at is 0.
+  // sum, last_played_at is 0. An index scan when the days are the popularity window (see
+  // AdvancePopularWindow); any other range sums the daily plays, which is slow at scale.
   virtual std::vector<TrackListening> Popular(std::int64_t from_day, std::int64_t to_day,
                                               int limit, int offset) = 0;
   // The artist's ready tracks by tracks.play_count, most first (ties: track id); `plays` is
@@ -135,6 +136,17 @@ class ListeningRepository {
   // Albums with at least one ready track, by release_date (newest first, albums without one
   // last), then created_at (newest first), then id.
   virtual std::vector<std::string> NewReleaseAlbumIds(int limit, int offset) = 0;
+
+  // The popularity window: each track's plays on the kPopularWindowDays UTC days ending at the
+  // window's newest day, kept by AddDailyPlay (which first moves the window to a newer day) so
+  // that Popular over exactly those days reads a ready-made ranking. Moves the window forward
+  // to end at `today` when it ends earlier (days that leave it are subtracted), so that a day
+  // without plays still moves it; a window already at or past `today` is left alone. Write
+  // transactions only; cheap when there is nothing to move.
+  virtual void AdvancePopularWindow(std::int64_t today) = 0;
 };
+
+// Days in the popularity window, today included.
+inline constexpr int kPopularWindowDays = 7;
 
 }  // namespace cadenza

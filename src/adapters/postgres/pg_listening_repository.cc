@@ -88,11 +88,13 @@ void PgListeningRepository::AddUserPlay(std::string_view user_id, std::string_vi
 }
 
 void PgListeningRepository::AddDailyPlay(std::string_view track_id, std::int64_t day) {
-  conn_.ExecGuarded(
+  AdvancePopularWindow(day);
+  Result added = conn_.ExecGuarded(
       "INSERT INTO track_daily_plays (day, track_id, plays) "
       "SELECT $1, $2, 1 WHERE EXISTS (SELECT 1 FROM tracks WHERE id = $2) "
       "ON CONFLICT (day, track_id) DO UPDATE SET plays = track_daily_plays.plays + 1",
       Params().Int(day).Text(track_id));
+  if (added.Affected() > 0) AddWindowPlay(track_id, day);  // 0: the track is gone
 }
 
 std::int64_t PgListeningRepository::TrackPlays(std::string_view track_id) {
@@ -129,6 +131,7 @@ std::vector<TrackListening> PgListeningRepository::MostPlayed(std::string_view u
 std::vector<TrackListening> PgListeningRepository::Popular(std::int64_t from_day,
                                                            std::int64_t to_day, int limit,
                                                            int offset) {
+  if (auto ranked = WindowPopular(from_day, to_day, limit, offset)) return *std::move(ranked);
   return ReadListening(conn_.Exec(
       "SELECT track_id, SUM(plays)::BIGINT AS total, 0 FROM track_daily_plays "
       "WHERE day BETWEEN $1 AND $2 GROUP BY track_id ORDER BY total DESC, track_id "

@@ -1,5 +1,6 @@
 #include "adapters/postgres/pg_migrations.h"
 
+#include "adapters/postgres/pg_popular_window.h"
 #include "adapters/postgres/pg_search_migration.h"
 #include "adapters/postgres/pg_search_rank_migration.h"
 
@@ -395,6 +396,7 @@ std::span<const Migration> AllMigrations() {
       {10, "consumed events of the streaming platform", kV10ConsumedEvents},
       {11, "search ranking columns and indexes", SearchRankMigrationSql()},
       {12, "indexes for the retention of event tables", kV12EventRetention},
+      {13, "popularity window", PopularWindowMigrationSql()},
   };
   return kMigrations;
 }

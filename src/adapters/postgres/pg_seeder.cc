@@ -117,6 +117,31 @@ std::string TrackRows(const SeedBatch& batch) {
   return rows.text();
 }
 
+std::string DailyPlayRows(const SeedBatch& batch) {
+  CopyRows rows;
+  for (const SeedDailyPlays& row : batch.daily_plays) {
+    rows.Int(row.day).Text(row.track_id).Int(row.plays).EndRow();
+  }
+  return rows.text();
+}
+
+// The popularity window (adapters/postgres/pg_popular_window.h) rebuilt from the daily plays:
+// it ends at the newest day with plays, or where it ended if that is later.
+constexpr char kRebuildPopularWindow[] = R"sql(
+BEGIN;
+INSERT INTO popular_window (singleton, newest_day)
+  SELECT 1, newest FROM (SELECT max(day) AS newest FROM (
+    SELECT max(day) AS day FROM track_daily_plays
+    UNION ALL SELECT newest_day FROM popular_window) AS days) AS latest
+  WHERE newest IS NOT NULL
+  ON CONFLICT (singleton) DO UPDATE SET newest_day = excluded.newest_day;
+DELETE FROM track_window_plays;
+INSERT INTO track_window_plays (track_id, plays)
+  SELECT d.track_id, sum(d.plays) FROM track_daily_plays d, popular_window w
+  WHERE d.day BETWEEN w.newest_day - 6 AND w.newest_day GROUP BY d.track_id;
+COMMIT;
+)sql";
+
 class PostgresSeeder final : public CatalogSeeder {
  public:
   explicit PostgresSeeder(const std::string& url) : conn_(url, kConnectTimeout) {
@@ -142,6 +167,7 @@ class PostgresSeeder final : public CatalogSeeder {
            "updated_at, status, progress, duration_ms, integrated_lufs, true_peak_db, gain_db, "
            "play_count) FROM STDIN",
            TrackRows(batch));
+      Copy("COPY track_daily_plays (day, track_id, plays) FROM STDIN", DailyPlayRows(batch));
       conn_.Script("COMMIT");
     } catch (...) {
       conn_.RollbackQuietly();
@@ -149,7 +175,17 @@ class PostgresSeeder final : public CatalogSeeder {
     }
   }
 
-  void Finish() override { conn_.Script("ANALYZE users, artists, albums, tracks"); }
+  void Finish() override {
+    conn_.RollbackQuietly();
+    try {
+      conn_.Script(kRebuildPopularWindow);
+    } catch (...) {
+      conn_.RollbackQuietly();
+      throw;
+    }
+    conn_.Script(
+        "ANALYZE users, artists, albums, tracks, track_daily_plays, track_window_plays");
+  }
 
  private:
   void Copy(std::string_view sql, const std::string& rows) {

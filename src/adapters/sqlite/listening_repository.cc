@@ -110,12 +110,14 @@ void SqliteListeningRepository::AddUserPlay(std::string_view user_id, std::strin
 }
 
 void SqliteListeningRepository::AddDailyPlay(std::string_view track_id, std::int64_t day) {
+  AdvancePopularWindow(day);
   auto upsert = conn_.Prepare(
       "INSERT INTO track_daily_plays (day, track_id, plays) "
       "SELECT ?1, ?2, 1 WHERE EXISTS (SELECT 1 FROM tracks WHERE id = ?2) "
       "ON CONFLICT (day, track_id) DO UPDATE SET plays = plays + 1");
   upsert->BindInt(1, day).BindText(2, track_id);
   upsert->Run();
+  if (conn_.Changes() > 0) AddWindowPlay(track_id, day);  // 0: the track is gone
 }
 
 std::int64_t SqliteListeningRepository::TrackPlays(std::string_view track_id) {
@@ -156,6 +158,7 @@ std::vector<TrackListening> SqliteListeningRepository::MostPlayed(std::string_vi
 std::vector<TrackListening> SqliteListeningRepository::Popular(std::int64_t from_day,
                                                                std::int64_t to_day, int limit,
                                                                int offset) {
+  if (auto ranked = WindowPopular(from_day, to_day, limit, offset)) return *std::move(ranked);
   auto query = conn_.Prepare(
       "SELECT track_id, SUM(plays) AS total, 0 FROM track_daily_plays "
       "WHERE day BETWEEN ?1 AND ?2 GROUP BY track_id ORDER BY total DESC, track_id "

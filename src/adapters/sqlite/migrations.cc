@@ -1,5 +1,6 @@
 #include "adapters/sqlite/migrations.h"
 
+#include "adapters/sqlite/popular_window.h"
 #include "adapters/sqlite/search_migration.h"
 #include "adapters/sqlite/search_rank_migration.h"
 
@@ -423,6 +424,7 @@ const Migration kMigrations[] = {
     {10, "consumed events of the streaming platform", kV10ConsumedEvents},
     {11, "search documents keyed by rank", SearchRankMigrationSql()},
     {12, "indexes for the retention of event tables", kV12EventRetention},
+    {13, "popularity window", PopularWindowMigrationSql()},
 };
 
 }  // namespace

@@ -219,8 +219,18 @@ class SqliteListeningRepository final : public ListeningRepository {
   std::vector<TrackListening> TopTracksOfArtist(std::string_view artist_id, int limit,
                                                 int offset) override;
   std::vector<std::string> NewReleaseAlbumIds(int limit, int offset) override;
+  void AdvancePopularWindow(std::int64_t today) override;
 
  private:
+  // The popularity window (popular_window.cc): its newest day, nullopt before any play.
+  std::optional<std::int64_t> PopularWindowDay();
+  // Counts a play of an existing track on `day` in the window when the day is inside it.
+  void AddWindowPlay(std::string_view track_id, std::int64_t day);
+  // The ranking read from the window; nullopt when [from_day, to_day] is not the window.
+  std::optional<std::vector<TrackListening>> WindowPopular(std::int64_t from_day,
+                                                           std::int64_t to_day, int limit,
+                                                           int offset);
+
   Connection& conn_;
 };
 

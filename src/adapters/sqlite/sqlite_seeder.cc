@@ -12,6 +12,23 @@ using sqlite::Connection;
 // Another process (a running server) may hold the write lock for a while between batches.
 constexpr std::chrono::milliseconds kBusyTimeout{30000};
 
+// The popularity window (adapters/sqlite/popular_window.h) rebuilt from the daily plays: it
+// ends at the newest day with plays, or where it ended if that is later.
+constexpr char kRebuildPopularWindow[] = R"sql(
+BEGIN IMMEDIATE;
+INSERT INTO popular_window (singleton, newest_day)
+  SELECT 1, newest FROM (SELECT max(day) AS newest FROM (
+    SELECT max(day) AS day FROM track_daily_plays
+    UNION ALL SELECT newest_day FROM popular_window) AS days) AS latest
+  WHERE newest IS NOT NULL
+  ON CONFLICT (singleton) DO UPDATE SET newest_day = excluded.newest_day;
+DELETE FROM track_window_plays;
+INSERT INTO track_window_plays (track_id, plays)
+  SELECT d.track_id, sum(d.plays) FROM track_daily_plays d, popular_window w
+  WHERE d.day BETWEEN w.newest_day - 6 AND w.newest_day GROUP BY d.track_id;
+COMMIT;
+)sql";
+
 class SqliteSeeder final : public CatalogSeeder {
  public:
   explicit SqliteSeeder(const std::filesystem::path& file)
@@ -38,6 +55,7 @@ class SqliteSeeder final : public CatalogSeeder {
       for (const Artist& artist : batch.artists) InsertArtist(artist);
       for (const Album& album : batch.albums) InsertAlbum(album);
       for (const SeedTrack& track : batch.tracks) InsertTrack(track);
+      for (const SeedDailyPlays& row : batch.daily_plays) InsertDailyPlays(row);
       conn_.Exec("COMMIT");
     } catch (...) {
       conn_.RollbackQuietly();
@@ -46,6 +64,13 @@ class SqliteSeeder final : public CatalogSeeder {
   }
 
   void Finish() override {
+    conn_.RollbackQuietly();
+    try {
+      conn_.Exec(kRebuildPopularWindow);
+    } catch (...) {
+      conn_.RollbackQuietly();
+      throw;
+    }
     RestoreSettings();
     conn_.Exec("PRAGMA wal_checkpoint(TRUNCATE);");
     finished_ = true;
@@ -127,6 +152,13 @@ class SqliteSeeder final : public CatalogSeeder {
       insert->BindNull(12).BindNull(13).BindNull(14);
     }
     insert->BindInt(15, seed.play_count);
+    insert->Run();
+  }
+
+  void InsertDailyPlays(const SeedDailyPlays& row) {
+    auto insert =
+        conn_.Prepare("INSERT INTO track_daily_plays (day, track_id, plays) VALUES (?1, ?2, ?3)");
+    insert->BindInt(1, row.day).BindText(2, row.track_id).BindInt(3, row.plays);
     insert->Run();
   }
 

@@ -9,6 +9,7 @@
 #include "domain/principal.h"
 #include "ports/catalog.h"
 #include "ports/clock.h"
+#include "ports/event_outbox.h"
 
 namespace cadenza {
 
@@ -22,7 +23,7 @@ struct PlayedTrack {
 // check). Tracks that are not ready (replaced audio being transcoded) are left out.
 class ListeningStats {
  public:
-  static constexpr int kPopularDays = 7;
+  static constexpr int kPopularDays = kPopularWindowDays;
 
   ListeningStats(Catalog& catalog, const Clock& clock) : catalog_(catalog), clock_(clock) {}
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "domain/error.h"
@@ -25,6 +27,12 @@ constexpr double kLabelShare = 0.35;              // artists owned by a label ac
 constexpr double kPlayCountTail = 0.6;            // Pareto index of play counts
 constexpr std::int64_t kMaxPlays = 5'000'000;
 constexpr std::int64_t kBytesPerMs = 40;          // a 320 kbit/s original
+// Listening history: tracks with at least kRecentPlaysFrom plays (about a quarter) were
+// played on a few of the last kHistoryDays days, more days and more plays a day the more
+// plays they have, so that the recent chart has a long tail.
+constexpr std::int64_t kRecentPlaysFrom = 18;
+constexpr int kHistoryDays = 14;
+constexpr double kDaysPerYear = 365.0;
 
 // "YYYY-MM-DD" of a day counted from 1970-01-01 (H. Hinnant's civil_from_days).
 std::string DateOfDay(std::int64_t days) {
@@ -56,6 +64,9 @@ class Generator {
   Generator(const SeedOptions& options, std::int64_t existing_tracks)
       : random_(options.random_seed * 0x9E3779B97F4A7C15ULL +
                 static_cast<std::uint64_t>(existing_tracks)),
+        // A stream of its own: the catalogue of a seed stays what it was without history.
+        history_random_((options.random_seed ^ 0x5DEECE66DULL) * 0x9E3779B97F4A7C15ULL +
+                        static_cast<std::uint64_t>(existing_tracks)),
         options_(options),
         run_(existing_tracks),
         service_start_(options.as_of - kServiceAge) {}
@@ -167,6 +178,7 @@ class Generator {
         std::min<std::int64_t>(planned.size, options_.tracks - summary_.tracks));
     for (int number = 1; number <= size; ++number) {
       batch.tracks.push_back(NewTrack(album, number, language));
+      AddRecentPlays(batch, batch.tracks.back());
     }
     batch.albums.push_back(std::move(album));
     ++summary_.albums;
@@ -197,7 +209,34 @@ class Generator {
     return seed;
   }
 
+  // Daily plays of the last kHistoryDays days up to as_of's day, none before the track was
+  // added: 1 + log2(play_count / kRecentPlaysFrom) distinct days, each with about a year's
+  // share of the track's plays.
+  void AddRecentPlays(SeedBatch& batch, const SeedTrack& seed) {
+    if (seed.play_count < kRecentPlaysFrom) return;
+    const std::int64_t last_day = options_.as_of / kDay;
+    const std::int64_t first_day =
+        std::max(last_day - kHistoryDays + 1, seed.track.created_at / kDay);
+    const auto available = static_cast<int>(last_day - first_day + 1);
+    if (available < 1) return;
+    const int wanted = 1 + static_cast<int>(std::log2(static_cast<double>(seed.play_count) /
+                                                      static_cast<double>(kRecentPlaysFrom)));
+    const int count = std::min(available, wanted);
+    std::int64_t days[kHistoryDays];
+    for (int i = 0; i < available; ++i) days[i] = first_day + i;
+    for (int i = 0; i < count; ++i) {  // a partial shuffle picks `count` distinct days
+      std::swap(days[i], days[i + static_cast<int>(history_random_.Below(
+                                          static_cast<std::uint64_t>(available - i)))]);
+      const double share = static_cast<double>(seed.play_count) / kDaysPerYear;
+      const auto plays = std::max<std::int64_t>(
+          1, std::llround(share * (0.5 + history_random_.Unit())));
+      batch.daily_plays.push_back({seed.track.id, days[i], plays});
+      ++summary_.daily_plays;
+    }
+  }
+
   SeedRandom random_;
+  SeedRandom history_random_;
   const SeedOptions& options_;
   std::int64_t run_;
   Timestamp service_start_;
@@ -215,6 +254,10 @@ void SortById(SeedBatch& batch) {
   std::sort(batch.albums.begin(), batch.albums.end(), by_id);
   std::sort(batch.tracks.begin(), batch.tracks.end(),
             [](const SeedTrack& a, const SeedTrack& b) { return a.track.id < b.track.id; });
+  std::sort(batch.daily_plays.begin(), batch.daily_plays.end(),
+            [](const SeedDailyPlays& a, const SeedDailyPlays& b) {
+              return std::tie(a.day, a.track_id) < std::tie(b.day, b.track_id);
+            });
 }
 
 }  // namespace

@@ -30,6 +30,7 @@ struct SeedSummary {
   std::int64_t albums = 0;
   std::int64_t tracks = 0;
   std::int64_t plays = 0;  // the sum of play_count
+  std::int64_t daily_plays = 0;  // rows of daily plays (listening history of the last days)
 };
 
 // Adds options.tracks tracks with their albums, artists and owning accounts, calling
@@ -40,8 +41,10 @@ struct SeedSummary {
 // span five decades up to as_of; created_at spans the six years before as_of, recent
 // releases shortly after their release date; names in thirteen languages and eight scripts;
 // durations 1-12 minutes; play counts Pareto-distributed (median a handful, a few in the
-// millions). Every track is ready (progress 1, duration and loudness known), its blob key
-// "originals/<track id>". About a third of the artists belong to a few label accounts, the
+// millions); about a quarter of the tracks (those with 18 plays or more) have daily plays on
+// a few of the 14 UTC days ending on as_of's day, more days and plays the more plays they
+// have, and the popularity window is rebuilt from them. Every track is ready (progress 1,
+// duration and loudness known), its blob key "originals/<track id>". About a third of the artists belong to a few label accounts, the
 // others to an account each. Accounts have the artist role and a password hash that is not
 // an Argon2id string, so no password logs into them; they are not disabled.
 //

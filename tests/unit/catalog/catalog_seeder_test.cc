@@ -188,6 +188,44 @@ TEST_F(CatalogSeederTest, HasZipfArtistsManyScriptsAndLongTailedPlays) {
   EXPECT_GE(under_test_->QueryInt("SELECT max(play_count) FROM tracks"), 100'000);
 }
 
+TEST_F(CatalogSeederTest, FillsTheLastDaysPlaysAndAWindowThatIsTheirSum) {
+  seed::SeedSummary summary = seed::SeedCatalog(*under_test_->OpenSeeder(), Options(7), nullptr);
+  const std::int64_t today = kAsOf / 86'400'000;
+  const std::string window = " BETWEEN " + std::to_string(today - 6) + " AND " + std::to_string(today);
+  EXPECT_EQ(under_test_->QueryInt("SELECT count(*) FROM track_daily_plays"), summary.daily_plays);
+  EXPECT_GT(summary.daily_plays, kTracks / 4);
+  EXPECT_EQ(under_test_->QueryInt("SELECT min(day) FROM track_daily_plays"), today - 13);
+  EXPECT_EQ(under_test_->QueryInt("SELECT max(day) FROM track_daily_plays"), today);
+  EXPECT_EQ(under_test_->QueryInt("SELECT count(*) FROM track_daily_plays d JOIN tracks t "
+                                  "ON t.id = d.track_id WHERE d.day < t.created_at / 86400000 "
+                                  "OR t.play_count < 18 OR d.plays < 1"),
+            0)
+      << "plays only for tracks with some plays, on days they existed";
+
+  // The window: the 7 days ending on as_of's day, each track's sum of those days.
+  EXPECT_EQ(under_test_->QueryInt("SELECT newest_day FROM popular_window"), today);
+  const std::int64_t played = under_test_->QueryInt(
+      "SELECT count(DISTINCT track_id) FROM track_daily_plays WHERE day" + window);
+  EXPECT_EQ(under_test_->QueryInt("SELECT count(*) FROM track_window_plays"), played);
+  EXPECT_EQ(under_test_->QueryInt(
+                "SELECT count(*) FROM track_window_plays w WHERE w.plays <> (SELECT "
+                "COALESCE(sum(d.plays), 0) FROM track_daily_plays d WHERE d.track_id = "
+                "w.track_id AND d.day" + window + ")"),
+            0);
+  // A long tail: a sizeable share of the catalogue was played lately, most of it a little.
+  EXPECT_GE(played, kTracks / 10);
+  EXPECT_LE(played, kTracks / 2);
+  EXPECT_GE(under_test_->QueryInt("SELECT max(plays) FROM track_window_plays"), 1000);
+  EXPECT_GE(under_test_->QueryInt("SELECT count(*) FROM track_window_plays WHERE plays <= 3") * 3,
+            played);
+  auto top = catalog_->ReadValue([&](CatalogTransaction& tx) {
+    return tx.listening().Popular(today - 6, today, 3, 0);
+  });
+  ASSERT_EQ(top.size(), 3U);
+  EXPECT_EQ(top[0].plays, under_test_->QueryInt("SELECT max(plays) FROM track_window_plays"));
+  EXPECT_GE(top[0].plays, top[1].plays);
+}
+
 struct Row {
   std::string id, album_id, title;
   std::optional<int> number;
@@ -223,6 +261,10 @@ TEST_F(CatalogSeederTest, SameSeedSameCatalogue) {
   EXPECT_EQ(under_test_->QueryInt(kPlays), other->QueryInt(kPlays));
   const char* kNames = "SELECT count(DISTINCT name) FROM artists";
   EXPECT_EQ(under_test_->QueryInt(kNames), other->QueryInt(kNames));
+  const char* kDailyPlays = "SELECT sum(plays * (day % 7 + 1)) FROM track_daily_plays";
+  EXPECT_GT(under_test_->QueryInt(kDailyPlays), 0);
+  EXPECT_EQ(under_test_->QueryInt(kDailyPlays), other->QueryInt(kDailyPlays));
+  EXPECT_NE(under_test_->QueryInt(kDailyPlays), third->QueryInt(kDailyPlays));
 }
 
 TEST_F(CatalogSeederTest, RefusesACatalogueWithTracksUnlessForced) {

@@ -1,7 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <random>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalog_fixture.h"
@@ -224,6 +229,107 @@ TEST_F(ListeningRepositoryTest, ForgetDailyPlaysBeforeDeletesExactlyTheEarlierDa
             1);
   EXPECT_THROW(forget(12, 0), std::invalid_argument);
   EXPECT_THROW(forget(12, 10001), std::invalid_argument);
+}
+
+// The popularity window against an oracle: every play the test makes is remembered, and
+// after each step Popular over the window's 7 days must be the sum of those plays per track,
+// read from the window table (its size, sum and newest day are checked too).
+class PopularWindowTest : public ListeningRepositoryTest {
+ protected:
+  static constexpr int kTracks = 50;
+
+  void SetUp() override {
+    ListeningRepositoryTest::SetUp();
+    Write([](CatalogTransaction& tx) {
+      for (int i = 0; i < kTracks; ++i) tx.tracks().Insert(MakeTrack(TrackId(i), "al1"));
+    });
+  }
+
+  static std::string TrackId(int i) { return "w" + std::to_string(100 + i); }
+
+  void Play(const std::string& track, std::int64_t day) {
+    Write([&](CatalogTransaction& tx) { tx.listening().AddDailyPlay(track, day); });
+    ++plays_[{day, track}];
+  }
+
+  // Tracks by plays on days [from, to] as the daily plays' GROUP BY would rank them.
+  std::vector<std::string> Oracle(std::int64_t from, std::int64_t to) const {
+    std::map<std::string, std::int64_t> totals;
+    for (const auto& [key, plays] : plays_) {
+      if (key.first >= from && key.first <= to) totals[key.second] += plays;
+    }
+    std::vector<std::pair<std::string, std::int64_t>> ranked(totals.begin(), totals.end());
+    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    std::vector<std::string> out;
+    for (const auto& [id, plays] : ranked) out.push_back(id + ":" + std::to_string(plays));
+    return out;
+  }
+
+  void ExpectWindow(std::int64_t today, const std::string& step) {
+    SCOPED_TRACE(step + ", today " + std::to_string(today));
+    const std::vector<std::string> expected = Oracle(today - 6, today);
+    std::int64_t total = 0;
+    for (const auto& [key, plays] : plays_) {
+      if (key.first >= today - 6 && key.first <= today) total += plays;
+    }
+    EXPECT_EQ(under_test_->QueryInt("SELECT newest_day FROM popular_window"), today);
+    EXPECT_EQ(under_test_->QueryInt("SELECT count(*) FROM track_window_plays"),
+              static_cast<std::int64_t>(expected.size()));
+    EXPECT_EQ(under_test_->QueryInt("SELECT COALESCE(sum(plays), 0) FROM track_window_plays"),
+              total);
+    Read([&](CatalogTransaction& tx) {
+      auto& l = tx.listening();
+      EXPECT_EQ(TrackIds(l.Popular(today - 6, today, 100, 0)), expected);
+      std::vector<std::string> page(expected.begin() + std::min<std::size_t>(3, expected.size()),
+                                    expected.begin() + std::min<std::size_t>(8, expected.size()));
+      EXPECT_EQ(TrackIds(l.Popular(today - 6, today, 5, 3)), page);
+      // Another range than the window is still summed from the daily plays.
+      EXPECT_EQ(TrackIds(l.Popular(today - 2, today, 100, 0)), Oracle(today - 2, today));
+    });
+  }
+
+  std::map<std::pair<std::int64_t, std::string>, std::int64_t> plays_;
+};
+
+TEST_F(PopularWindowTest, EqualsTheDailyPlaysOfItsDaysThroughGapsJumpsAndLatePlays) {
+  std::mt19937 random(20261207);
+  auto track = [&] {  // skewed: low-numbered tracks are played more
+    auto a = static_cast<int>(random() % kTracks);
+    auto b = static_cast<int>(random() % kTracks);
+    return TrackId(std::min(a, b));
+  };
+  std::int64_t today = 20000;
+  Play(track(), today);
+  ExpectWindow(today, "first play");
+  for (int step = 1; step <= 24; ++step) {
+    if (step % 6 == 0) {
+      // A quiet stretch: the window moves by itself, 2 to 9 days (a jump past all of it).
+      today += 2 + static_cast<std::int64_t>(random() % 8);
+      Write([&](CatalogTransaction& tx) { tx.listening().AdvancePopularWindow(today); });
+      ExpectWindow(today, "advanced alone at step " + std::to_string(step));
+      // Advancing to the same or an earlier day changes nothing.
+      Write([&](CatalogTransaction& tx) { tx.listening().AdvancePopularWindow(today - 3); });
+      ExpectWindow(today, "advanced backwards at step " + std::to_string(step));
+      continue;
+    }
+    today += step % 4 == 0 ? 2 : 1;  // some days have no plays at all
+    const int count = static_cast<int>(random() % 30);
+    for (int i = 0; i < count; ++i) Play(track(), today);
+    if (step % 5 == 0) {
+      Play(track(), today - 9);  // late: counted on its day, outside the window
+      Play(track(), today - 7);  // the day just before the window
+      Play(track(), today - 6);  // the window's oldest day: counted in it
+    }
+    ExpectWindow(today, "plays at step " + std::to_string(step));
+  }
+  // A deleted track leaves the window with its daily plays.
+  const std::string top = Oracle(today - 6, today).front();
+  const std::string top_id = top.substr(0, top.find(':'));
+  Write([&](CatalogTransaction& tx) { tx.tracks().Delete(top_id); });
+  std::erase_if(plays_, [&](const auto& entry) { return entry.first.second == top_id; });
+  ExpectWindow(today, "after deleting " + top_id);
 }
 
 }  // namespace

@@ -68,7 +68,8 @@ TEST_F(MigrationTest, SchemaHasTheExpectedShape) {
                                            "track_search", "album_search", "artist_search",
                                            "playlist_search", "search_words",
                                            "event_outbox", "event_consumers", "play_throughs",
-                                           "user_track_plays", "track_daily_plays", "consumed_events"}));
+                                           "user_track_plays", "track_daily_plays", "consumed_events",
+                                           "track_window_plays", "popular_window"}));
   for (const auto& table : tables) {
     EXPECT_EQ(QueryText(side, "SELECT strict FROM pragma_table_list WHERE name = '" + table + "'"),
               "1")
@@ -86,7 +87,8 @@ TEST_F(MigrationTest, SchemaHasTheExpectedShape) {
        {"artists(name)", "albums(title)", "albums(artist_id)", "tracks(title)",
         "tracks(album_id,track_number)", "playlists(owner_user_id)", "playlists(is_public)",
         "uploads(expires_at)", "artists(created_at)", "albums(created_at)", "tracks(created_at)",
-        "jobs(kind,run_after)", "jobs(owner_id)", "blob_deletions(blob_key)"}) {
+        "jobs(kind,run_after)", "jobs(owner_id)", "blob_deletions(blob_key)",
+        "track_window_plays(plays,track_id)"}) {
     EXPECT_TRUE(indexes.count(expected)) << "missing index " << expected;
   }
   // Strict typing: a text timestamp is refused rather than stored.
