@@ -25,7 +25,14 @@ namespace cadenza {
 inline constexpr int kListeners = 5;
 inline constexpr int kTracks = 4;
 inline constexpr Timestamp kDay = 86'400'000;
-inline constexpr Timestamp kFirstDay = 20'000 * kDay;
+// Three UTC days before today: recent enough that a worker's event retention (daily plays
+// are kept 35 days, outbox records 7) forgets nothing the tests count.
+inline const Timestamp kFirstDay = [] {
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  return (now / kDay - 3) * kDay;
+}();
 
 // Every count the consumers keep, by a readable name: plays per track, plays and last play
 // per listener and track, plays per track and day.
