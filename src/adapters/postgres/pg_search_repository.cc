@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/postgres/pg_search_statistics.h"
 #include "domain/search_text.h"
 #include "ports/search_kind_name.h"
 
@@ -82,16 +83,16 @@ std::string RowChecks(const PassShape& shape, bool has_doc) {
 
 constexpr char kRankOrder[] = " ORDER BY s.plays DESC, s.created DESC, s.id LIMIT $2";
 
-// The best-ranked kWindowRows documents from the rank index alone, in its order (no sort),
-// filtered on their words (a long document's read from the table), then on the other checks
-// (CASE: only for rows whose words match). Stops at the $2-th hit.
+// The best-ranked documents (as many as the last parameter says) from the rank index alone,
+// in its order (no sort), filtered on their words (a long document's read from the table),
+// then on the other checks (CASE: only for rows whose words match). Stops at the $2-th hit.
 std::string WindowSql(const PassShape& shape) {
   std::string words = "COALESCE(s.rank_words, (SELECT x.words FROM " + shape.table +
                       " x WHERE x.id = s.id)) @@ $1::tsquery";
   std::string checks = RowChecks(shape, false);
+  int rows = 3 + (shape.runs ? 1 : 0) + (shape.playlists ? 1 : 0);
   return "SELECT s.id FROM (SELECT id, plays, created, rank_words FROM " + shape.table +
-         " ORDER BY plays DESC, created DESC, id LIMIT " +
-         std::to_string(PgSearchRepository::kWindowRows) + ") s WHERE " +
+         " ORDER BY plays DESC, created DESC, id LIMIT $" + std::to_string(rows) + ") s WHERE " +
          (checks.empty() ? words : "CASE WHEN " + words + " THEN TRUE" + checks +
                                        " ELSE FALSE END") +
          kRankOrder;
@@ -180,7 +181,7 @@ Plan MakePlan(const std::vector<SearchTerm>& terms,
       const std::string& word = term.tokens[0];
       exact += Lexeme(word, last) + ")";
       either += Lexeme(word, last);
-      if (typo_variants && CodePointCount(word) >= kMinTypoWordChars) {
+      if (typo_variants) {
         for (const std::string& variant : typo_variants(word)) {
           either += " | " + Lexeme(variant, last);
         }
@@ -195,6 +196,91 @@ Plan MakePlan(const std::vector<SearchTerm>& terms,
     }
   }
   return plan;
+}
+
+// A term's share of the documents as written and with its typo variants, and the GIN posting
+// entries each reads: a word's (the last one's as a prefix), or its character pairs'.
+struct TermEstimate {
+  double exact = 1;
+  double either = 1;
+  double exact_postings = 0;
+  double either_postings = 0;
+};
+
+TermEstimate EstimateTerm(const WordStatistics& stats, const SearchTerm& term, bool last,
+                          const std::vector<std::string>& variants) {
+  TermEstimate estimate;
+  if (term.per_character) {
+    if (term.tokens.size() == 1) estimate.exact = stats.Word(term.tokens[0]);
+    for (std::size_t k = 0; k + 1 < term.tokens.size(); ++k) {
+      double pair = stats.Word(term.tokens[k] + term.tokens[k + 1]);
+      estimate.exact *= pair;
+      estimate.exact_postings += pair;
+    }
+    if (term.tokens.size() == 1) estimate.exact_postings = estimate.exact;
+    estimate.either = estimate.exact;
+    estimate.either_postings = estimate.exact_postings;
+    return estimate;
+  }
+  auto share = [&](const std::string& word) {
+    return last ? stats.Prefix(word) : stats.Word(word);
+  };
+  estimate.exact = estimate.exact_postings = share(term.tokens[0]);
+  estimate.either_postings = estimate.exact;
+  for (const std::string& variant : variants) estimate.either_postings += share(variant);
+  estimate.either = std::min(estimate.either_postings, 1.0);
+  return estimate;
+}
+
+// Whether the GIN index is asked a term: a last word's prefix only as the words it begins,
+// which search_words can list from kMinPrefixChars on (and a fuzzy pass never asks it).
+bool AskedOfIndex(const SearchTerm& term, bool last, bool fuzzy) {
+  if (!last || term.per_character) return true;
+  return !fuzzy && CodePointCount(term.tokens[0]) >= kMinPrefixChars;
+}
+
+// Documents are assumed to hold different words independently of each other; a word typed
+// twice, or a last prefix that an earlier word begins with, narrows nothing.
+PassEstimate EstimatePass(const std::vector<TermEstimate>& terms,
+                          const std::vector<SearchTerm>& query, bool fuzzy) {
+  PassEstimate pass;
+  double exact = 1;
+  double either = 1;
+  double postings = 0;
+  double index = 1;
+  bool asked = false;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    const bool last = i + 1 == terms.size();
+    bool repeated = false;
+    for (std::size_t k = 0; k < i && !query[i].per_character; ++k) {
+      repeated = repeated || (!query[k].per_character &&
+                              (last ? query[k].tokens[0].starts_with(query[i].tokens[0])
+                                    : query[k].tokens[0] == query[i].tokens[0]));
+    }
+    const double term_postings = fuzzy ? terms[i].either_postings : terms[i].exact_postings;
+    postings += term_postings;
+    if (AskedOfIndex(query[i], last, fuzzy)) {
+      asked = true;
+      pass.index_postings += term_postings;
+      if (!repeated) index *= fuzzy ? terms[i].either : terms[i].exact;
+    }
+    if (repeated) continue;
+    pass.combined = i > 0;
+    exact *= terms[i].exact;
+    either *= terms[i].either;
+  }
+  pass.matches = fuzzy ? std::max(either - exact, 0.0) : exact;
+  // Nothing for the index alone: it is asked the pass's own query.
+  pass.index_postings = asked ? pass.index_postings : postings;
+  pass.index_matches = asked ? index : (fuzzy ? either : exact);
+  return pass;
+}
+
+std::vector<std::string> IdsOf(const Result& rows) {
+  std::vector<std::string> ids;
+  ids.reserve(static_cast<std::size_t>(rows.Rows()));
+  for (int row = 0; row < rows.Rows(); ++row) ids.push_back(rows.Text(row, 0));
+  return ids;
 }
 
 SearchHit ReadHit(const Result& r, int row) {
@@ -216,7 +302,9 @@ SearchHit ReadHit(const Result& r, int row) {
 
 }  // namespace
 
-std::vector<std::string> PgSearchRepository::TypoVariants(const std::string& word) {
+const std::vector<std::string>& PgSearchRepository::TypoVariants(const std::string& word) {
+  auto known = typo_variants_.find(word);
+  if (known != typo_variants_.end()) return known->second;
   // Three probes of the (chars, word) index, each one slice of words with the same first letter
   // (U+10FFFF sorts after every continuation of it).
   std::string first = FirstCodePoint(word);
@@ -230,49 +318,63 @@ std::vector<std::string> PgSearchRepository::TypoVariants(const std::string& wor
     std::string term = rows.Text(row, 0);
     if (term != word && WithinOneEdit(term, word)) variants.push_back(std::move(term));
   }
-  return variants;
+  return typo_variants_.emplace(word, std::move(variants)).first->second;
 }
 
-std::string PgSearchRepository::PrefixWords(const std::string& prefix) {
-  if (CodePointCount(prefix) < kMinPrefixChars) return {};
+const std::string& PgSearchRepository::PrefixWords(const std::string& prefix) {
+  auto known = prefix_words_.find(prefix);
+  if (known != prefix_words_.end()) return known->second;
+  std::string& words = prefix_words_[prefix];
+  if (CodePointCount(prefix) < kMinPrefixChars) return words;
   Result rows = conn_.Exec("SELECT word FROM search_words WHERE word >= $1 AND word < $2 LIMIT $3",
                            Params().Text(prefix).Text(prefix + "\xF4\x8F\xBF\xBF").Int(
                                kMaxPrefixWords + 1));
-  if (rows.Rows() == 0 || rows.Rows() > kMaxPrefixWords) return {};
-  std::string words = "(";
+  if (rows.Rows() == 0 || rows.Rows() > kMaxPrefixWords) return words;
+  words = "(";
   for (int row = 0; row < rows.Rows(); ++row) {
     words += (row > 0 ? " | " : "") + Lexeme(rows.Text(row, 0), false);
   }
-  return words + ")";
+  return words += ")";
 }
 
 std::vector<std::string> PgSearchRepository::RankedIds(
     const SearchRequest& request, const std::string& query,
-    const std::function<std::string()>& index_query, const std::string& runs, int want) {
+    const std::function<std::string()>& index_query, const std::string& runs, int want,
+    int window_rows) {
   PassShape shape{std::string(SearchKindName(request.kind)) + "_search", runs != "{}",
                   request.kind == SearchKind::kPlaylist};
   Params params;
   params.Text(query).Int(want);
   if (shape.runs) params.Text(runs);
   if (shape.playlists) params.Text(request.viewer_user_id);
-  Result rows = conn_.Exec(WindowSql(shape), params);
-  if (rows.Rows() < want) {
-    std::string asked = index_query ? index_query() : std::string();
-    params.Text(asked.empty() ? query : asked);
-    rows = conn_.Exec(GinSql(shape), params);
+  if (window_rows > 0) {
+    Params window = params;
+    Result rows = conn_.Exec(WindowSql(shape), window.Int(window_rows));
+    if (rows.Rows() >= want) return IdsOf(rows);
   }
-  std::vector<std::string> ids;
-  ids.reserve(static_cast<std::size_t>(rows.Rows()));
-  for (int row = 0; row < rows.Rows(); ++row) ids.push_back(rows.Text(row, 0));
-  return ids;
+  std::string asked = index_query ? index_query() : std::string();
+  params.Text(asked.empty() ? query : asked);
+  return IdsOf(conn_.Exec(GinSql(shape), params));
+}
+
+const WordStatistics& PgSearchRepository::StatisticsOf(SearchKind kind) {
+  static const WordStatistics kNone;
+  if (!statistics_) statistics_ = shared_statistics_.Current(conn_);
+  auto found = statistics_->find(std::string(SearchKindName(kind)) + "_search");
+  return found == statistics_->end() ? kNone : found->second;
 }
 
 std::vector<SearchHit> PgSearchRepository::Search(const SearchRequest& request) {
   std::vector<SearchTerm> terms = SearchTerms(request.text);
   if (terms.empty()) return {};
   const int want = request.offset + request.limit;
+  const WordStatistics& stats = StatisticsOf(request.kind);
   const Plan exact = MakePlan(terms, nullptr);
   const std::string runs = ArrayLiteral(exact.runs);
+  std::vector<TermEstimate> estimates;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    estimates.push_back(EstimateTerm(stats, terms[i], i + 1 == terms.size(), {}));
+  }
   // The GIN index is asked the whole words, and the last word's prefix as the words it begins.
   auto exact_index = [&]() {
     const SearchTerm& last = terms.back();
@@ -280,15 +382,27 @@ std::vector<SearchHit> PgSearchRepository::Search(const SearchRequest& request) 
     if (words.empty()) return exact.exact_index;
     return exact.exact_index.empty() ? words : exact.exact_index + " & " + words;
   };
-  std::vector<std::string> ids = RankedIds(request, exact.exact, exact_index, runs, want);
+  std::vector<std::string> ids =
+      RankedIds(request, exact.exact, exact_index, runs, want,
+                WindowRows(stats, EstimatePass(estimates, terms, false), want, kWindowRows));
   // Typo variants only when the exact hits leave room on the page: a common query skips them.
   if (std::cmp_less(ids.size(), want)) {
-    Plan plan = MakePlan(terms, [this](const std::string& word) { return TypoVariants(word); });
+    auto variants = [this](const std::string& word) {
+      return CodePointCount(word) >= kMinTypoWordChars ? TypoVariants(word)
+                                                       : std::vector<std::string>();
+    };
+    Plan plan = MakePlan(terms, variants);
     if (plan.query != plan.exact) {
-      std::vector<std::string> fuzzy =
-          RankedIds(request, "(" + plan.query + ") & !(" + plan.exact + ")",
-                    [&]() { return plan.query_index; }, runs,
-                    want - static_cast<int>(ids.size()));
+      for (std::size_t i = 0; i < terms.size(); ++i) {
+        if (terms[i].per_character) continue;
+        estimates[i] = EstimateTerm(stats, terms[i], i + 1 == terms.size(),
+                                    variants(terms[i].tokens[0]));
+      }
+      const int rest = want - static_cast<int>(ids.size());
+      std::vector<std::string> fuzzy = RankedIds(
+          request, "(" + plan.query + ") & !(" + plan.exact + ")",
+          [&]() { return plan.query_index; }, runs, rest,
+          WindowRows(stats, EstimatePass(estimates, terms, true), rest, kWindowRows));
       ids.insert(ids.end(), fuzzy.begin(), fuzzy.end());
     }
   }

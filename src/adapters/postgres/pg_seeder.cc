@@ -185,6 +185,10 @@ class PostgresSeeder final : public CatalogSeeder {
     }
     conn_.Script(
         "ANALYZE users, artists, albums, tracks, track_daily_plays, track_window_plays");
+    // As after any bulk load: search plans by the words' statistics, and the rank index is read
+    // without the table only where the visibility map says so. One statement: VACUUM cannot run
+    // in a transaction block, which a list of statements is.
+    conn_.Script("VACUUM (ANALYZE) track_search, album_search, artist_search, playlist_search");
   }
 
  private:

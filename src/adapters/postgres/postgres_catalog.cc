@@ -31,7 +31,7 @@ constexpr int kMinAttempts = 3;
 
 class PgTransaction final : public CatalogTransaction {
  public:
-  explicit PgTransaction(Connection& conn)
+  PgTransaction(Connection& conn, pg::SearchStatistics& search_statistics)
       : users_(conn),
         artists_(conn),
         albums_(conn),
@@ -41,7 +41,7 @@ class PgTransaction final : public CatalogTransaction {
         blob_deletions_(conn),
         jobs_(conn),
         renditions_(conn),
-        search_(conn),
+        search_(conn, search_statistics),
         events_(conn),
         listening_(conn) {}
 
@@ -255,7 +255,7 @@ class PostgresCatalog final : public Catalog {
         throw;
       }
       try {
-        PgTransaction tx(*conn);
+        PgTransaction tx(*conn, search_statistics_);
         fn(tx);
         if (conn->TakeRetryNeeded()) throw pg::RetryTransaction("a conflict was caught");
         conn->Script("COMMIT");
@@ -292,6 +292,7 @@ class PostgresCatalog final : public Catalog {
   const std::chrono::milliseconds timeout_;
   const std::uint64_t serial_;
   std::unique_ptr<pg::ReplicaSet> replicas_;  // null without replica_urls
+  pg::SearchStatistics search_statistics_;      // the same on replicas: pg_stats replicates
 };
 
 }  // namespace

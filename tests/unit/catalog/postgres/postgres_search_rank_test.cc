@@ -1,6 +1,6 @@
 // PostgreSQL search at the edges of its plan (adapters/postgres/pg_search_repository.h): more
-// documents than the rank window, documents too long for the rank index, and the ranking
-// columns of version 11 filled for rows stored before it.
+// documents than the rank window, with and without word statistics, documents too long for the
+// rank index, and the ranking columns of version 11 filled for rows stored before it.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -9,6 +9,7 @@
 
 #include "adapters/postgres/pg_migrations.h"
 #include "adapters/postgres/pg_search_repository.h"
+#include "adapters/postgres/pg_search_statistics.h"
 #include "adapters/postgres/postgres_catalog.h"
 #include "unit/catalog/catalog_fixture.h"
 #include "unit/support/postgres_databases.h"
@@ -24,12 +25,12 @@ constexpr char kOwner[] =
     "INSERT INTO albums (id, artist_id, title, created_at, updated_at) "
     "VALUES ('al1', 'ar1', 'Collection', 1, 1);";
 
-// Tracks titled `title`, ids prefix0001..., plays and created given by SQL over i.
+// Tracks titled `title`, ids prefix0001..., plays, created and album given by SQL over i.
 std::string InsertTracks(const std::string& prefix, const std::string& title_sql, int count,
-                         const std::string& plays_sql) {
+                         const std::string& plays_sql, const std::string& album_sql = "'al1'") {
   return "INSERT INTO tracks (id, album_id, title, blob_key, blob_size, created_at, "
-         "updated_at, status, play_count) SELECT '" + prefix + "' || lpad(i::text, 5, '0'), "
-         "'al1', " + title_sql + ", 'originals/" + prefix + "' || i, 1, 1000 + i, 1, 'ready', " +
+         "updated_at, status, play_count) SELECT '" + prefix + "' || lpad(i::text, 5, '0'), " +
+         album_sql + ", " + title_sql + ", 'originals/" + prefix + "' || i, 1, 1000 + i, 1, 'ready', " +
          plays_sql + " FROM generate_series(1, " + std::to_string(count) + ") AS i;";
 }
 
@@ -61,28 +62,92 @@ class PostgresSearchRankTest : public ::testing::Test {
   std::unique_ptr<Catalog> catalog_;
 };
 
+constexpr int kFillers = pg::PgSearchRepository::kWindowRows + 500;
+
+// Fillers with more plays than every needle but one, then needles and their typos. Fillers
+// come a hundred to an album and an artist, as catalogues do: every track added updates its
+// album's and artist's plays, and thousands of updates of one row in one transaction each
+// step over every earlier version.
+void InsertNeedlesAmongFillers(pg::Connection& conn) {
+  const std::string albums = std::to_string(kFillers / 100);
+  conn.Script(std::string(kOwner) +
+              "INSERT INTO artists SELECT 'fr' || n, 'u1', 'Crowd ' || n, NULL, 1, 1 "
+              "FROM generate_series(0, " + albums + ") AS n;"
+              "INSERT INTO albums (id, artist_id, title, created_at, updated_at) "
+              "SELECT 'fa' || n, 'fr' || n, 'Box ' || n, 1, 1 FROM generate_series(0, " +
+              albums + ") AS n;" +
+              InsertTracks("fill", "'Filler ' || i", kFillers, "100000 + i", "'fa' || i / 100") +
+              // One needle among the best-ranked, three far below the window.
+              InsertTracks("top", "'Needle Point Top'", 1, "10000000") +
+              InsertTracks("low", "'Needle Point ' || i", 3, "i") +
+              InsertTracks("typo", "'Neadle Point ' || i", 2, "10 + i"));
+}
+
 TEST_F(PostgresSearchRankTest, RareWordsBeyondTheRankWindowAreFoundInRankOrder) {
-  const int fillers = pg::PgSearchRepository::kWindowRows + 500;
-  Script(std::string(kOwner) +
-         InsertTracks("fill", "'Filler ' || i", fillers, "100000 + i") +
-         // One needle among the best-ranked, three far below the window.
-         InsertTracks("top", "'Needle Point Top'", 1, "10000000") +
-         InsertTracks("low", "'Needle Point ' || i", 3, "i") +
-         InsertTracks("typo", "'Neadle Point ' || i", 2, "10 + i"));
-  // The window alone: the best fillers.
-  auto filler = [](int i) {
-    std::string number = std::to_string(i);
-    return "fill" + std::string(5 - number.size(), '0') + number;
-  };
-  EXPECT_EQ(Ids("filler", 3), (Strings{filler(fillers), filler(fillers - 1), filler(fillers - 2)}));
-  // The window holds one needle; the GIN index finds the others, still in rank order.
-  EXPECT_EQ(Ids("needle", 2), (Strings{"top00001", "low00003"}));
-  EXPECT_EQ(Ids("needle", 2, 2), (Strings{"low00002", "low00001"}));
-  EXPECT_EQ(Ids("needle poi", 4), (Strings{"top00001", "low00003", "low00002", "low00001"}));
-  EXPECT_EQ(Ids("needl", 4), (Strings{"top00001", "low00003", "low00002", "low00001"}));
-  // Typos only after every exact hit, though they have more plays than three of them.
-  EXPECT_EQ(Ids("needle point", 6, 2),
-            (Strings{"low00002", "low00001", "typo00002", "typo00001"}));
+  pg::Connection conn = SideConnection(database_);
+  InsertNeedlesAmongFillers(conn);
+  // Once as a new database is searched (no statistics: the window first), once as ANALYZE
+  // leaves it (statistics send a rare word to the GIN index at once): the same hits.
+  for (bool analyzed : {false, true}) {
+    SCOPED_TRACE(analyzed ? "with statistics" : "without statistics");
+    if (analyzed) {
+      conn.Script("ANALYZE track_search");
+      catalog_ = OpenPostgresCatalog(PostgresOptions{
+          .url = test_support::SharedPostgresServer().Url(database_), .pool_size = 2});
+    }
+    // The window alone: the best fillers.
+    auto filler = [](int i) {
+      std::string number = std::to_string(i);
+      return "fill" + std::string(5 - number.size(), '0') + number;
+    };
+    EXPECT_EQ(Ids("filler", 3),
+              (Strings{filler(kFillers), filler(kFillers - 1), filler(kFillers - 2)}));
+    // The window holds one needle; the GIN index finds the others, still in rank order.
+    EXPECT_EQ(Ids("needle", 2), (Strings{"top00001", "low00003"}));
+    EXPECT_EQ(Ids("needle", 2, 2), (Strings{"low00002", "low00001"}));
+    EXPECT_EQ(Ids("needle poi", 4), (Strings{"top00001", "low00003", "low00002", "low00001"}));
+    EXPECT_EQ(Ids("needl", 4), (Strings{"top00001", "low00003", "low00002", "low00001"}));
+    // Typos only after every exact hit, though they have more plays than three of them.
+    EXPECT_EQ(Ids("needle point", 6, 2),
+              (Strings{"low00002", "low00001", "typo00002", "typo00001"}));
+    EXPECT_EQ(Ids("filler needle", 1), Strings{});
+  }
+}
+
+TEST_F(PostgresSearchRankTest, StatisticsChooseTheRankWindowForCommonWordsOnly) {
+  pg::Connection conn = SideConnection(database_);
+  InsertNeedlesAmongFillers(conn);
+  pg::SearchStatistics statistics;
+  conn.Script("BEGIN");
+  EXPECT_TRUE(statistics.Current(conn)->empty());  // never analyzed
+  conn.Script("COMMIT; ANALYZE track_search; BEGIN");
+  // Read again only after kRefresh: a new reader sees them at once.
+  EXPECT_TRUE(statistics.Current(conn)->empty());
+  pg::SearchStatistics fresh;
+  auto tables = fresh.Current(conn);
+  conn.Script("COMMIT");
+  ASSERT_TRUE(tables->contains("track_search"));
+  const pg::WordStatistics& tracks = tables->at("track_search");
+  ASSERT_TRUE(tracks.known());
+  EXPECT_NEAR(tracks.rows(), kFillers + 6, 50);
+  EXPECT_GT(tracks.Word("filler"), 0.95);
+  EXPECT_LT(tracks.Word("needle"), 0.01);
+  EXPECT_GT(tracks.Prefix("fil"), 0.95);
+  EXPECT_LT(tracks.Word("absent"), 0.01);
+  // A common word is read off the best-ranked rows; a rare one asked of the GIN index.
+  pg::PassEstimate common{tracks.Word("filler"), tracks.Word("filler"), tracks.Word("filler")};
+  pg::PassEstimate rare{tracks.Word("needle"), tracks.Word("needle"), tracks.Word("needle")};
+  EXPECT_GT(pg::WindowRows(tracks, common, 10, 5000), 0);
+  EXPECT_EQ(pg::WindowRows(tracks, rare, 10, 5000), 0);
+  EXPECT_EQ(pg::WindowRows(tracks, pg::PassEstimate{}, 10, 5000), 0);  // matches nothing
+  EXPECT_EQ(pg::WindowRows(pg::WordStatistics(), rare, 10, 5000), 5000);
+}
+
+TEST_F(PostgresSearchRankTest, WordIndexesKeepNoPendingList) {
+  pg::Result rows = SideConnection(database_).Exec(
+      "SELECT count(*) FROM pg_class WHERE relname LIKE '%\\_search\\_words' "
+      "AND reloptions @> ARRAY['fastupdate=off']");
+  EXPECT_EQ(rows.Int(0, 0), 4);
 }
 
 TEST_F(PostgresSearchRankTest, DocumentsTooLongForTheRankIndexAreStillFound) {
